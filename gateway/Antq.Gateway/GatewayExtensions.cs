@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using Antq.ServiceDefaults;
+using Microsoft.AspNetCore.Http.Features;
+using Scalar.AspNetCore;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Antq.Gateway;
+
+/// <summary>
+/// The one public door: routes and clusters come from configuration (section <c>ReverseProxy</c>); the gateway checks
+/// the token, stamps the caller's identity and a correlation id on the forwarded request, limits request size, and
+/// serves every service's API reference at <c>/docs</c>.
+/// </summary>
+public static class GatewayExtensions
+{
+    /// <summary>Headers the gateway sets from the validated token; whatever a caller sends under these names is dropped.</summary>
+    public static readonly string[] IdentityHeaders = ["X-Antq-User", "X-Antq-Role", "X-Antq-Unit"];
+
+    public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
+    {
+        var maxBody = builder.Configuration.GetValue<long?>("Gateway:MaxRequestBodyBytes") ?? 10 * 1024 * 1024;
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options =>
+        {
+            options.Limits.MaxRequestBodySize = maxBody;
+            options.AddServerHeader = false;
+        });
+
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddTransforms(context =>
+            {
+                context.AddRequestTransform(transform =>
+                {
+                    var headers = transform.ProxyRequest.Headers;
+                    foreach (var name in IdentityHeaders) headers.Remove(name);
+                    var user = transform.HttpContext.User;
+                    if (user.Identity?.IsAuthenticated == true)
+                    {
+                        headers.TryAddWithoutValidation("X-Antq-User", Uri.EscapeDataString(user.UserName() ?? ""));
+                        headers.TryAddWithoutValidation("X-Antq-Role", string.Join(',', user.FindAll(AntqClaims.Role).Select(c => c.Value)));
+                        headers.TryAddWithoutValidation("X-Antq-Unit", user.OrgUnitCode() ?? "");
+                    }
+
+                    headers.Remove(Correlation.HeaderName);
+                    headers.TryAddWithoutValidation(Correlation.HeaderName, transform.HttpContext.Request.Headers[Correlation.HeaderName].ToString());
+                    return ValueTask.CompletedTask;
+                });
+            });
+
+        builder.Services.AddHttpClient(ClusterHealthCheck.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(3));
+        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("clusters", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        return builder;
+    }
+
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        app.MapReverseProxy(proxy =>
+        {
+            // A body larger than the limit is refused before it is forwarded, with a Vietnamese problem.
+            proxy.Use(async (context, next) =>
+            {
+                var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+                if (limit is not null && context.Request.ContentLength > limit)
+                {
+                    context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                    return;
+                }
+
+                await next();
+            });
+        });
+
+        var documents = app.Configuration.GetSection("Gateway:ApiDocuments").Get<string[]>() ?? [];
+        app.MapScalarApiReference("/docs", options =>
+        {
+            options.Title = "AntqPlatform API";
+            options.OpenApiRoutePattern = "/openapi/{documentName}.json";
+            foreach (var document in documents) options.AddDocument(document);
+        }).AllowAnonymous();
+
+        return app;
+    }
+}

@@ -1,0 +1,13 @@
+using Antq.Messaging;
+using Microsoft.EntityFrameworkCore;
+
+namespace Antq.Reporting.Api.Data;
+
+public sealed class ReportingDbContext(DbContextOptions<ReportingDbContext> options) : DbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.AddOutboxAndInbox();
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ReportingDbContext).Assembly);
+    }
+}

@@ -1,0 +1,14 @@
+using Antq.Reporting.Api;
+using Antq.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddReportingServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapReportingApi();
+
+app.Run();

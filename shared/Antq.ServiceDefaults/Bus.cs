@@ -1,0 +1,65 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Antq.ServiceDefaults;
+
+/// <summary>
+/// MassTransit over RabbitMQ from configuration. <c>ConnectionStrings:rabbitmq</c> is an AMQP URI
+/// (<c>amqp://user:password@host:port/vhost</c>). Queues are kebab-case with the service's prefix
+/// (<c>Bus:EndpointPrefix</c>, default the service's short name); consumers retry with back-off, then the message
+/// goes to the endpoint's <c>_error</c> queue.
+/// </summary>
+public static class Bus
+{
+    public static IHostApplicationBuilder AddAntqBus(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configure = null)
+    {
+        var uri = new Uri(builder.Configuration.GetConnectionString("rabbitmq") ?? "amqp://guest:guest@127.0.0.1:55672/antq");
+        var prefix = builder.Configuration["Bus:EndpointPrefix"] ?? ShortName(builder.Environment.ApplicationName);
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix, false));
+            configure?.Invoke(bus);
+
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                var (user, password) = Credentials(uri);
+                var vhost = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+                rabbit.Host(uri.Host, (ushort)(uri.IsDefaultPort || uri.Port <= 0 ? 5672 : uri.Port), string.IsNullOrEmpty(vhost) ? "/" : vhost, host =>
+                {
+                    host.Username(user);
+                    host.Password(password);
+                    host.PublisherConfirmation = true;
+                });
+
+                rabbit.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400)));
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure(options =>
+        {
+            options.WaitUntilStarted = false;
+            options.StopTimeout = TimeSpan.FromSeconds(10);
+        });
+
+        return builder;
+    }
+
+    /// <summary>"Antq.Reporting.Api" → "reporting".</summary>
+    public static string ShortName(string applicationName)
+    {
+        var parts = applicationName.Split('.');
+        var name = parts.Length >= 2 && parts[0] == "Antq" ? parts[1] : parts[0];
+        return name.ToLowerInvariant();
+    }
+
+    static (string User, string Password) Credentials(Uri uri)
+    {
+        if (string.IsNullOrEmpty(uri.UserInfo)) return ("guest", "guest");
+        var parts = uri.UserInfo.Split(':', 2);
+        return (Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "");
+    }
+}

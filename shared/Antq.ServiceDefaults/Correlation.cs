@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Antq.ServiceDefaults;
+
+/// <summary>
+/// The gateway gives each request an <c>X-Correlation-Id</c> (or keeps the caller's); every service echoes it,
+/// logs under it and tags its spans with it, so a person can quote one id for a whole flow.
+/// </summary>
+public static class Correlation
+{
+    public const string HeaderName = "X-Correlation-Id";
+
+    public static IApplicationBuilder UseAntqCorrelationId(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            var id = context.Request.Headers[HeaderName].ToString();
+            if (string.IsNullOrWhiteSpace(id) || id.Length > 100 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                id = Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
+                context.Request.Headers[HeaderName] = id;
+            }
+
+            context.Response.Headers[HeaderName] = id;
+            Activity.Current?.SetTag("antq.correlation_id", id);
+
+            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Antq.Correlation");
+            using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = id }))
+            {
+                await next(context);
+            }
+        });
+}

@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Antq.ServiceDefaults;
+
+/// <summary>
+/// A service's own PostgreSQL database through EF Core: the connection string <c>ConnectionStrings:{name}</c>,
+/// snake_case names, a readiness check, and migrations applied at start (unless <c>Database:MigrateOnStart</c> is false).
+/// </summary>
+public static class Database
+{
+    public static IHostApplicationBuilder AddAntqDbContext<TContext>(this IHostApplicationBuilder builder, string name)
+        where TContext : DbContext
+    {
+        var connectionString = builder.Configuration.GetConnectionString(name)
+            ?? throw new InvalidOperationException($"Missing connection string 'ConnectionStrings:{name}'.");
+
+        builder.Services.AddDbContext<TContext>((services, options) => options
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention()
+            // Interceptors registered by shared pieces (the outbox signal) apply to every context.
+            .AddInterceptors(services.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
+
+        builder.Services.AddHealthChecks().AddDbContextCheck<TContext>($"db-{name}", tags: [ServiceDefaultsExtensions.ReadyTag]);
+
+        if (builder.Configuration.GetValue("Database:MigrateOnStart", true))
+        {
+            builder.Services.AddHostedService<MigrateOnStart<TContext>>();
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Applies pending migrations before the service accepts requests. EF Core takes a database lock while migrating,
+    /// so replicas that start together do not race.
+    /// </summary>
+    sealed class MigrateOnStart<TContext>(IServiceProvider services, ILogger<MigrateOnStart<TContext>> logger) : IHostedService
+        where TContext : DbContext
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TContext>();
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await db.Database.MigrateAsync(cancellationToken);
+                    logger.LogInformation("Database of {Context} is at the latest migration", typeof(TContext).Name);
+                    return;
+                }
+                catch (Npgsql.NpgsqlException ex) when (attempt < 10 && !cancellationToken.IsCancellationRequested)
+                {
+                    // PostgreSQL may still be starting when the platform comes up; wait for it rather than die.
+                    logger.LogWarning(ex, "Database of {Context} not reachable yet (attempt {Attempt}); retrying", typeof(TContext).Name, attempt);
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), cancellationToken);
+                }
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

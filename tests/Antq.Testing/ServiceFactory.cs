@@ -1,0 +1,36 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Antq.Testing;
+
+/// <summary>
+/// One service in process (WebApplicationFactory) on its own database and virtual host of the real PostgreSQL and
+/// RabbitMQ. <typeparamref name="TEntryPoint"/> is any public type of the service's assembly.
+/// </summary>
+public class ServiceFactory<TEntryPoint>(string connectionName, TestDatabase database, TestVirtualHost virtualHost)
+    : WebApplicationFactory<TEntryPoint>
+    where TEntryPoint : class
+{
+    /// <summary>Extra settings a test class needs (key: configuration path, as in appsettings).</summary>
+    public Dictionary<string, string?> Settings { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting($"ConnectionStrings:{connectionName}", database.ConnectionString);
+        builder.UseSetting("ConnectionStrings:rabbitmq", virtualHost.AmqpUri);
+        builder.UseSetting("Auth:SigningKeyPem", TestTokens.PublicKeyPem);
+        builder.UseSetting("ANTQ_MODE", "local");
+        builder.UseSetting("Outbox:PollInterval", "00:00:00.200");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+    }
+
+    /// <summary>A client that calls the service as <paramref name="userName"/> with a role and unit.</summary>
+    public HttpClient CreateClientAs(string userName, string role, string orgUnitCode)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Issue(userName, role, orgUnitCode));
+        return client;
+    }
+}

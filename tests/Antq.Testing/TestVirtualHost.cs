@@ -1,0 +1,59 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Antq.Testing;
+
+/// <summary>
+/// A fresh RabbitMQ virtual host, deleted on dispose. Exchanges are per virtual host, so tests that publish the same
+/// message types never see each other's messages.
+/// </summary>
+public sealed class TestVirtualHost : IAsyncDisposable
+{
+    static readonly HttpClient Api = CreateApiClient();
+
+    TestVirtualHost(string name) => Name = name;
+
+    public string Name { get; }
+
+    /// <summary>amqp://user:password@host:port/vhost, the form <c>ConnectionStrings:rabbitmq</c> takes.</summary>
+    public string AmqpUri => $"{TestEnvironment.Amqp}/{Uri.EscapeDataString(Name)}";
+
+    public static async Task<TestVirtualHost> CreateAsync(string label)
+    {
+        var name = $"t-{label.ToLowerInvariant()}-{Guid.NewGuid():N}";
+        var json = new StringContent("{}", Encoding.UTF8, "application/json");
+        (await Api.PutAsync($"vhosts/{Uri.EscapeDataString(name)}", json)).EnsureSuccessStatusCode();
+        var permissions = new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json");
+        (await Api.PutAsync($"permissions/{Uri.EscapeDataString(name)}/{Uri.EscapeDataString(User)}", permissions)).EnsureSuccessStatusCode();
+        return new TestVirtualHost(name);
+    }
+
+    /// <summary>Messages waiting in a queue of this virtual host, as the broker's management API reports them.</summary>
+    public async Task<int> QueueDepthAsync(string queue)
+    {
+        using var response = await Api.GetAsync($"queues/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(queue)}");
+        if (!response.IsSuccessStatusCode) return 0;
+        using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return doc.RootElement.TryGetProperty("messages", out var messages) ? messages.GetInt32() : 0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try { await Api.DeleteAsync($"vhosts/{Uri.EscapeDataString(Name)}"); }
+        catch (HttpRequestException) { /* the broker may be down at the end of a fault test */ }
+    }
+
+    static string User => new Uri(TestEnvironment.Amqp).UserInfo.Split(':')[0] is { Length: > 0 } u ? Uri.UnescapeDataString(u) : "guest";
+
+    static HttpClient CreateApiClient()
+    {
+        var uri = new Uri(TestEnvironment.Amqp);
+        var parts = uri.UserInfo.Split(':', 2);
+        var user = parts.Length > 0 && parts[0].Length > 0 ? Uri.UnescapeDataString(parts[0]) : "guest";
+        var password = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "guest";
+        var client = new HttpClient { BaseAddress = new Uri(TestEnvironment.RabbitApi + "/api/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        return client;
+    }
+}

@@ -47,6 +47,24 @@ namespace Antq.Notification.Api.Data.Migrations
                     table.PrimaryKey("pk_outbox_messages", x => x.id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "recipients",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_name = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    full_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    role = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    org_unit_code = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
+                    active = table.Column<bool>(type: "boolean", nullable: false),
+                    changed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_recipients", x => x.user_id);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_inbox_messages_processed_at",
                 table: "inbox_messages",
@@ -63,6 +81,11 @@ namespace Antq.Notification.Api.Data.Migrations
                 table: "outbox_messages",
                 columns: new[] { "next_attempt_at", "id" },
                 filter: "sent_at IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_recipients_org_unit_code_role",
+                table: "recipients",
+                columns: new[] { "org_unit_code", "role" });
         }
 
         /// <inheritdoc />
@@ -73,6 +96,9 @@ namespace Antq.Notification.Api.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "outbox_messages");
+
+            migrationBuilder.DropTable(
+                name: "recipients");
         }
     }
 }

@@ -18,7 +18,7 @@ public static class GatewayExtensions
 
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
     {
-        var maxBody = builder.Configuration.GetValue<long?>("Gateway:MaxRequestBodyBytes") ?? 10 * 1024 * 1024;
+        var maxBody = MaxRequestBodyBytes(builder.Configuration);
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options =>
         {
             options.Limits.MaxRequestBodySize = maxBody;
@@ -52,18 +52,27 @@ public static class GatewayExtensions
         return builder;
     }
 
+    static long MaxRequestBodyBytes(IConfiguration configuration) =>
+        configuration.GetValue<long?>("Gateway:MaxRequestBodyBytes") ?? 10 * 1024 * 1024;
+
     public static WebApplication MapGateway(this WebApplication app)
     {
+        var maxBody = MaxRequestBodyBytes(app.Configuration);
         app.MapReverseProxy(proxy =>
         {
-            // A body larger than the limit is refused before it is forwarded, with a Vietnamese problem.
+            // A body larger than the limit is refused before it is forwarded (a Vietnamese problem follows from the
+            // status code pages); a chunked body without a length is cut by the server at the same limit.
             proxy.Use(async (context, next) =>
             {
-                var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
-                if (limit is not null && context.Request.ContentLength > limit)
+                if (context.Request.ContentLength > maxBody)
                 {
                     context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
                     return;
+                }
+
+                if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+                {
+                    feature.MaxRequestBodySize = maxBody;
                 }
 
                 await next();

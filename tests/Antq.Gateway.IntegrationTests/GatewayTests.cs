@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Antq.ServiceDefaults;
+using Antq.Testing;
+
+namespace Antq.Gateway.IntegrationTests;
+
+/// <summary>The gateway against stand-in services on real sockets: routing, the token check, identity and correlation headers, limits, readiness.</summary>
+public sealed class GatewayTests : IAsyncLifetime
+{
+    readonly Dictionary<string, StubBackend> backends = new();
+    GatewayFactory gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        foreach (var name in GatewayFactory.ClusterNames) backends[name] = await StubBackend.StartAsync();
+        gateway = new GatewayFactory(backends.ToDictionary(b => b.Key, b => b.Value.Address));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await gateway.DisposeAsync();
+        foreach (var backend in backends.Values) await backend.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData("/api/users/me", "identity")]
+    [InlineData("/api/org-units/38", "plan")]
+    [InlineData("/api/plans", "plan")]
+    [InlineData("/api/deadlines/38/2026-H1", "plan")]
+    [InlineData("/api/indicators", "reporting")]
+    [InlineData("/api/reports/38/2026-H1", "reporting")]
+    [InlineData("/api/rollups/38/2026-H1", "reporting")]
+    [InlineData("/api/classifications/38/2026", "classification")]
+    [InlineData("/api/notifications", "notification")]
+    [InlineData("/api/contact-points/38", "notification")]
+    public async Task Api_routes_reach_the_service_that_owns_them(string path, string cluster)
+    {
+        var client = gateway.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Issue("xa.ngocson", AntqRoles.CommuneOfficer, "12345"));
+
+        var echo = await client.GetFromJsonAsync<Echo>(path);
+
+        Assert.Equal(path, echo!.Path);
+        Assert.Equal(backends[cluster].Address, await AddressThatAnswered(path, client));
+    }
+
+    [Theory]
+    [InlineData("/api/users/me")]
+    [InlineData("/api/reports/38/2026-H1")]
+    [InlineData("/api/org-units/38")]
+    public async Task Api_routes_without_a_token_are_refused_at_the_gateway_with_a_vietnamese_problem(string path)
+    {
+        var response = await gateway.CreateClient().GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(ProblemDetailsDefaults.TitleFor(401), problem.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task A_token_signed_by_anyone_else_is_refused()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var forged = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = Authentication.DefaultIssuer,
+            Audience = AntqClaims.Audience,
+            Claims = new Dictionary<string, object> { ["role"] = AntqRoles.Admin, ["org_unit"] = "BCA", ["name"] = "mallory" },
+            SigningCredentials = new(new Microsoft.IdentityModel.Tokens.RsaSecurityKey(rsa), "RS256"),
+        });
+        var client = gateway.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", forged);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/users/me")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/connect/token")]
+    [InlineData("/.well-known/jwks")]
+    [InlineData("/")]
+    [InlineData("/dang-nhap")]
+    public async Task Token_endpoint_and_portal_pages_are_open_to_anonymous_callers(string path)
+    {
+        var response = await gateway.CreateClient().GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_gateway_stamps_the_callers_identity_and_drops_what_the_caller_claimed()
+    {
+        var client = gateway.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Issue("xa.ngocson", AntqRoles.CommuneOfficer, "12345"));
+        client.DefaultRequestHeaders.Add("X-Antq-Role", "Admin");
+        client.DefaultRequestHeaders.Add("X-Antq-Unit", "BCA");
+
+        var echo = await client.GetFromJsonAsync<Echo>("/api/reports/12345/2026-H1");
+
+        Assert.Equal(AntqRoles.CommuneOfficer, echo!.Headers["X-Antq-Role"]);
+        Assert.Equal("12345", echo.Headers["X-Antq-Unit"]);
+        Assert.Equal("xa.ngocson", echo.Headers["X-Antq-User"]);
+    }
+
+    [Fact]
+    public async Task Every_request_gets_a_correlation_id_and_a_callers_own_id_is_kept()
+    {
+        var client = gateway.CreateClient();
+
+        var fresh = await client.GetAsync("/");
+        var fromService = await client.GetFromJsonAsync<Echo>("/");
+        var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add(Correlation.HeaderName, "bao-cao-6-thang-42");
+        var kept = await client.SendAsync(request);
+
+        Assert.False(string.IsNullOrWhiteSpace(fresh.Headers.GetValues(Correlation.HeaderName).Single()));
+        Assert.False(string.IsNullOrWhiteSpace(fromService!.Headers[Correlation.HeaderName]));
+        Assert.Equal("bao-cao-6-thang-42", kept.Headers.GetValues(Correlation.HeaderName).Single());
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_refused_before_it_reaches_a_service()
+    {
+        var client = gateway.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Issue("xa.ngocson", AntqRoles.CommuneOfficer, "12345"));
+        var body = new ByteArrayContent(new byte[70_000]);
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        var response = await client.PutAsync("/api/reports/12345/2026-H1", body);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Readiness_reports_every_cluster_and_fails_when_one_is_not_ready()
+    {
+        var client = gateway.CreateClient();
+
+        var ready = await client.GetAsync("/health/ready");
+        var readyBody = await ready.Content.ReadFromJsonAsync<JsonElement>();
+        backends["reporting"].Ready = false;
+        var notReady = await client.GetAsync("/health/ready");
+        var notReadyBody = await notReady.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        var clusters = readyBody.GetProperty("checks").GetProperty("clusters").GetProperty("data");
+        foreach (var name in GatewayFactory.ClusterNames) Assert.Equal("200", clusters.GetProperty(name).GetString());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        Assert.Equal("503", notReadyBody.GetProperty("checks").GetProperty("clusters").GetProperty("data").GetProperty("reporting").GetString());
+    }
+
+    /// <summary>Which stand-in answered: each echoes its own address in the Host header the gateway sent it.</summary>
+    static async Task<string> AddressThatAnswered(string path, HttpClient client)
+    {
+        var echo = await client.GetFromJsonAsync<Echo>(path);
+        return $"http://{echo!.Headers["Host"]}/";
+    }
+
+    sealed record Echo(string Path, Dictionary<string, string> Headers)
+    {
+        public Dictionary<string, string> Headers { get; init; } = new(Headers, StringComparer.OrdinalIgnoreCase);
+    }
+}

@@ -1,4 +1,5 @@
 using Antq.Messaging;
+using Antq.Plan.Api.Apis;
 using MassTransit;
 using Antq.Plan.Api.Data;
 using Antq.ServiceDefaults;
@@ -18,6 +19,7 @@ public static class PlanServiceExtensions
 
     public static WebApplication MapPlanApi(this WebApplication app)
     {
+        app.MapOrgUnitsApi();
         return app;
     }
 }

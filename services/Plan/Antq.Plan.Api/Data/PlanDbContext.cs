@@ -1,13 +1,22 @@
 using Antq.Messaging;
+using Antq.Plan.Api.Domain.Units;
 using Microsoft.EntityFrameworkCore;
 
 namespace Antq.Plan.Api.Data;
 
 public sealed class PlanDbContext(DbContextOptions<PlanDbContext> options) : DbContext(options)
 {
+    /// <summary>Numbers every change of units; copies of the tree catch up from the last number they applied.</summary>
+    public const string ChangeSequenceName = "org_unit_change_seq";
+
+    public DbSet<OrgUnit> OrgUnits => Set<OrgUnit>();
+
+    public DbSet<OrgUnitPredecessor> OrgUnitPredecessors => Set<OrgUnitPredecessor>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox();
+        modelBuilder.HasSequence<long>(ChangeSequenceName);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PlanDbContext).Assembly);
     }
 }

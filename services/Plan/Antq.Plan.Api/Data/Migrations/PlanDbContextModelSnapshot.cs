@@ -22,6 +22,8 @@ namespace Antq.Plan.Api.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("org_unit_change_seq");
+
             modelBuilder.Entity("Antq.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
@@ -113,6 +115,113 @@ namespace Antq.Plan.Api.Data.Migrations
                         .HasFilter("sent_at IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Antq.Plan.Api.Domain.Units.OrgUnit", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("ChangeSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("change_sequence");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("CommuneKind")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("commune_kind");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("normalized_name");
+
+                    b.Property<string>("ParentCode")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("parent_code");
+
+                    b.Property<DateOnly>("ValidFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateOnly?>("ValidTo")
+                        .HasColumnType("date")
+                        .HasColumnName("valid_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_org_units");
+
+                    b.HasIndex("ChangeSequence")
+                        .HasDatabaseName("ix_org_units_change_sequence");
+
+                    b.HasIndex("Code", "ValidFrom")
+                        .HasDatabaseName("ix_org_units_code_valid_from");
+
+                    b.HasIndex("ParentCode", "ValidFrom")
+                        .HasDatabaseName("ix_org_units_parent_code_valid_from");
+
+                    b.ToTable("org_units", (string)null);
+                });
+
+            modelBuilder.Entity("Antq.Plan.Api.Domain.Units.OrgUnitPredecessor", b =>
+                {
+                    b.Property<Guid>("SuccessorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("successor_id");
+
+                    b.Property<Guid>("PredecessorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("predecessor_id");
+
+                    b.Property<bool>("Partial")
+                        .HasColumnType("boolean")
+                        .HasColumnName("partial");
+
+                    b.HasKey("SuccessorId", "PredecessorId")
+                        .HasName("pk_org_unit_predecessors");
+
+                    b.HasIndex("PredecessorId")
+                        .HasDatabaseName("ix_org_unit_predecessors_predecessor_id");
+
+                    b.ToTable("org_unit_predecessors", (string)null);
+                });
+
+            modelBuilder.Entity("Antq.Plan.Api.Domain.Units.OrgUnitPredecessor", b =>
+                {
+                    b.HasOne("Antq.Plan.Api.Domain.Units.OrgUnit", null)
+                        .WithMany()
+                        .HasForeignKey("PredecessorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_org_unit_predecessors_org_units_predecessor_id");
+
+                    b.HasOne("Antq.Plan.Api.Domain.Units.OrgUnit", null)
+                        .WithMany()
+                        .HasForeignKey("SuccessorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_org_unit_predecessors_org_units_successor_id");
                 });
 #pragma warning restore 612, 618
         }

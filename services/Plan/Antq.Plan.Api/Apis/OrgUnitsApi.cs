@@ -1,0 +1,269 @@
+using System.Globalization;
+using Antq.Plan.Api.Data;
+using Antq.Plan.Api.Domain.Lineage;
+using Antq.Plan.Api.Domain.Units;
+using Antq.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Antq.Plan.Api.Apis;
+
+/// <summary>Units (đơn vị) with their effective dates: reads as of a date, imports, lineage through the 2025 reform.</summary>
+public static class OrgUnitsApi
+{
+    public static RouteGroupBuilder MapOrgUnitsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/org-units").WithTags("Đơn vị").RequireAuthorization();
+
+        group.MapGet("/", SearchOrgUnits);
+        group.MapGet("/{code}", GetOrgUnit);
+        group.MapGet("/{code}/children", GetChildren);
+        group.MapGet("/{code}/lineage", GetLineage);
+
+        var admin = group.MapGroup("").RequireAuthorization(policy => policy.RequireRole(AntqRoles.Admin));
+        admin.MapPost("/", CreateOrgUnit);
+        admin.MapPost("/import", ImportOrgUnits).DisableAntiforgery();
+        admin.MapPost("/merges/import", ImportMerges).DisableAntiforgery();
+        return group;
+    }
+
+    public static async Task<Results<Ok<OrgUnitResponse>, ProblemHttpResult>> GetOrgUnit(
+        string code, string? asOf, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (!TryDate(asOf, clock, "asOf", out var date, out var problem)) return problem;
+        var unit = await FindAsync(db, code, date, ct);
+        if (unit is null) return NotFound(code, date);
+        var path = await PathAsync(db, unit, date, ct);
+        return TypedResults.Ok(OrgUnitResponse.From(unit, path));
+    }
+
+    public static async Task<Results<Ok<ChildrenResponse>, ProblemHttpResult>> GetChildren(
+        string code, string? asOf, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (!TryDate(asOf, clock, "asOf", out var date, out var problem)) return problem;
+        var unit = await FindAsync(db, code, date, ct);
+        if (unit is null) return NotFound(code, date);
+        var children = await ValidAt(db.OrgUnits.AsNoTracking(), date)
+            .Where(u => u.ParentCode == code)
+            .OrderBy(u => u.Code)
+            .ToListAsync(ct);
+        return TypedResults.Ok(new ChildrenResponse(OrgUnitResponse.From(unit, null), date, [.. children.Select(c => OrgUnitResponse.From(c, null))]));
+    }
+
+    public static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchOrgUnits(
+        string? search, string? asOf, string? kind, int? limit, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (!TryDate(asOf, clock, "asOf", out var date, out var problem)) return problem;
+        var text = VietnameseText.Normalize(search ?? "");
+        if (text.Length < 2) return Problem(400, "Nhập ít nhất 2 ký tự để tìm đơn vị theo tên.", "search");
+        OrgUnitKind? wanted = null;
+        if (kind is { Length: > 0 })
+        {
+            if (!Enum.TryParse<OrgUnitKind>(kind, true, out var k)) return Problem(400, $"Loại đơn vị \"{kind}\" không hợp lệ.", "kind");
+            wanted = k;
+        }
+
+        var take = Math.Clamp(limit ?? 50, 1, 500);
+        var pattern = "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+        var query = ValidAt(db.OrgUnits.AsNoTracking(), date).Where(u => EF.Functions.Like(u.NormalizedName, pattern));
+        if (wanted is { } w) query = query.Where(u => u.Kind == w);
+        var units = await query.OrderBy(u => u.Kind).ThenBy(u => u.NormalizedName.Length).ThenBy(u => u.Code).Take(take).ToListAsync(ct);
+        return TypedResults.Ok(new SearchResponse(search!, date, [.. units.Select(u => OrgUnitResponse.From(u, null))]));
+    }
+
+    public static async Task<Results<Ok<LineageResponse>, ProblemHttpResult>> GetLineage(
+        string code, string? asOf, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (!TryDate(asOf, clock, "asOf", out var date, out var problem)) return problem;
+        var unit = await FindAsync(db, code, date, ct);
+        if (unit is null) return NotFound(code, date);
+
+        var predecessors = await (from link in db.OrgUnitPredecessors
+                                  join p in db.OrgUnits on link.PredecessorId equals p.Id
+                                  where link.SuccessorId == unit.Id
+                                  orderby p.Code
+                                  select new { Unit = p, link.Partial }).AsNoTracking().ToListAsync(ct);
+        var successors = await (from link in db.OrgUnitPredecessors
+                                join s in db.OrgUnits on link.SuccessorId equals s.Id
+                                where link.PredecessorId == unit.Id
+                                orderby s.Code
+                                select new { Unit = s, link.Partial }).AsNoTracking().ToListAsync(ct);
+        return TypedResults.Ok(new LineageResponse(
+            OrgUnitResponse.From(unit, null),
+            [.. predecessors.Select(p => LineageEntry.From(p.Unit, p.Partial))],
+            [.. successors.Select(s => LineageEntry.From(s.Unit, s.Partial))]));
+    }
+
+    /// <summary>
+    /// Imports a unit list: JSON in either format of ../shared/data/dvhc (told apart by shape) or CSV (<c>text/csv</c>:
+    /// code,name,kind,parentCode) for units below the commune. Without <c>effectiveFrom</c>: 2020-01-01 for the three-tier
+    /// list, 2025-07-01 for the two-tier list, today for CSV.
+    /// </summary>
+    public static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> ImportOrgUnits(
+        HttpRequest request, string? effectiveFrom, PlanDbContext db, TimeProvider clock, ILoggerFactory logs, CancellationToken ct)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        UnitFile file;
+        try
+        {
+            var body = await ReadBodyAsync(request, ct);
+            var isCsv = request.ContentType is { } type && (type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) || type.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase));
+            file = isCsv ? CsvUnitParser.Parse(System.Text.Encoding.UTF8.GetString(body)) : DvhcFileParser.Parse(body);
+        }
+        catch (UnitFileException ex)
+        {
+            return FileProblem(ex, "Tệp đơn vị không hợp lệ, không có đơn vị nào được nhập");
+        }
+
+        var today = VietnamTime.Today(clock);
+        if (!TryDate(effectiveFrom, clock, "effectiveFrom", out var date, out var problem, UnitFile.DefaultEffectiveFrom(file.Format, today))) return problem;
+
+        UnitImportPlan plan;
+        try
+        {
+            plan = await OrgUnitChanges.ImportAsync(db, file, date, clock, ct);
+        }
+        catch (UnitFileException ex)
+        {
+            return FileProblem(ex, "Tệp đơn vị không hợp lệ, không có đơn vị nào được nhập");
+        }
+
+        var elapsed = TimeProvider.System.GetElapsedTime(started);
+        logs.CreateLogger("Antq.Plan.OrgUnits").LogInformation(
+            "Imported {Format} unit file effective {EffectiveFrom}: {Created} created, {Closed} closed, {Unchanged} unchanged in {ElapsedMs} ms",
+            file.Format, date, plan.ToCreate.Count, plan.ToClose.Count, plan.Unchanged.Count, (long)elapsed.TotalMilliseconds);
+        return TypedResults.Ok(new ImportResponse(file.Format.ToString(), date, file.Units.Count, plan.ToCreate.Count, plan.ToClose.Count,
+            plan.Unchanged.Count, plan.CountsByKind(), (long)elapsed.TotalMilliseconds));
+    }
+
+    public static async Task<Results<Created<OrgUnitResponse>, Ok<OrgUnitResponse>, ProblemHttpResult>> CreateOrgUnit(
+        CreateOrgUnitRequest request, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var line = string.Join(",", new[] { request.Code, request.Name, request.Kind, request.ParentCode }.Select(Quote));
+        UnitFile file;
+        try
+        {
+            file = CsvUnitParser.Parse(line);
+        }
+        catch (UnitFileException ex)
+        {
+            return FileProblem(ex, "Đơn vị không hợp lệ", prefix: "Dòng 1: ");
+        }
+
+        if (!TryDate(request.ValidFrom, clock, "validFrom", out var date, out var problem)) return problem;
+        UnitImportPlan plan;
+        try
+        {
+            plan = await OrgUnitChanges.ImportAsync(db, file, date, clock, ct);
+        }
+        catch (UnitFileException ex)
+        {
+            return FileProblem(ex, "Đơn vị không hợp lệ");
+        }
+
+        var unit = (await FindAsync(db, file.Units[0].Code, date, ct))!;
+        var response = OrgUnitResponse.From(unit, await PathAsync(db, unit, date, ct));
+        return plan.ToCreate.Count > 0
+            ? TypedResults.Created($"/api/org-units/{Uri.EscapeDataString(unit.Code)}?asOf={date:yyyy-MM-dd}", response)
+            : TypedResults.Ok(response);
+    }
+
+    /// <summary>
+    /// Reads merges-2025.json and links each new unit (valid on <c>effectiveFrom</c>, default 2025-07-01) to the old units
+    /// (valid the day before) that its text names. Importing again replaces the links of the same new units.
+    /// </summary>
+    public static async Task<Results<Ok<MergeImportResponse>, ProblemHttpResult>> ImportMerges(
+        HttpRequest request, string? effectiveFrom, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (!TryDate(effectiveFrom, clock, "effectiveFrom", out var date, out var problem, UnitFile.ReformDate)) return problem;
+        IReadOnlyList<MergeLine> lines;
+        try
+        {
+            lines = MergeLine.ParseFile(await ReadBodyAsync(request, ct));
+        }
+        catch (UnitFileException ex)
+        {
+            return FileProblem(ex, "Tệp sáp nhập không hợp lệ, không có liên kết nào được nhập");
+        }
+
+        var before = date.AddDays(-1);
+        OrgUnitKind[] administrative = [OrgUnitKind.Province, OrgUnitKind.District, OrgUnitKind.Commune];
+        var oldUnits = await ValidAt(db.OrgUnits.AsNoTracking(), before).Where(u => administrative.Contains(u.Kind)).ToListAsync(ct);
+        var newUnits = await ValidAt(db.OrgUnits.AsNoTracking(), date).Where(u => administrative.Contains(u.Kind)).ToListAsync(ct);
+        if (oldUnits.Count == 0 || newUnits.Count == 0)
+        {
+            return Problem(409, $"Cần nhập danh sách đơn vị trước và sau ngày {date:dd/MM/yyyy} trước khi nhập tệp sáp nhập.", "file");
+        }
+
+        var result = LineageResolver.Resolve(lines, oldUnits, newUnits);
+        var newByCode = newUnits.ToDictionary(u => u.Code);
+        var successors = lines.Where(l => newByCode.ContainsKey(l.Code!)).Select(l => newByCode[l.Code!].Id).Distinct().ToList();
+        await OrgUnitChanges.ReplaceLineageAsync(db, successors, result.Links, ct);
+
+        return TypedResults.Ok(new MergeImportResponse(
+            date, lines.Count, result.Links.Count, result.Links.Count(l => l.Partial),
+            result.WholeNamed, result.WholeResolved, Math.Round(result.WholeResolutionRate * 100, 2),
+            result.PartialNamed, result.PartialResolved,
+            [.. result.Unresolved], result.MissingSuccessors));
+    }
+
+    static IQueryable<OrgUnit> ValidAt(IQueryable<OrgUnit> units, DateOnly date) =>
+        units.Where(u => u.ValidFrom <= date && (u.ValidTo == null || u.ValidTo > date));
+
+    static Task<OrgUnit?> FindAsync(PlanDbContext db, string code, DateOnly date, CancellationToken ct) =>
+        ValidAt(db.OrgUnits.AsNoTracking(), date).FirstOrDefaultAsync(u => u.Code == code, ct);
+
+    /// <summary>From the root down to the unit's parent, as of the date.</summary>
+    static async Task<IReadOnlyList<OrgUnitSummary>> PathAsync(PlanDbContext db, OrgUnit unit, DateOnly date, CancellationToken ct)
+    {
+        var path = new List<OrgUnitSummary>();
+        var parentCode = unit.ParentCode;
+        for (var depth = 0; parentCode is not null && depth < 12; depth++)
+        {
+            var parent = await FindAsync(db, parentCode, date, ct);
+            if (parent is null) break;
+            path.Insert(0, OrgUnitSummary.From(parent));
+            parentCode = parent.ParentCode;
+        }
+
+        return path;
+    }
+
+    static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        var bytes = buffer.ToArray();
+        // A UTF-8 byte order mark is not JSON.
+        return bytes is [0xEF, 0xBB, 0xBF, ..] ? bytes[3..] : bytes;
+    }
+
+    static string Quote(string? value) => "\"" + (value ?? "").Replace("\"", "\"\"") + "\"";
+
+    static bool TryDate(string? text, TimeProvider clock, string name, out DateOnly date, out ProblemHttpResult problem, DateOnly? fallback = null)
+    {
+        problem = null!;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            date = fallback ?? VietnamTime.Today(clock);
+            return true;
+        }
+
+        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date)) return true;
+        problem = Problem(400, $"Ngày \"{text}\" không hợp lệ; dùng dạng YYYY-MM-DD, ví dụ 2025-07-01.", name);
+        return false;
+    }
+
+    static ProblemHttpResult NotFound(string code, DateOnly date) =>
+        TypedResults.Problem(statusCode: 404, title: ProblemDetailsDefaults.TitleFor(404),
+            detail: $"Không có đơn vị mã {code} vào ngày {date:dd/MM/yyyy}.");
+
+    static ProblemHttpResult Problem(int status, string detail, string field) =>
+        TypedResults.Problem(statusCode: status, title: ProblemDetailsDefaults.TitleFor(status), detail: detail,
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } });
+
+    static ProblemHttpResult FileProblem(UnitFileException ex, string headline, string prefix = "") =>
+        TypedResults.Problem(statusCode: 400, title: ProblemDetailsDefaults.TitleFor(400),
+            detail: $"{headline}: {string.Join(" ", ex.Errors.Select(e => prefix.Length > 0 && e.StartsWith(prefix) ? e[prefix.Length..] : e))}",
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["file"] = [.. ex.Errors] } });
+}

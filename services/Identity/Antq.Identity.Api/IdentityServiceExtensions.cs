@@ -1,23 +1,113 @@
-using Antq.Messaging;
-using MassTransit;
+using Antq.Identity.Api.Apis;
 using Antq.Identity.Api.Data;
+using Antq.Identity.Api.Domain;
+using Antq.Identity.Api.Hosting;
+using Antq.Identity.Api.Tokens;
+using Antq.Messaging;
 using Antq.ServiceDefaults;
+using MassTransit;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Antq.Identity.Api;
 
-/// <summary>The Identity service's own wiring: Users, roles, unit scopes and token issuing (OpenID Connect).</summary>
+/// <summary>The Identity service's own wiring: users, roles, unit scopes and token issuing (OpenID Connect).</summary>
 public static class IdentityServiceExtensions
 {
     public static IHostApplicationBuilder AddIdentityServices(this IHostApplicationBuilder builder)
     {
+        var configuration = builder.Configuration;
+
         builder.AddAntqDbContext<IdentityDbContext>("identity");
-        builder.Services.AddAntqOutbox<IdentityDbContext>(builder.Configuration);
+        builder.Services.AddAntqOutbox<IdentityDbContext>(configuration);
         builder.AddAntqBus(bus => bus.AddConsumers(typeof(IdentityServiceExtensions).Assembly));
+
+        builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+
+        // The login cookie and the antiforgery tokens must be readable by every replica.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("antq-identity")
+            .PersistKeysToDbContext<IdentityDbContext>();
+        builder.Services.AddAntiforgery(options => options.Cookie.Name = "antq_antiforgery");
+        builder.Services.AddAuthentication()
+            .AddCookie(LoginCookie.Scheme, options =>
+            {
+                options.Cookie.Name = LoginCookie.CookieName;
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.LoginPath = "/account/login";
+                options.LogoutPath = "/connect/logout";
+                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+                options.SlidingExpiration = true;
+            });
+
+        // Read when first needed (at start, by IdentitySeed), not while composing: design-time tools build this host too.
+        builder.Services.AddSingleton(services => TokenKeys.Load(services.GetRequiredService<IConfiguration>()));
+        var issuer = new Uri(configuration["Auth:Issuer"] ?? Authentication.DefaultIssuer, UriKind.Absolute);
+
+        builder.Services.AddOpenIddict()
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<IdentityDbContext>())
+            .AddServer(server =>
+            {
+                server.SetIssuer(issuer)
+                    .SetTokenEndpointUris("connect/token")
+                    .SetAuthorizationEndpointUris("connect/authorize")
+                    .SetEndSessionEndpointUris("connect/logout")
+                    .SetJsonWebKeySetEndpointUris(".well-known/jwks");
+
+                server.AllowPasswordFlow()
+                    .AllowRefreshTokenFlow()
+                    .AllowAuthorizationCodeFlow()
+                    .RequireProofKeyForCodeExchange();
+
+                server.RegisterScopes(Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess);
+
+                // Plain signed JWTs: every service checks them with standard JwtBearer and the published key set.
+                server.DisableAccessTokenEncryption()
+                    .SetAccessTokenLifetime(configuration.GetValue("Identity:AccessTokenLifetime", TimeSpan.FromHours(1)));
+
+                server.UseAspNetCore()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough()
+                    // TLS ends at the gateway or the load balancer in front of it; this service listens on a private address.
+                    .DisableTransportSecurityRequirement();
+            });
+
+        // The same as server.AddSigningKey/AddEncryptionKey, but with the keys resolved from the container.
+        builder.Services.AddOptions<OpenIddictServerOptions>().Configure<TokenKeys>((options, keys) =>
+        {
+            options.SigningCredentials.Add(new SigningCredentials(keys.SigningKey, SecurityAlgorithms.RsaSha256));
+            options.EncryptionCredentials.Add(new EncryptingCredentials(keys.EncryptionKey, SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512));
+        });
+
+        // This service checks the tokens it issued with its own key instead of fetching its own key set over HTTP,
+        // unless a test or deployment names a key explicitly.
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenKeys, IConfiguration>((options, keys, config) =>
+        {
+            if (!string.IsNullOrEmpty(config["Auth:SigningKeyPem"])) return;
+            options.ConfigurationManager = null;
+            options.TokenValidationParameters.IssuerSigningKey = new RsaSecurityKey(keys.Rsa.ExportParameters(false)) { KeyId = keys.SigningKey.KeyId };
+        });
+
+        builder.Services.AddSingleton<IConfigureOptions<AdminAccountOptions>, AdminAccountOptionsSetup>();
+        builder.Services.AddSingleton<IValidateOptions<AdminAccountOptions>, AdminAccountOptionsSetup>();
+        builder.Services.AddOptions<AdminAccountOptions>().ValidateOnStart();
+        builder.Services.AddHostedService<IdentitySeed>();
+        builder.Services.AddHostedService<TokenPruning>();
         return builder;
     }
 
     public static WebApplication MapIdentityApi(this WebApplication app)
     {
+        app.MapConnectApi();
+        app.MapAccountApi();
+        app.MapUsersApi();
         return app;
     }
 }

@@ -1,0 +1,153 @@
+using System.Security.Claims;
+using Antq.Identity.Api.Data;
+using Antq.Identity.Api.Domain;
+using Antq.Identity.Api.Tokens;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Antq.Identity.Api.Apis;
+
+/// <summary>
+/// The OpenID Connect endpoints in pass-through mode: OpenIddict checks the protocol (client, grant, PKCE, redirect
+/// address) before these handlers run; they decide who the user is and answer with a sign-in or a refusal, which
+/// OpenIddict turns into tokens or an OAuth error.
+/// </summary>
+public static class ConnectApi
+{
+    public const string WrongCredentials = "Tên đăng nhập hoặc mật khẩu không đúng.";
+    public const string AccountDisabled = "Tài khoản đã bị vô hiệu hoá; vui lòng liên hệ quản trị viên.";
+    public const string AccountGone = "Tài khoản không còn hiệu lực; vui lòng đăng nhập lại.";
+
+    const string Server = OpenIddictServerAspNetCoreDefaults.AuthenticationScheme;
+
+    public static IEndpointRouteBuilder MapConnectApi(this IEndpointRouteBuilder app)
+    {
+        var connect = app.MapGroup("/connect").WithTags("OpenID Connect").ExcludeFromDescription();
+        connect.MapPost("/token", Exchange);
+        connect.MapMethods("/authorize", [HttpMethods.Get, HttpMethods.Post], Authorize);
+        connect.MapMethods("/logout", [HttpMethods.Get, HttpMethods.Post], (Delegate)Logout);
+        return app;
+    }
+
+    /// <summary>POST /connect/token: the password grant (scripts, <c>antq-cli</c>), the code and refresh grants.</summary>
+    public static async Task<Results<SignInHttpResult, ForbidHttpResult>> Exchange(
+        HttpContext context, IdentityDbContext db, IPasswordHasher<User> hasher, CancellationToken cancellationToken)
+    {
+        var request = context.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+
+        if (request.IsPasswordGrantType())
+        {
+            var (user, refusal) = await CheckPasswordAsync(db, hasher, request.Username, request.Password, cancellationToken);
+            if (user is null) return Refuse(Errors.InvalidGrant, refusal!);
+            return TypedResults.SignIn(TokenPrincipal.Create(user, request.GetScopes()), authenticationScheme: Server);
+        }
+
+        if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
+        {
+            // The code or refresh token was already validated by OpenIddict; its principal names the user.
+            var result = await context.AuthenticateAsync(Server);
+            var user = await FindActiveAsync(db, result.Principal, cancellationToken);
+            if (user is null) return Refuse(Errors.InvalidGrant, AccountGone);
+            return TypedResults.SignIn(TokenPrincipal.Refresh(result.Principal!, user), authenticationScheme: Server);
+        }
+
+        return Refuse(Errors.UnsupportedGrantType, "Loại cấp quyền không được hỗ trợ.");
+    }
+
+    /// <summary>GET|POST /connect/authorize: the code flow with PKCE for the portal. Anonymous users go to the login page first.</summary>
+    public static async Task<Results<SignInHttpResult, ChallengeHttpResult, ForbidHttpResult>> Authorize(
+        HttpContext context, IdentityDbContext db, CancellationToken cancellationToken)
+    {
+        var request = context.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+
+        var session = await context.AuthenticateAsync(LoginCookie.Scheme);
+        var user = session.Succeeded ? await FindActiveAsync(db, session.Principal, cancellationToken) : null;
+
+        if (user is null || request.HasPromptValue(PromptValues.Login))
+        {
+            if (request.HasPromptValue(PromptValues.None))
+            {
+                return Refuse(Errors.LoginRequired, "Người dùng chưa đăng nhập.");
+            }
+
+            if (session.Succeeded) await context.SignOutAsync(LoginCookie.Scheme);
+
+            // Back to this same request after the login page; without prompt=login, or it would ask again forever.
+            var parameters = (context.Request.HasFormContentType ? context.Request.Form.AsEnumerable() : context.Request.Query)
+                .Where(p => p.Key != Parameters.Prompt || !request.HasPromptValue(PromptValues.Login))
+                .ToList();
+            var returnUrl = context.Request.PathBase + context.Request.Path + QueryString.Create(parameters);
+            return TypedResults.Challenge(new AuthenticationProperties { RedirectUri = returnUrl }, [LoginCookie.Scheme]);
+        }
+
+        return TypedResults.SignIn(TokenPrincipal.Create(user, request.GetScopes()), authenticationScheme: Server);
+    }
+
+    /// <summary>GET|POST /connect/logout: ends the login session, then OpenIddict returns to the client's post-logout address.</summary>
+    public static async Task<SignOutHttpResult> Logout(HttpContext context)
+    {
+        await context.SignOutAsync(LoginCookie.Scheme);
+        return TypedResults.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [Server]);
+    }
+
+    /// <summary>
+    /// Checks a user name and password. The refusal does not tell a wrong name from a wrong password, and an unknown
+    /// name costs as much time as a known one, so neither tells which accounts exist.
+    /// </summary>
+    internal static async Task<(User? User, string? Refusal)> CheckPasswordAsync(
+        IdentityDbContext db, IPasswordHasher<User> hasher, string? userName, string? password, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password)) return (null, WrongCredentials);
+
+        var normalized = User.Normalize(userName);
+        var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedUserName == normalized, cancellationToken);
+        if (user is null)
+        {
+            hasher.VerifyHashedPassword(TimingDummy, TimingDummy.PasswordHash, password);
+            return (null, WrongCredentials);
+        }
+
+        var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+        if (verdict == PasswordVerificationResult.Failed) return (null, WrongCredentials);
+        if (!user.Active) return (null, AccountDisabled);
+
+        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            user.PasswordHash = hasher.HashPassword(user, password);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return (user, null);
+    }
+
+    static async Task<User?> FindActiveAsync(IdentityDbContext db, ClaimsPrincipal? principal, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(principal?.GetClaim(Claims.Subject), out var id)) return null;
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+        return user is { Active: true } ? user : null;
+    }
+
+    static ForbidHttpResult Refuse(string error, string description) =>
+        TypedResults.Forbid(new AuthenticationProperties(new Dictionary<string, string?>
+        {
+            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+        }), [Server]);
+
+    static readonly User TimingDummy = CreateTimingDummy();
+
+    static User CreateTimingDummy()
+    {
+        var dummy = new User { UserName = "", NormalizedUserName = "", PasswordHash = "", FullName = "", Role = "", OrgUnitCode = "" };
+        dummy.PasswordHash = new PasswordHasher<User>().HashPassword(dummy, Guid.NewGuid().ToString());
+        return dummy;
+    }
+}

@@ -36,7 +36,20 @@ public static class LineageResolver
 
     static readonly HashSet<string> DistrictTypes = ["huyen", "quan", "thi xa", "thanh pho"];
 
-    sealed record Candidate(OrgUnit Unit, string? Type, string Base, string? DistrictCode, string? DistrictBase, string ProvinceBase);
+    sealed record Candidate(OrgUnit Unit, string? Type, string Base, string AccentedBase, string? DistrictCode, string? DistrictBase, string ProvinceBase);
+
+    static (string? Type, string Base, string Accented) NameKeys(string name)
+    {
+        var (plain, accented) = VietnameseText.Keys(name);
+        var (type, b) = UnitNames.Split(plain);
+        return (type, b, accented[^b.Length..]);
+    }
+
+    static PredecessorReference KeptReference(string text, string name)
+    {
+        var (type, b, accented) = NameKeys(name);
+        return new PredecessorReference(text, type, b, accented, null, false);
+    }
 
     /// <param name="lines">The merges file.</param>
     /// <param name="oldUnits">Provinces, districts and communes valid the day before the reform.</param>
@@ -63,7 +76,7 @@ public static class LineageResolver
                 var baseName = UnitNames.BaseName(line.Name!);
                 var same = oldProvinces.Where(p => UnitNames.BaseName(p.Name) == baseName).ToList();
                 if (same.Count != 1) same = oldProvinces.Where(p => p.Code == line.Code).ToList();
-                Count(line, new PredecessorReference(line.Text!, "tinh", baseName, null, false), same);
+                Count(line, KeptReference(line.Text!, line.Name!), same);
             }
             else
             {
@@ -112,14 +125,14 @@ public static class LineageResolver
             {
                 if (unit.Kind == OrgUnitKind.District && provinceCodes.Contains(unit.ParentCode!))
                 {
-                    var (type, b) = UnitNames.Split(unit.NormalizedName);
-                    list.Add(new Candidate(unit, type, b, null, null, provinceBase[unit.ParentCode!]));
+                    var (type, b, accented) = NameKeys(unit.Name);
+                    list.Add(new Candidate(unit, type, b, accented, null, null, provinceBase[unit.ParentCode!]));
                 }
                 else if (unit.Kind == OrgUnitKind.Commune && unit.ParentCode is { } d && districtsByCode.TryGetValue(d, out var district)
                     && provinceCodes.Contains(district.ParentCode!))
                 {
-                    var (type, b) = UnitNames.Split(unit.NormalizedName);
-                    list.Add(new Candidate(unit, type, b, district.Code, UnitNames.Split(district.NormalizedName).Base, provinceBase[district.ParentCode!]));
+                    var (type, b, accented) = NameKeys(unit.Name);
+                    list.Add(new Candidate(unit, type, b, accented, district.Code, UnitNames.Split(district.NormalizedName).Base, provinceBase[district.ParentCode!]));
                 }
             }
 
@@ -138,11 +151,11 @@ public static class LineageResolver
 
             var text = PredecessorTextParser.Parse(line.Text!);
             var references = text.Kept
-                ? [new PredecessorReference(line.Text!, UnitNames.Split(VietnameseText.Normalize(line.Name!)).Type, UnitNames.BaseName(line.Name!), null, false)]
+                ? [KeptReference(line.Text!, line.Name!)]
                 : text.References;
             var index = CandidatesFor(line.ParentCode!);
 
-            var results = references.Select(r => (Reference: r, Matches: Narrow(r, index.GetValueOrDefault(r.BaseName) ?? [], successor.Code))).ToList();
+            var results = references.Select(r => (Reference: r, Matches: Match(r, index, successor.Code))).ToList();
 
             // Ambiguous names: keep the candidate in the district where the other old units of this new unit lay.
             var siblingDistricts = results.Where(r => r.Matches.Count == 1).Select(r => r.Matches[0].DistrictCode ?? r.Matches[0].Unit.Code).ToHashSet();
@@ -177,11 +190,25 @@ public static class LineageResolver
         return new LineageResult(links, unresolved, missing, wholeNamed, wholeResolved, partialNamed, partialResolved);
     }
 
+    static List<Candidate> Match(PredecessorReference reference, Dictionary<string, List<Candidate>> index, string successorCode)
+    {
+        var matches = Narrow(reference, index.GetValueOrDefault(reference.BaseName) ?? [], successorCode);
+        // "Phường Phường Quang Trung": the type written twice. Not "Phường Phương Mai", which matched above.
+        if (matches.Count == 0 && reference.WithoutSecondType() is { } inner)
+        {
+            matches = Narrow(inner, index.GetValueOrDefault(inner.BaseName) ?? [], successorCode);
+        }
+
+        return matches;
+    }
+
     static List<Candidate> Narrow(PredecessorReference reference, List<Candidate> candidates, string successorCode)
     {
         var wantsDistrict = reference.Type is not null && DistrictTypes.Contains(reference.Type);
         var list = candidates.Where(c => wantsDistrict ? c.Unit.Kind == OrgUnitKind.District : c.Unit.Kind == OrgUnitKind.Commune).ToList();
         if (list.Count == 0 && reference.Type is null) list = candidates;
+        // "Thanh Tân" is not "Thành Tân": the tones decide before anything else.
+        list = Prefer(list, c => c.AccentedBase == reference.AccentedBase);
         list = Prefer(list, c => reference.Type is not null && c.Type == reference.Type);
         list = Prefer(list, c => reference.Hint is not null && (c.DistrictBase == reference.Hint || c.ProvinceBase == reference.Hint));
         // The new unit usually kept the code of one of the units it was formed from.

@@ -8,9 +8,18 @@ namespace Antq.Plan.Api.Domain.Lineage;
 /// <param name="Text">The words as written, for reports ("Xã Chiềng Chung (huyện Mai Sơn)").</param>
 /// <param name="Type">The administrative type written before the name, normalized ("xa", "phuong", "thi tran", "huyen"), or null.</param>
 /// <param name="BaseName">The name without its type, normalized ("chieng chung").</param>
+/// <param name="AccentedBase">The same name with its tones kept (<see cref="VietnameseText.Accented"/>).</param>
 /// <param name="Hint">The district or city named in brackets, normalized without its type ("mai son"), or null.</param>
 /// <param name="Partial">Only part of it went into the new unit.</param>
-public sealed record PredecessorReference(string Text, string? Type, string BaseName, string? Hint, bool Partial);
+public sealed record PredecessorReference(string Text, string? Type, string BaseName, string AccentedBase, string? Hint, bool Partial)
+{
+    /// <summary>"Phường Phường Quang Trung", "xã Xã Đình Dù": the name may start with its type again.</summary>
+    public PredecessorReference? WithoutSecondType()
+    {
+        var (type, rest) = UnitNames.Split(BaseName);
+        return type is null ? null : this with { Type = type, BaseName = rest, AccentedBase = AccentedBase[^rest.Length..] };
+    }
+}
 
 /// <summary>What <c>truocsapnhap</c> says: "giữ nguyên" (kept as it was) or a list of predecessors.</summary>
 public sealed record PredecessorText(bool Kept, IReadOnlyList<PredecessorReference> References);
@@ -24,8 +33,6 @@ public sealed record PredecessorText(bool Kept, IReadOnlyList<PredecessorReferen
 /// </summary>
 public static partial class PredecessorTextParser
 {
-    static readonly string[] Types = ["thi tran", "thanh pho", "thi xa", "dac khu", "phuong", "huyen", "quan", "tinh", "xa"];
-
     public static PredecessorText Parse(string text)
     {
         var normalizedAll = VietnameseText.Normalize(text);
@@ -37,7 +44,7 @@ public static partial class PredecessorTextParser
         foreach (var segment in Segments(CutTrailingSentence(text)))
         {
             var (outside, brackets) = SplitBrackets(segment);
-            var normalized = VietnameseText.Normalize(outside);
+            var (normalized, accented) = VietnameseText.Keys(outside);
             if (normalized.Length == 0) continue;
 
             var pending = pendingPartial;
@@ -49,20 +56,36 @@ public static partial class PredecessorTextParser
                 var whole = normalized.Contains("toan bo") && !normalized.Contains("mot phan");
                 var isPart = normalized.Contains("mot phan") || normalized.Contains("phan con lai");
                 var of = OfWord().Match(normalized);
-                if (!of.Success)
+                if (!of.Success && NameAfterMarker().Match(normalized) is { Success: true } named)
+                {
+                    // "một phần diện tích tự nhiên, quy mô dân số Phường Quang Trung": no "của" before the name.
+                    (normalized, accented) = (normalized[named.Index..], accented[named.Index..]);
+                    partial = (isPart || partial) && !(whole && !pending);
+                }
+                else if (!of.Success)
                 {
                     // "một phần diện tích TN" alone: the name follows after the next comma.
                     pendingPartial = isPart || pending;
                     continue;
                 }
-
-                // "một phần diện tích TN, toàn bộ quy mô dân số của X": part of the land, so part of X.
-                partial = (isPart || partial) && !(whole && !pending);
-                if (of.Groups["cac"].Success) stickyPartial = partial;
-                normalized = normalized[(of.Index + of.Length)..];
+                else
+                {
+                    // "một phần diện tích TN, toàn bộ quy mô dân số của X": part of the land, so part of X.
+                    partial = (isPart || partial) && !(whole && !pending);
+                    if (of.Groups["cac"].Success) stickyPartial = partial;
+                    var start = of.Index + of.Length;
+                    while (RepeatedOf().Match(normalized, start) is { Success: true } again && again.Index == start) start += again.Length;
+                    (normalized, accented) = (normalized[start..], accented[start..]);
+                }
             }
 
-            normalized = SuffixAfterArrangement().Replace(normalized, "").Trim();
+            if (SuffixAfterArrangement().Match(normalized) is { Success: true } suffix)
+            {
+                (normalized, accented) = (normalized[..suffix.Index], accented[..suffix.Index]);
+            }
+
+            var lead = LeadingCac().Match(normalized);
+            (normalized, accented) = (normalized[lead.Length..].Trim(), accented[lead.Length..].Trim());
             string? hint = null;
             foreach (var bracket in brackets)
             {
@@ -71,35 +94,15 @@ public static partial class PredecessorTextParser
                 else if (UnitNames.Split(b) is { Type: "huyen" or "quan" or "thi xa" or "thanh pho" or "tinh" } h) hint = h.Base;
             }
 
-            var (type, baseName) = SplitType(normalized);
+            var (type, baseName) = UnitNames.Split(normalized);
             if (baseName.Length == 0) continue;
-            references.Add(new PredecessorReference(segment.Trim(), type, baseName, hint, partial));
+            var accentedBase = accented[^baseName.Length..];
+            // "phần còn lại của phường Cửa Đông, Đồng Xuân": a bare name continues the list before it.
+            if (!marker && type is null && references.Count > 0 && references[^1].Partial) partial = true;
+            references.Add(new PredecessorReference(segment.Trim(), type, baseName, accentedBase, hint, partial));
         }
 
         return new PredecessorText(false, references);
-    }
-
-    /// <summary>"xa xa dinh du" → ("xa", "dinh du"); "phuong phuong quang trung" → ("phuong", "quang trung").</summary>
-    static (string? Type, string Base) SplitType(string normalized)
-    {
-        string? type = null;
-        var changed = true;
-        while (changed)
-        {
-            changed = false;
-            foreach (var t in Types)
-            {
-                if (normalized.StartsWith(t + " ", StringComparison.Ordinal) && normalized.Length > t.Length + 1)
-                {
-                    type = t;
-                    normalized = normalized[(t.Length + 1)..];
-                    changed = true;
-                    break;
-                }
-            }
-        }
-
-        return (type, normalized);
     }
 
     /// <summary>"tỉnh Bình Phước và tỉnh Đồng Nai. Từ ngày 30/04/2026, …" → the first sentence.</summary>
@@ -170,6 +173,15 @@ public static partial class PredecessorTextParser
     /// <summary>"… của [các] [xã|phường|thị trấn]" (and the typo "củ") before the names.</summary>
     [GeneratedRegex(@"\bcua?\s+(?<cac>cac\s+)?")]
     private static partial Regex OfWord();
+
+    [GeneratedRegex(@"\b(xa|phuong|thi tran)\s")]
+    private static partial Regex NameAfterMarker();
+
+    [GeneratedRegex(@"\G(cua|cac)\s+")]
+    private static partial Regex RepeatedOf();
+
+    [GeneratedRegex(@"^(cac\s+)+")]
+    private static partial Regex LeadingCac();
 
     [GeneratedRegex(@"\s*\bsau khi sap xep\b.*$")]
     private static partial Regex SuffixAfterArrangement();

@@ -2,6 +2,7 @@ using Antq.Messaging;
 using MassTransit;
 using Antq.Reporting.Api.Data;
 using Antq.ServiceDefaults;
+using Antq.UnitTree;
 
 namespace Antq.Reporting.Api;
 
@@ -12,7 +13,13 @@ public static class ReportingServiceExtensions
     {
         builder.AddAntqDbContext<ReportingDbContext>("reporting");
         builder.Services.AddAntqOutbox<ReportingDbContext>(builder.Configuration);
-        builder.AddAntqBus(bus => bus.AddConsumers(typeof(ReportingServiceExtensions).Assembly));
+        // The copy of the unit tree that roll-ups and permissions walk, fed by the Plan service.
+        builder.Services.AddUnitTree<ReportingDbContext>("reporting");
+        builder.AddAntqBus(bus =>
+        {
+            bus.AddConsumers(typeof(ReportingServiceExtensions).Assembly);
+            bus.AddUnitTreeConsumer();
+        });
         return builder;
     }
 

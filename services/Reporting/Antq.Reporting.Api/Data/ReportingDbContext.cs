@@ -1,4 +1,5 @@
 using Antq.Messaging;
+using Antq.UnitTree;
 using Microsoft.EntityFrameworkCore;
 
 namespace Antq.Reporting.Api.Data;
@@ -8,6 +9,7 @@ public sealed class ReportingDbContext(DbContextOptions<ReportingDbContext> opti
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox();
+        modelBuilder.AddUnitTree();
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ReportingDbContext).Assembly);
     }
 }

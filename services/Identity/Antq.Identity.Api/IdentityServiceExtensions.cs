@@ -33,6 +33,7 @@ public static class IdentityServiceExtensions
         builder.Services.AddDataProtection()
             .SetApplicationName("antq-identity")
             .PersistKeysToDbContext<IdentityDbContext>();
+        RunAfterMigrations(builder.Services, "DataProtectionHostedService");
         builder.Services.AddAntiforgery(options => options.Cookie.Name = "antq_antiforgery");
         builder.Services.AddAuthentication()
             .AddCookie(LoginCookie.Scheme, options =>
@@ -101,6 +102,22 @@ public static class IdentityServiceExtensions
         builder.Services.AddHostedService<IdentitySeed>();
         builder.Services.AddHostedService<TokenPruning>();
         return builder;
+    }
+
+    /// <summary>
+    /// Moves a framework hosted service behind the ones registered so far (the migrations among them). Authentication
+    /// registers data protection, whose start-up warm-up reads the key ring, long before this service's database exists.
+    /// </summary>
+    static void RunAfterMigrations(IServiceCollection services, string hostedServiceName)
+    {
+        var descriptors = services
+            .Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == hostedServiceName)
+            .ToList();
+        foreach (var descriptor in descriptors)
+        {
+            services.Remove(descriptor);
+            services.Add(descriptor);
+        }
     }
 
     public static WebApplication MapIdentityApi(this WebApplication app)

@@ -10,6 +10,9 @@ public static class Inbox
     /// Runs <paramref name="handle"/> and saves its changes in one transaction with the inbox row for this message and
     /// consumer. A message already handled by this consumer (a redelivery, a re-publish) is skipped and false is
     /// returned. Two deliveries at once serialize on the inbox key: the second waits, then sees the first's row.
+    /// If <paramref name="handle"/> or the save fails, the transaction rolls back, no inbox row remains (so the
+    /// redelivery is handled), and the context's change tracker is cleared: nothing it tracked is known to match the
+    /// database any more, and a later <c>SaveChanges</c> on the same context must not commit half of the handler's work.
     /// </summary>
     public static async Task<bool> HandleOnceAsync(this DbContext db, ConsumeContext context, string consumer,
         Func<CancellationToken, Task> handle)
@@ -27,9 +30,18 @@ public static class Inbox
             return false;
         }
 
-        await handle(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        try
+        {
+            await handle(cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch
+        {
+            db.ChangeTracker.Clear();
+            throw;
+        }
+
         return true;
     }
 

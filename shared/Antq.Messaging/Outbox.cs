@@ -16,23 +16,42 @@ public static class Outbox
     /// <summary>
     /// Adds <paramref name="message"/> to the outbox of <paramref name="db"/>. It is saved by the next
     /// <c>SaveChanges</c> and published after that transaction commits; never before, never without it.
+    /// The message is stored and published as its runtime type, whatever the static type of the reference.
     /// </summary>
     public static OutboxMessage AddOutboxMessage<T>(this DbContext db, T message, TimeProvider? clock = null)
         where T : class
     {
+        ArgumentNullException.ThrowIfNull(message);
+        // Not typeof(T): a message passed as object or as an interface would be stored as that type, which
+        // cannot be deserialized into anything a consumer subscribes to.
+        var type = message.GetType();
         var now = (clock ?? TimeProvider.System).GetUtcNow();
         var row = new OutboxMessage
         {
             MessageId = NewId.NextGuid(),
-            MessageType = TypeName(typeof(T)),
-            Body = JsonSerializer.Serialize(message, Json),
+            MessageType = TypeName(type),
+            Body = JsonSerializer.Serialize(message, type, Json),
             TraceParent = Activity.Current?.Id,
-            CorrelationId = Activity.Current?.GetTagItem("antq.correlation_id") as string,
+            CorrelationId = CorrelationIdOf(Activity.Current),
             CreatedAt = now,
             NextAttemptAt = now,
         };
         db.Set<OutboxMessage>().Add(row);
         return row;
+    }
+
+    /// <summary>
+    /// The request's correlation id, tagged on the request's activity. The row may be written inside a child span
+    /// (a domain operation, a database call), whose own tags do not carry it: look up the chain.
+    /// </summary>
+    static string? CorrelationIdOf(Activity? activity)
+    {
+        for (; activity is not null; activity = activity.Parent)
+        {
+            if (activity.GetTagItem("antq.correlation_id") is string id) return id;
+        }
+
+        return null;
     }
 
     internal static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";

@@ -14,6 +14,9 @@ namespace Antq.Messaging;
 /// Each round locks its rows with <c>FOR UPDATE SKIP LOCKED</c>, so any number of replicas can run: a row is
 /// published by one of them at a time. A crash between the broker's confirm and the commit leaves the row unsent and
 /// it is published again with the same message id, which consumers' inboxes drop.
+/// A row that cannot be turned into a message (its type no longer resolves, its body does not deserialize) is put
+/// back with a growing delay and the round goes on: one bad row must never hold up the rows behind it. A row the
+/// broker does not confirm ends the round: the broker is likely down for every row, and the rest wait for the next.
 /// </summary>
 public sealed class OutboxDispatcher<TContext>(
     IServiceScopeFactory scopes,
@@ -34,10 +37,12 @@ public sealed class OutboxDispatcher<TContext>(
         var settings = options.Value;
         while (!stoppingToken.IsCancellationRequested)
         {
-            int published;
+            var more = false;
             try
             {
-                published = await DispatchOnceAsync(stoppingToken);
+                var round = await RunRoundAsync(stoppingToken);
+                // A full batch that the broker took suggests more rows are due: go again without waiting.
+                more = round.Taken >= settings.BatchSize && !round.BrokerFailed;
                 await CleanupIfDueAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -48,10 +53,9 @@ public sealed class OutboxDispatcher<TContext>(
             {
                 // The database may be restarting; nothing is lost, the rows stay until the next round.
                 logger.LogWarning(ex, "Outbox round of {Context} failed; will retry", typeof(TContext).Name);
-                published = 0;
             }
 
-            if (published < settings.BatchSize)
+            if (!more)
             {
                 try { await signal.WaitAsync(settings.PollInterval, stoppingToken); }
                 catch (OperationCanceledException) { return; }
@@ -59,8 +63,17 @@ public sealed class OutboxDispatcher<TContext>(
         }
     }
 
-    /// <summary>One round: publishes up to a batch of due rows. Returns how many were published.</summary>
-    public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One round: publishes up to a batch of due rows. Returns how many were published. When
+    /// <paramref name="cancellationToken"/> fires mid-round, the rows the broker has already confirmed are still
+    /// marked sent before the <see cref="OperationCanceledException"/> is thrown, so a shutdown does not publish them again.
+    /// </summary>
+    public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken) =>
+        (await RunRoundAsync(cancellationToken)).Published;
+
+    readonly record struct Round(int Taken, int Published, bool BrokerFailed);
+
+    async Task<Round> RunRoundAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         await using var scope = scopes.CreateAsyncScope();
@@ -74,43 +87,79 @@ public sealed class OutboxDispatcher<TContext>(
         if (rows.Count == 0)
         {
             await transaction.RollbackAsync(cancellationToken);
-            return 0;
+            return new Round(0, 0, false);
         }
 
         var published = 0;
+        var brokerFailed = false;
         foreach (var row in rows)
         {
+            if (cancellationToken.IsCancellationRequested) break;
+
+            object message;
+            Type type;
             try
             {
-                await PublishAsync(row, cancellationToken);
+                (message, type) = Read(row);
+            }
+            catch (Exception ex)
+            {
+                // Not the broker's fault and not going to fix itself soon (a replica of an older release may not
+                // know a new type yet): back off this row only.
+                Fail(row, ex, settings);
+                logger.LogError(ex, "Outbox message {MessageId} ({MessageType}) cannot be read; skipped until {NextAttemptAt}, attempt {Attempts}",
+                    row.MessageId, row.MessageType, row.NextAttemptAt, row.Attempts);
+                continue;
+            }
+
+            try
+            {
+                await PublishAsync(row, message, type, cancellationToken);
                 row.SentAt = clock.GetUtcNow();
                 row.LastError = null;
                 published++;
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                row.Attempts++;
-                row.LastError = Truncate(ex.Message, 2000);
-                row.NextAttemptAt = clock.GetUtcNow() + Backoff(row.Attempts, settings);
+                // Stopping: this row may or may not have reached the broker; it stays unsent and the inbox absorbs a repeat.
+                break;
+            }
+            catch (Exception ex)
+            {
+                Fail(row, ex, settings);
                 logger.LogWarning(ex, "Publishing outbox message {MessageId} ({MessageType}) failed, attempt {Attempts}",
                     row.MessageId, row.MessageType, row.Attempts);
-                // Keep order: when the broker refuses one, the rest of the batch waits for the next round.
+                // The broker refused or did not answer: the rest of the batch waits for the next round.
+                brokerFailed = true;
                 break;
             }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return published;
+        // Not cancellable: rows the broker has confirmed must be recorded as sent even while the host stops.
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+        cancellationToken.ThrowIfCancellationRequested();
+        return new Round(rows.Count, published, brokerFailed);
     }
 
-    async Task PublishAsync(OutboxMessage row, CancellationToken cancellationToken)
+    void Fail(OutboxMessage row, Exception ex, OutboxOptions settings)
+    {
+        row.Attempts++;
+        row.LastError = Truncate($"{ex.GetType().Name}: {ex.Message}", 2000);
+        row.NextAttemptAt = clock.GetUtcNow() + Backoff(row.Attempts, settings);
+    }
+
+    static (object Message, Type Type) Read(OutboxMessage row)
     {
         var type = Outbox.ResolveType(row.MessageType)
             ?? throw new InvalidOperationException($"Unknown message type '{row.MessageType}'.");
         var message = JsonSerializer.Deserialize(row.Body, type, Outbox.Json)
             ?? throw new InvalidOperationException($"Empty body for message {row.MessageId}.");
+        return (message, type);
+    }
 
+    async Task PublishAsync(OutboxMessage row, object message, Type type, CancellationToken cancellationToken)
+    {
         ActivityContext.TryParse(row.TraceParent, null, out var parent);
         using var activity = Source.StartActivity($"outbox publish {type.Name}", ActivityKind.Producer, parent);
         activity?.SetTag("messaging.message.id", row.MessageId);

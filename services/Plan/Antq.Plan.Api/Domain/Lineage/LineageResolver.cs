@@ -61,6 +61,7 @@ public static class LineageResolver
         var oldProvinces = oldUnits.Where(u => u.Kind == OrgUnitKind.Province).ToList();
 
         var links = new List<LineageLink>();
+        var linked = new HashSet<(Guid, Guid)>();
         var unresolved = new List<UnresolvedPredecessor>();
         var missing = new List<string>();
         int wholeNamed = 0, wholeResolved = 0, partialNamed = 0, partialResolved = 0;
@@ -114,12 +115,12 @@ public static class LineageResolver
 
         // Candidates per new province: the communes and districts of the old provinces that formed it.
         var districtsByCode = oldUnits.Where(u => u.Kind == OrgUnitKind.District).ToDictionary(u => u.Code);
+        var provinceBase = oldProvinces.ToDictionary(p => p.Code, p => UnitNames.BaseName(p.Name));
         var candidatesByProvince = new Dictionary<string, Dictionary<string, List<Candidate>>>();
         Dictionary<string, List<Candidate>> CandidatesFor(string newProvince)
         {
             if (candidatesByProvince.TryGetValue(newProvince, out var index)) return index;
             var provinceCodes = formedFrom.GetValueOrDefault(newProvince)?.Select(p => p.Code).ToHashSet() ?? [];
-            var provinceBase = oldProvinces.ToDictionary(p => p.Code, p => UnitNames.BaseName(p.Name));
             var list = new List<Candidate>();
             foreach (var unit in oldUnits)
             {
@@ -172,7 +173,7 @@ public static class LineageResolver
                 if (matches.Count == 1)
                 {
                     if (reference.Partial) partialResolved++; else wholeResolved++;
-                    if (matches[0].Unit.Id != successor.Id && !links.Any(l => l.SuccessorId == successor.Id && l.PredecessorId == matches[0].Unit.Id))
+                    if (matches[0].Unit.Id != successor.Id && linked.Add((successor.Id, matches[0].Unit.Id)))
                     {
                         links.Add(new LineageLink(successor.Id, matches[0].Unit.Id, reference.Partial));
                     }

@@ -20,6 +20,7 @@ public static class PlanServiceExtensions
     public static WebApplication MapPlanApi(this WebApplication app)
     {
         app.MapOrgUnitsApi();
+        app.MapPlanDraftsApi();
         return app;
     }
 }

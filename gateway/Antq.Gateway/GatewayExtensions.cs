@@ -47,6 +47,7 @@ public static class GatewayExtensions
                 });
             });
 
+        builder.AddGatewaySecurity();
         builder.Services.AddHttpClient(ClusterHealthCheck.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(3));
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("clusters", tags: [ServiceDefaultsExtensions.ReadyTag]);
         return builder;
@@ -58,6 +59,7 @@ public static class GatewayExtensions
     public static WebApplication MapGateway(this WebApplication app)
     {
         var maxBody = MaxRequestBodyBytes(app.Configuration);
+        app.UseRateLimiter();
         app.MapReverseProxy(proxy =>
         {
             // A body larger than the limit is refused before it is forwarded (a Vietnamese problem follows from the

@@ -47,6 +47,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>Health endpoints, the OpenAPI document, and the middleware every service shares, in the right order.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseAntqSecurityHeaders();
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -165,3 +165,77 @@ public sealed class GatewayTests : IAsyncLifetime
         public Dictionary<string, string> Headers { get; init; } = new(Headers, StringComparer.OrdinalIgnoreCase);
     }
 }
+
+/// <summary>Limits on the token endpoint and on writes, with small limits so the tests reach them quickly.</summary>
+public sealed class GatewayLimitTests : IAsyncLifetime
+{
+    readonly Dictionary<string, StubBackend> backends = new();
+    GatewayFactory gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        foreach (var name in GatewayFactory.ClusterNames) backends[name] = await StubBackend.StartAsync();
+        gateway = new GatewayFactory(backends.ToDictionary(b => b.Key, b => b.Value.Address), builder =>
+        {
+            builder.UseSetting("Gateway:RateLimits:TokenPermits", "5");
+            builder.UseSetting("Gateway:RateLimits:WritePermits", "8");
+            builder.UseSetting("Gateway:RateLimits:Window", "00:10:00");
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await gateway.DisposeAsync();
+        foreach (var backend in backends.Values) await backend.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Repeated_token_requests_from_one_address_are_refused_with_429_and_retry_after()
+    {
+        var client = gateway.CreateClient();
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 7; i++) answers.Add(await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "password" })));
+
+        Assert.All(answers.Take(5), a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var refused = answers[6];
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(ProblemDetailsDefaults.TitleFor(429), problem.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task Writes_are_limited_per_user_and_reads_are_not()
+    {
+        var first = gateway.CreateClient();
+        first.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Issue("xa.a", AntqRoles.CommuneOfficer, "1"));
+        var second = gateway.CreateClient();
+        second.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Issue("xa.b", AntqRoles.CommuneOfficer, "2"));
+
+        var writes = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++) writes.Add((await first.PutAsync("/api/reports/1/2026-H1", JsonContent.Create(new { }))).StatusCode);
+        var reads = await first.GetAsync("/api/reports/1/2026-H1");
+        var otherUser = await second.PutAsync("/api/reports/2/2026-H1", JsonContent.Create(new { }));
+
+        Assert.Equal(8, writes.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(2, writes.Count(s => s == HttpStatusCode.TooManyRequests));
+        Assert.Equal(HttpStatusCode.OK, reads.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, otherUser.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/reports/1/2026-H1", true)]
+    [InlineData("/api/users/me", true)]
+    [InlineData("/", false)]
+    public async Task Every_answer_carries_security_headers_even_a_refusal(string path, bool api)
+    {
+        var response = await gateway.CreateClient().GetAsync(path);
+
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.False(response.Headers.Contains("Server"));
+        Assert.Equal(api, response.Content.Headers.Contains("Content-Security-Policy") || response.Headers.Contains("Content-Security-Policy"));
+    }
+}

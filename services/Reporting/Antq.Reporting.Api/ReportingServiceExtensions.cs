@@ -1,6 +1,8 @@
 using Antq.Messaging;
-using MassTransit;
+using Antq.Reporting.Api.Apis;
 using Antq.Reporting.Api.Data;
+using Antq.Reporting.Api.Domain.Reports;
+using MassTransit;
 using Antq.ServiceDefaults;
 using Antq.UnitTree;
 
@@ -12,6 +14,9 @@ public static class ReportingServiceExtensions
     public static IHostApplicationBuilder AddReportingServices(this IHostApplicationBuilder builder)
     {
         builder.AddAntqDbContext<ReportingDbContext>("reporting");
+        // After the DbContext: hosted services start in order, so the migrations have run when the seeder starts.
+        builder.Services.AddHostedService<CatalogueSeeder>();
+        builder.Services.AddOptions<DataWindowOptions>().Bind(builder.Configuration.GetSection("DataWindow"));
         builder.Services.AddAntqOutbox<ReportingDbContext>(builder.Configuration);
         // The copy of the unit tree that roll-ups and permissions walk, fed by the Plan service.
         builder.Services.AddUnitTree<ReportingDbContext>("reporting");
@@ -25,6 +30,9 @@ public static class ReportingServiceExtensions
 
     public static WebApplication MapReportingApi(this WebApplication app)
     {
+        app.MapIndicatorsApi();
+        app.MapReportsApi();
+        app.MapRollupsApi();
         return app;
     }
 }

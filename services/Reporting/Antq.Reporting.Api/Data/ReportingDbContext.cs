@@ -1,4 +1,8 @@
 using Antq.Messaging;
+using Antq.Reporting.Api.Domain.Catalogue;
+using Antq.Reporting.Api.Domain.Deadlines;
+using Antq.Reporting.Api.Domain.Reports;
+using Antq.Reporting.Api.Domain.Rollups;
 using Antq.UnitTree;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,6 +10,20 @@ namespace Antq.Reporting.Api.Data;
 
 public sealed class ReportingDbContext(DbContextOptions<ReportingDbContext> options) : DbContext(options)
 {
+    public DbSet<PublishedCatalogue> Catalogues => Set<PublishedCatalogue>();
+
+    public DbSet<Report> Reports => Set<Report>();
+
+    public DbSet<ReportValue> ReportValues => Set<ReportValue>();
+
+    public DbSet<ReportEvent> ReportEvents => Set<ReportEvent>();
+
+    public DbSet<RollupCell> RollupCells => Set<RollupCell>();
+
+    public DbSet<Deadline> Deadlines => Set<Deadline>();
+
+    public DbSet<UnitTreeVersion> Units => Set<UnitTreeVersion>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox();

@@ -62,7 +62,7 @@ public sealed class Catalogue
             if (string.IsNullOrWhiteSpace(rule.Message)) errors.Add($"Quy tắc {rule.Code} thiếu thông báo lỗi.");
         }
 
-        if (errors.Count > 0) throw new CatalogueException(string.Join(" ", errors));
+        if (errors.Count > 0) throw new CatalogueException(errors);
     }
 
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
@@ -78,4 +78,12 @@ public sealed record NarrativeSection(string Code, string Name);
 /// <summary>A cross-indicator rule, e.g. <c>TIPS_VALUABLE &lt;= TIPS_TOTAL</c>, with the Vietnamese message shown when broken.</summary>
 public sealed record CatalogueRule(string Code, string Expression, string Message);
 
-public sealed class CatalogueException(string message) : Exception(message);
+public sealed class CatalogueException : Exception
+{
+    public CatalogueException(string message) : this([message]) { }
+
+    public CatalogueException(IReadOnlyList<string> errors) : base(string.Join(" ", errors)) => Errors = errors;
+
+    /// <summary>Each problem on its own, in Vietnamese.</summary>
+    public IReadOnlyList<string> Errors { get; }
+}

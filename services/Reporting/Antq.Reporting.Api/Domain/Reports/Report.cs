@@ -54,6 +54,15 @@ public sealed class Report
 
     public List<ReportEvent> Events { get; set; } = [];
 
+    /// <summary>
+    /// The unit and its ancestors (root first) whose roll-ups the last submission added to. A return subtracts along
+    /// exactly this path, so the cells stay exact even if the copy of the tree is corrected in between.
+    /// </summary>
+    public List<string> RollupPath { get; set; } = [];
+
+    /// <summary>The unit the report goes to (the parent at the period's hierarchy date) when it was last submitted.</summary>
+    public string? ReportsToCode { get; set; }
+
     public bool CountsInRollup => Status is ReportStatus.Submitted or ReportStatus.Accepted;
 
     public bool IsEditable => Status is ReportStatus.Draft or ReportStatus.Returned;

@@ -1,0 +1,318 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using Antq.Contracts.Reporting;
+using Antq.Messaging;
+using Antq.Reporting.Api.Data;
+using Antq.Reporting.Api.Domain.Catalogue;
+using Antq.Reporting.Api.Domain.Reports;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using static Antq.Reporting.Api.Apis.ApiSupport;
+
+namespace Antq.Reporting.Api.Apis;
+
+/// <summary>A draft save: values by indicator code (a JSON null clears one), narrative text by section code.</summary>
+public sealed record SaveReportRequest(Dictionary<string, JsonElement>? Values, Dictionary<string, string?>? Narrative);
+
+public sealed record ReturnReportRequest(string? Reason);
+
+public sealed record ReportHistoryEntry(string Action, string? Field, string? OldValue, string? NewValue, string By, DateTimeOffset At);
+
+public sealed record ReportResponse(
+    Guid Id,
+    OrgUnitRef OrgUnit,
+    string Period,
+    string Status,
+    int Version,
+    string CatalogueVersion,
+    Dictionary<string, object?> Values,
+    Dictionary<string, string> Narrative,
+    string CreatedBy,
+    DateTimeOffset CreatedAt,
+    string UpdatedBy,
+    DateTimeOffset UpdatedAt,
+    string? SubmittedBy,
+    DateTimeOffset? SubmittedAt,
+    DateTimeOffset? DueAt,
+    bool? OnTime,
+    string? ReportsToCode,
+    string? DecidedBy,
+    DateTimeOffset? DecidedAt,
+    string? ReturnReason,
+    IReadOnlyList<ReportHistoryEntry>? History);
+
+/// <summary>Reports (báo cáo): draft saves, submission, review and the full history.</summary>
+public static class ReportsApi
+{
+    public const int MaxReasonLength = 2000;
+    public const int MaxNarrativeLength = 100_000;
+
+    public static RouteGroupBuilder MapReportsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/reports").WithTags("Báo cáo").RequireAuthorization();
+        group.MapGet("/{code}/{period}", GetReport);
+        group.MapPut("/{code}/{period}", SaveReport);
+        group.MapPost("/{code}/{period}/submit", SubmitReport);
+        group.MapPost("/{code}/{period}/return", ReturnReport);
+        group.MapPost("/{code}/{period}/accept", AcceptReport);
+        return group;
+    }
+
+    public static async Task<Results<Ok<ReportResponse>, ProblemHttpResult>> GetReport(
+        string code, string period, HttpContext http, ClaimsPrincipal user, ReportingDbContext db, IOptions<DataWindowOptions> window, CancellationToken ct)
+    {
+        var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
+        if (problem is not null) return problem;
+        if (CheckRead(user, target!) is { } forbidden) return forbidden;
+        var report = await db.Reports.AsNoTracking().AsSplitQuery().Include(r => r.Values).Include(r => r.Events.OrderBy(e => e.Id))
+            .FirstOrDefaultAsync(r => r.OrgUnitCode == code && r.Period == target!.Period.Code, ct);
+        if (report is null) return NoReport(target!);
+        var catalogue = await db.VersionAsync(report.CatalogueVersion, ct);
+        SetETag(http, report);
+        return TypedResults.Ok(ToResponse(report, target!, catalogue, withHistory: true));
+    }
+
+    public static async Task<Results<Ok<ReportResponse>, Created<ReportResponse>, ProblemHttpResult>> SaveReport(
+        string code, string period, SaveReportRequest request, HttpContext http, ClaimsPrincipal user, ReportingDbContext db,
+        IOptions<DataWindowOptions> window, TimeProvider clock, CancellationToken ct)
+    {
+        var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
+        if (problem is not null) return problem;
+        if (CheckEnter(user, target!) is { } forbidden) return forbidden;
+
+        var catalogue = await db.InForceAsync(ct);
+        var (values, errors) = ReportValidator.ReadValues(catalogue, target!.Period.Kind, request.Values ?? []);
+        var sections = catalogue.NarrativeSections.Select(s => s.Code).ToHashSet(StringComparer.Ordinal);
+        foreach (var (section, text) in request.Narrative ?? [])
+        {
+            if (!sections.Contains(section))
+                errors[section] = [$"Mục \"{section}\" không có trong danh mục các phần của báo cáo ({string.Join(", ", sections)})."];
+            else if (text is { Length: > MaxNarrativeLength })
+                errors[section] = [$"Nội dung mục này quá dài (tối đa {MaxNarrativeLength.ToString("N0", CultureInfo.GetCultureInfo("vi-VN"))} ký tự)."];
+        }
+
+        if (errors.Count > 0) return Invalid("Báo cáo chưa được lưu vì có số liệu không hợp lệ; không có thay đổi nào được ghi.", errors);
+
+        var report = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == code && r.Period == target.Period.Code, ct);
+        var ifMatch = IfMatch(http);
+        var now = clock.GetUtcNow();
+        var by = user.Who();
+        var created = report is null;
+        if (report is null)
+        {
+            if (ifMatch is not null && ifMatch != "*")
+                return Problem(412, "Báo cáo này chưa tồn tại nhưng yêu cầu gửi kèm phiên bản (If-Match); hãy tải lại báo cáo.");
+            report = new Report
+            {
+                OrgUnitCode = code, Period = target.Period.Code, CatalogueVersion = catalogue.Version,
+                CreatedAt = now, CreatedBy = by, UpdatedAt = now, UpdatedBy = by,
+            };
+            db.Reports.Add(report);
+        }
+        else
+        {
+            if (ifMatch is null)
+                return Problem(428, "Báo cáo đã tồn tại: hãy gửi kèm phiên bản đang sửa (tiêu đề If-Match với ETag nhận được khi tải báo cáo).");
+            if (VersionMismatch(ifMatch, report) is { } conflict) return conflict;
+            if (!report.IsEditable) return Problem(409, report.Status == ReportStatus.Accepted
+                ? "Báo cáo đã được tiếp nhận, không thể sửa."
+                : "Báo cáo đã nộp, không thể sửa. Nếu cần sửa, đề nghị cấp trên trả lại báo cáo.");
+        }
+
+        report.SaveDraft(values, request.Narrative ?? [], catalogue.Version, by, now);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Conflict412();
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return Problem(412, "Báo cáo vừa được người khác tạo; hãy tải lại báo cáo rồi lưu lại thay đổi của bạn.");
+        }
+
+        SetETag(http, report);
+        var response = ToResponse(report, target, catalogue, withHistory: false);
+        return created
+            ? TypedResults.Created($"/api/reports/{Uri.EscapeDataString(code)}/{target.Period.Code}", response)
+            : TypedResults.Ok(response);
+    }
+
+    public static async Task<Results<Ok<ReportResponse>, ProblemHttpResult>> SubmitReport(
+        string code, string period, HttpContext http, ClaimsPrincipal user, ReportingDbContext db,
+        IOptions<DataWindowOptions> window, TimeProvider clock, CancellationToken ct)
+    {
+        var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
+        if (problem is not null) return problem;
+        if (CheckEnter(user, target!) is { } forbidden) return forbidden;
+        var report = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == code && r.Period == target!.Period.Code, ct);
+        if (report is null) return NoReport(target!);
+        if (IfMatch(http) is { } ifMatch && VersionMismatch(ifMatch, report) is { } conflict) return conflict;
+        if (!report.IsEditable) return Problem(409, report.Status == ReportStatus.Accepted
+            ? "Báo cáo đã được tiếp nhận."
+            : "Báo cáo đã được nộp và đang chờ cấp trên tiếp nhận.");
+
+        var catalogue = await db.VersionAsync(report.CatalogueVersion, ct);
+        var values = report.CurrentValues();
+        var errors = ReportValidator.CheckRules(catalogue, values);
+        if (errors.Count > 0)
+            return Invalid($"Báo cáo chưa nộp được: {string.Join("; ", errors.SelectMany(e => e.Value).Distinct())}.", errors);
+
+        var deadline = await db.Deadlines.AsNoTracking().FirstOrDefaultAsync(d => d.OrgUnitCode == code && d.Period == target!.Period.Code, ct);
+        var now = clock.GetUtcNow();
+        var path = target!.Path;
+
+        await using var transaction = await db.BeginRollupChangeAsync(target.Period.Code, ct);
+        report.Submit(user.Who(), now, deadline?.DueAt);
+        report.RollupPath = path;
+        report.ReportsToCode = target.Unit.ParentCode;
+        db.AddOutboxMessage(new ReportSubmitted
+        {
+            ReportId = report.Id, OrgUnitCode = code, ReportsToCode = report.ReportsToCode, Period = report.Period,
+            SubmittedAt = now, DueAt = report.DueAt, OnTime = report.OnTime ?? true, SubmittedBy = report.SubmittedBy!, OccurredAt = now,
+        });
+        db.AddOutboxMessage(new RollupChanged { Period = report.Period, OrgUnitCodes = path, OccurredAt = now });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Conflict412();
+        }
+
+        // Same transaction as the status change: the report counts exactly when its values are in the cells.
+        await db.ApplyAsync(report.Period, path, values, +1, ct);
+        await transaction.CommitAsync(ct);
+        SetETag(http, report);
+        return TypedResults.Ok(ToResponse(report, target, catalogue, withHistory: false));
+    }
+
+    public static async Task<Results<Ok<ReportResponse>, ProblemHttpResult>> ReturnReport(
+        string code, string period, ReturnReportRequest request, HttpContext http, ClaimsPrincipal user, ReportingDbContext db,
+        IOptions<DataWindowOptions> window, TimeProvider clock, CancellationToken ct)
+    {
+        var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
+        if (problem is not null) return problem;
+        if (CheckReview(user, target!) is { } forbidden) return forbidden;
+        var reason = request.Reason?.Trim();
+        if (string.IsNullOrEmpty(reason)) return Problem(400, "Hãy nêu lý do trả lại báo cáo.", "reason");
+        if (reason.Length > MaxReasonLength) return Problem(400, $"Lý do trả lại quá dài (tối đa {MaxReasonLength} ký tự).", "reason");
+
+        var report = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == code && r.Period == target!.Period.Code, ct);
+        if (report is null) return NoReport(target!);
+        if (IfMatch(http) is { } ifMatch && VersionMismatch(ifMatch, report) is { } conflict) return conflict;
+        if (!report.CountsInRollup) return Problem(409, "Chỉ trả lại được báo cáo đã nộp.");
+
+        var now = clock.GetUtcNow();
+        var values = report.CurrentValues();
+        var path = report.RollupPath.Count > 0 ? report.RollupPath : target!.Path;
+        await using var transaction = await db.BeginRollupChangeAsync(report.Period, ct);
+        report.Return(reason, user.Who(), now);
+        db.AddOutboxMessage(new ReportReturned
+        {
+            ReportId = report.Id, OrgUnitCode = code, ReportsToCode = report.ReportsToCode, Period = report.Period,
+            Reason = reason, ReturnedBy = report.DecidedBy!, OccurredAt = now,
+        });
+        db.AddOutboxMessage(new RollupChanged { Period = report.Period, OrgUnitCodes = [.. path], OccurredAt = now });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Conflict412();
+        }
+
+        // Subtracts along the path the submission added to, in the same transaction as the status change.
+        await db.ApplyAsync(report.Period, path, values, -1, ct);
+        await transaction.CommitAsync(ct);
+        SetETag(http, report);
+        return TypedResults.Ok(ToResponse(report, target!, await db.VersionAsync(report.CatalogueVersion, ct), withHistory: false));
+    }
+
+    public static async Task<Results<Ok<ReportResponse>, ProblemHttpResult>> AcceptReport(
+        string code, string period, HttpContext http, ClaimsPrincipal user, ReportingDbContext db,
+        IOptions<DataWindowOptions> window, TimeProvider clock, CancellationToken ct)
+    {
+        var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
+        if (problem is not null) return problem;
+        if (CheckReview(user, target!) is { } forbidden) return forbidden;
+        var report = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == code && r.Period == target!.Period.Code, ct);
+        if (report is null) return NoReport(target!);
+        if (IfMatch(http) is { } ifMatch && VersionMismatch(ifMatch, report) is { } conflict) return conflict;
+        if (report.Status != ReportStatus.Submitted)
+            return Problem(409, report.Status == ReportStatus.Accepted ? "Báo cáo đã được tiếp nhận." : "Chỉ tiếp nhận được báo cáo đã nộp.");
+
+        var now = clock.GetUtcNow();
+        report.Accept(user.Who(), now);
+        // Accepting changes no number: the report already counts.
+        db.AddOutboxMessage(new ReportAccepted
+        {
+            ReportId = report.Id, OrgUnitCode = code, ReportsToCode = report.ReportsToCode, Period = report.Period,
+            AcceptedBy = report.DecidedBy!, OccurredAt = now,
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Conflict412();
+        }
+
+        SetETag(http, report);
+        return TypedResults.Ok(ToResponse(report, target!, await db.VersionAsync(report.CatalogueVersion, ct), withHistory: false));
+    }
+
+    static ProblemHttpResult NoReport(PeriodUnit target) =>
+        Problem(404, $"{target.Unit.Name} ({target.Unit.Code}) chưa có báo cáo {target.Period.VietnameseName.ToLowerInvariant()}.");
+
+    static ProblemHttpResult Conflict412() =>
+        Problem(412, "Báo cáo vừa được người khác thay đổi; hãy tải lại báo cáo rồi thực hiện lại.");
+
+    static string? IfMatch(HttpContext http) => http.Request.Headers.IfMatch.ToString() is { Length: > 0 } value ? value.Trim() : null;
+
+    static ProblemHttpResult? VersionMismatch(string ifMatch, Report report)
+    {
+        if (ifMatch == "*") return null;
+        var tag = ifMatch.StartsWith("W/", StringComparison.Ordinal) ? ifMatch[2..] : ifMatch;
+        tag = tag.Trim('"');
+        return int.TryParse(tag, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version == report.Version
+            ? null
+            : Problem(412, $"Báo cáo đã được thay đổi (phiên bản hiện tại {report.Version}, lúc {VietnamTime(report.UpdatedAt)} bởi {report.UpdatedBy}); hãy tải lại trước khi lưu.");
+    }
+
+    static void SetETag(HttpContext http, Report report) => http.Response.Headers.ETag = $"\"{report.Version}\"";
+
+    static ReportResponse ToResponse(Report report, PeriodUnit target, Catalogue catalogue, bool withHistory) => new(
+        report.Id,
+        new OrgUnitRef(target.Unit.Code, target.Unit.Name),
+        report.Period,
+        StatusName(report.Status),
+        report.Version,
+        report.CatalogueVersion,
+        report.Values.Where(v => v.Value is not null).OrderBy(v => v.Indicator, StringComparer.Ordinal).ToDictionary(
+            v => v.Indicator,
+            v => catalogue.ByCode.TryGetValue(v.Indicator, out var i) && i.ValueType == Domain.Catalogue.ValueType.Boolean
+                ? (object?)(v.Value != 0) : v.Value),
+        new Dictionary<string, string>(report.Narrative),
+        report.CreatedBy, report.CreatedAt, report.UpdatedBy, report.UpdatedAt,
+        report.SubmittedBy, report.SubmittedAt, report.DueAt, report.OnTime, report.ReportsToCode ?? target.Unit.ParentCode,
+        report.DecidedBy, report.DecidedAt, report.ReturnReason,
+        withHistory ? [.. report.Events.OrderBy(e => e.Id).Select(e => new ReportHistoryEntry(e.Action, e.Field, e.OldValue, e.NewValue, e.By, e.At))] : null);
+
+    public static string StatusName(ReportStatus status) => status switch
+    {
+        ReportStatus.Draft => "draft",
+        ReportStatus.Submitted => "submitted",
+        ReportStatus.Returned => "returned",
+        ReportStatus.Accepted => "accepted",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+}

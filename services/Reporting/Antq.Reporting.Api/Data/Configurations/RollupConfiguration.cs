@@ -1,0 +1,39 @@
+using Antq.Reporting.Api.Domain.Deadlines;
+using Antq.Reporting.Api.Domain.Rollups;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Antq.Reporting.Api.Data.Configurations;
+
+sealed class RollupCellConfiguration : IEntityTypeConfiguration<RollupCell>
+{
+    public void Configure(EntityTypeBuilder<RollupCell> cell)
+    {
+        // Names are explicit: cells are written with raw SQL (RollupCells).
+        cell.ToTable("rollup_cells");
+        cell.HasKey(c => new { c.OrgUnitCode, c.Period, c.Indicator });
+        cell.Property(c => c.OrgUnitCode).HasColumnName("org_unit_code").HasMaxLength(50);
+        cell.Property(c => c.Period).HasColumnName("period").HasMaxLength(10);
+        cell.Property(c => c.Indicator).HasColumnName("indicator").HasMaxLength(100);
+        cell.Property(c => c.Sum).HasColumnName("sum");
+        cell.Property(c => c.Reports).HasColumnName("reports");
+        cell.HasIndex(c => c.Period);
+    }
+}
+
+sealed class DeadlineConfiguration : IEntityTypeConfiguration<Deadline>
+{
+    public void Configure(EntityTypeBuilder<Deadline> deadline)
+    {
+        // Names are explicit: the consumer writes with raw SQL.
+        deadline.ToTable("unit_deadlines");
+        deadline.HasKey(d => new { d.OrgUnitCode, d.Period });
+        deadline.Property(d => d.OrgUnitCode).HasColumnName("org_unit_code").HasMaxLength(50);
+        deadline.Property(d => d.Period).HasColumnName("period").HasMaxLength(10);
+        deadline.Property(d => d.ReportsToCode).HasColumnName("reports_to_code").HasMaxLength(50);
+        deadline.Property(d => d.DueAt).HasColumnName("due_at");
+        deadline.Property(d => d.PlanId).HasColumnName("plan_id");
+        deadline.Property(d => d.Derived).HasColumnName("derived");
+        deadline.Property(d => d.Sequence).HasColumnName("sequence");
+    }
+}

@@ -2,6 +2,7 @@ using Antq.Messaging;
 using Antq.Plan.Api.Apis;
 using MassTransit;
 using Antq.Plan.Api.Data;
+using Antq.Plan.Api.Domain.Deadlines;
 using Antq.ServiceDefaults;
 
 namespace Antq.Plan.Api;
@@ -13,6 +14,7 @@ public static class PlanServiceExtensions
     {
         builder.AddAntqDbContext<PlanDbContext>("plan");
         builder.Services.AddAntqOutbox<PlanDbContext>(builder.Configuration);
+        builder.Services.AddOptions<DeadlineOptions>().Bind(builder.Configuration.GetSection(DeadlineOptions.Section));
         builder.AddAntqBus(bus => bus.AddConsumers(typeof(PlanServiceExtensions).Assembly));
         return builder;
     }
@@ -20,6 +22,8 @@ public static class PlanServiceExtensions
     public static WebApplication MapPlanApi(this WebApplication app)
     {
         app.MapOrgUnitsApi();
+        app.MapPlansApi();
+        app.MapDeadlinesApi();
         app.MapPlanDraftsApi();
         return app;
     }

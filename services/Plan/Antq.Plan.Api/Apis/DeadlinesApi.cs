@@ -1,0 +1,69 @@
+using Antq.Plan.Api.Data;
+using Antq.Plan.Api.Domain.Deadlines;
+using Antq.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Antq.Plan.Api.Apis;
+
+/// <summary>The deadline (hạn nộp) binding a unit for a period, as last computed from the plans and published.</summary>
+public static class DeadlinesApi
+{
+    public static RouteGroupBuilder MapDeadlinesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/deadlines").WithTags("Hạn nộp").RequireAuthorization();
+        group.MapGet("/{code}/{period}", GetDeadline);
+        group.MapPost("/recompute", RecomputeDeadlines).RequireAuthorization(policy => policy.RequireRole(AntqRoles.Admin));
+        return group;
+    }
+
+    public static async Task<Results<Ok<DeadlineResponse>, ProblemHttpResult>> GetDeadline(string code, string period, PlanDbContext db, CancellationToken ct)
+    {
+        if (!ReportingPeriod.TryParse(period, out var parsed))
+        {
+            var detail = $"Kỳ báo cáo \"{period}\" không hợp lệ; dùng YYYY-H1 (6 tháng) hoặc YYYY-Y (năm), ví dụ 2026-H1.";
+            return TypedResults.Problem(statusCode: 400, title: ProblemDetailsDefaults.TitleFor(400), detail: detail,
+                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["period"] = [detail] } });
+        }
+
+        var periodCode = parsed.Code;
+        var row = await db.UnitDeadlines.AsNoTracking().FirstOrDefaultAsync(d => d.OrgUnitCode == code && d.Period == periodCode, ct);
+        if (row?.DueAt is not { } dueAt)
+        {
+            return TypedResults.Problem(statusCode: 404, title: ProblemDetailsDefaults.TitleFor(404),
+                detail: $"Chưa có hạn nộp báo cáo kỳ {periodCode} cho đơn vị mã {code}: chưa có kế hoạch nào của cấp trên đặt hạn nộp cho kỳ này.");
+        }
+
+        return TypedResults.Ok(new DeadlineResponse(row.OrgUnitCode, row.Period, DueDate.InVietnam(dueAt), row.PlanId, row.Derived, row.ReportsToCode, DueDate.Display(dueAt)));
+    }
+
+    /// <summary>
+    /// Recomputes every unit's deadlines for a year (Admin), e.g. after a unit list was imported, and publishes those
+    /// that changed.
+    /// </summary>
+    public static async Task<Results<Ok<RecomputeResponse>, ProblemHttpResult>> RecomputeDeadlines(
+        int? year, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> options, CancellationToken ct)
+    {
+        if (year is not { } y || y < 2000 || y > 2100)
+        {
+            var detail = "Nhập năm cần tính lại hạn nộp, ví dụ ?year=2026.";
+            return TypedResults.Problem(statusCode: 400, title: ProblemDetailsDefaults.TitleFor(400), detail: detail,
+                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["year"] = [detail] } });
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await DeadlineChanges.LockAsync(db, ct);
+        var roots = await db.OrgUnits.AsNoTracking().Where(u => u.ParentCode == null).Select(u => u.Code).Distinct().ToListAsync(ct);
+        var examined = 0; var changed = 0; var messages = 0; long elapsed = 0;
+        foreach (var root in roots)
+        {
+            var result = await DeadlineChanges.RecomputeAsync(db, root, y, [], options.Value, clock, ct);
+            (examined, changed, messages, elapsed) = (examined + result.UnitsExamined, changed + result.DeadlinesChanged, messages + result.Messages, elapsed + result.ElapsedMs);
+        }
+
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok(new RecomputeResponse(y, examined, changed, messages, elapsed));
+    }
+}

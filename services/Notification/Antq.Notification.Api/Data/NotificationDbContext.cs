@@ -8,6 +8,10 @@ public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext
 {
     public DbSet<Recipient> Recipients => Set<Recipient>();
 
+    public DbSet<DueReport> DueReports => Set<DueReport>();
+
+    public DbSet<PlanReminderSettings> PlanReminderSettings => Set<PlanReminderSettings>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox();

@@ -1,14 +1,22 @@
+using Antq.Portal.Api;
+using Antq.Portal.Auth;
 using Antq.Portal.Components;
 
 namespace Antq.Portal;
 
-/// <summary>The web UI. It owns no data: every page calls the public API through the gateway.</summary>
+/// <summary>The web UI. It owns no data: every page calls the public API through the gateway with the user's token.</summary>
 public static class PortalExtensions
 {
     public static IHostApplicationBuilder AddPortalServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddAntiforgery();
+        builder.AddPortalAuthentication();
+        builder.Services.AddHttpClient<AntqApiClient>(client =>
+        {
+            client.BaseAddress = new Uri(PortalAuthentication.ApiBaseAddress(builder.Configuration));
+            client.Timeout = TimeSpan.FromSeconds(60);
+        });
         return builder;
     }
 
@@ -16,7 +24,9 @@ public static class PortalExtensions
     {
         app.UseAntiforgery();
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().AllowAnonymous();
+        app.MapPortalAuthentication();
+        app.MapDownloads();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
 }

@@ -1,0 +1,64 @@
+using System.Text.Json;
+
+namespace Antq.Portal.Api;
+
+// The shapes of the public API that the portal reads (see ARCHITECTURE.md, "Public API"). Unknown fields are ignored.
+
+public sealed record OrgUnitSummary(string Code, string Name, string Kind);
+
+public sealed record OrgUnit(string Code, string Name, string Kind, string? CommuneKind, string? ParentCode,
+    DateOnly ValidFrom, DateOnly? ValidTo, IReadOnlyList<OrgUnitSummary>? Path);
+
+public sealed record OrgUnitChildren(OrgUnit Unit, DateOnly AsOf, IReadOnlyList<OrgUnit> Children);
+
+public sealed record Deadline(string OrgUnitCode, string Period, DateTimeOffset DueAt, Guid? PlanId, bool Derived, string? ReportsToCode, string? Display);
+
+public sealed record Indicator(string Code, string? Section, string Name, string Unit, string ValueType, string Aggregation,
+    bool Computed, IReadOnlyList<string>? Numerator, IReadOnlyList<string>? Denominator, decimal? Factor, string? Of, IReadOnlyList<string>? Periods);
+
+public sealed record CatalogueRule(string Code, string Expression, string Message);
+
+public sealed record NarrativeSection(string Code, string Name);
+
+public sealed record Catalogue(string Version, string? Description, string? Period, string? PeriodName,
+    IReadOnlyList<Indicator> Indicators, IReadOnlyList<CatalogueRule> Rules, IReadOnlyList<NarrativeSection> NarrativeSections);
+
+public sealed record OrgUnitRef(string Code, string Name);
+
+public sealed record ReportHistoryEntry(string Action, string? Field, string? OldValue, string? NewValue, string By, DateTimeOffset At);
+
+public sealed record Report(
+    Guid Id, OrgUnitRef OrgUnit, string Period, string Status, int Version, string CatalogueVersion,
+    Dictionary<string, JsonElement>? Values, Dictionary<string, string>? Narrative,
+    string? CreatedBy, DateTimeOffset CreatedAt, string? UpdatedBy, DateTimeOffset UpdatedAt,
+    string? SubmittedBy, DateTimeOffset? SubmittedAt, DateTimeOffset? DueAt, bool? OnTime, string? ReportsToCode,
+    string? DecidedBy, DateTimeOffset? DecidedAt, string? ReturnReason, IReadOnlyList<ReportHistoryEntry>? History);
+
+public sealed record RollupValue(decimal? Value, int Reports);
+
+public sealed record Completeness(int Expected, int Submitted, int Accepted, int OnTime, int Late, int Missing);
+
+public sealed record Rollup(OrgUnitRef OrgUnit, string Period, DateOnly HierarchyDate, string CatalogueVersion,
+    Dictionary<string, RollupValue> Values, Completeness Completeness);
+
+public sealed record ChildRow(string Code, string Name, string Status, DateTimeOffset? SubmittedAt, bool? OnTime, DateTimeOffset? DueAt);
+
+public sealed record ChildrenRollup(OrgUnitRef OrgUnit, string Period, DateOnly HierarchyDate, IReadOnlyList<ChildRow> Children);
+
+public sealed record Target(string Indicator, string Comparator, decimal Value, string Scope);
+
+public sealed record Plan(Guid Id, string Number, string Title, DateOnly IssuedOn, string IssuerCode, int Year, string Status,
+    string? StatusText, IReadOnlyList<Target>? Targets);
+
+public sealed record PlanList(string? Issuer, int? Year, IReadOnlyList<Plan> Plans);
+
+public sealed record Notice(JsonElement Id, string Kind, string? OrgUnitCode, string? Period, string Title, string? Body, DateTimeOffset CreatedAt, bool Read);
+
+public sealed record CreateUser(string Username, string Password, string FullName, string Role, string OrgUnitCode, string? Email);
+
+public sealed record UserProfile(Guid Id, string Username, string FullName, string Role, string OrgUnitCode, string? Email, bool Active);
+
+public sealed record ImportCounts(int Created, int Closed, int Unchanged);
+
+public sealed record UnitImport(string Format, DateOnly EffectiveFrom, int UnitsInFile, int Created, int Closed, int Unchanged,
+    IReadOnlyDictionary<string, ImportCounts>? ByKind, long ElapsedMilliseconds);

@@ -1,0 +1,38 @@
+using Antq.Portal.Auth;
+using Microsoft.AspNetCore.Authentication;
+
+namespace Antq.Portal.Api;
+
+/// <summary>
+/// Documents of the API (exports) behind a plain link: the browser holds only the portal's session cookie, so the
+/// portal fetches the document with the user's token and streams it on.
+/// </summary>
+public static class Downloads
+{
+    static readonly HashSet<string> Formats = new(StringComparer.Ordinal) { "xlsx", "docx" };
+
+    public static WebApplication MapDownloads(this WebApplication app)
+    {
+        app.MapGet("/tai-xuong/tong-hop/{code}/{period}", async (string code, string period, string? format, HttpContext context,
+            UserSession session, AntqApiClient api, CancellationToken ct) =>
+        {
+            if (format is null || !Formats.Contains(format)) return Results.BadRequest();
+            var result = await context.AuthenticateAsync();
+            session.Capture(TokenSet.From(result.Properties));
+            using var response = await api.DownloadAsync(AntqApiClient.ExportPath(code, period, format), ct);
+            if (response is null) return Results.Challenge();
+            if (!response.IsSuccessStatusCode)
+            {
+                return Results.Content($"<!DOCTYPE html><html lang=\"vi\"><meta charset=\"utf-8\"><p>Không tải được tệp ({(int)response.StatusCode}): {System.Net.WebUtility.HtmlEncode(AntqApiClient.StatusMessage(response.StatusCode))}</p><p><a href=\"/tong-hop\">Quay lại</a></p></html>",
+                    "text/html; charset=utf-8", statusCode: (int)response.StatusCode);
+            }
+
+            var bytes = await response.Content.ReadAsByteArrayAsync(ct);
+            var type = response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream";
+            var name = response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"')
+                ?? $"tong-hop-{code}-{period}.{format}";
+            return Results.File(bytes, type, name);
+        }).RequireAuthorization();
+        return app;
+    }
+}

@@ -1,23 +1,34 @@
-using Antq.Messaging;
-using MassTransit;
+using Antq.Classification.Api.Apis;
 using Antq.Classification.Api.Data;
+using Antq.Messaging;
 using Antq.ServiceDefaults;
+using Antq.UnitTree;
+using MassTransit;
 
 namespace Antq.Classification.Api;
 
-/// <summary>The Classification service's own wiring: Score sheets, classes, the safe standard and target attainment.</summary>
+/// <summary>The Classification service's own wiring: score sheets, classes, the safe standard and target attainment.</summary>
 public static class ClassificationServiceExtensions
 {
     public static IHostApplicationBuilder AddClassificationServices(this IHostApplicationBuilder builder)
     {
         builder.AddAntqDbContext<ClassificationDbContext>("classification");
+        builder.Services.AddOptions<ClassificationOptions>().Bind(builder.Configuration.GetSection("Classification"));
         builder.Services.AddAntqOutbox<ClassificationDbContext>(builder.Configuration);
-        builder.AddAntqBus(bus => bus.AddConsumers(typeof(ClassificationServiceExtensions).Assembly));
+        // The copy of the unit tree that summaries and scope walk, fed by the Plan service.
+        builder.Services.AddUnitTree<ClassificationDbContext>("classification");
+        builder.AddAntqBus(bus =>
+        {
+            bus.AddConsumers(typeof(ClassificationServiceExtensions).Assembly);
+            bus.AddUnitTreeConsumer();
+        });
         return builder;
     }
 
     public static WebApplication MapClassificationApi(this WebApplication app)
     {
+        app.MapScoreSheetsApi();
+        app.MapClassificationsApi();
         return app;
     }
 }

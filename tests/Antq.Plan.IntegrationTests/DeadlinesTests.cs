@@ -181,6 +181,21 @@ public sealed class DeadlinesTests(PlansFixture fixture, ITestOutputHelper outpu
 
         await WaitForAsync("the national deadlines to reach the copy", async copy =>
             await copy.DueReports.CountAsync(d => d.Period == "2027-H1" && d.PlanId == id) == rows.Count);
+
+        // A new national version moves every deadline of the country again, warm this time.
+        var (status, next) = await SendAsync(fixture.Admin, HttpMethod.Post, $"/api/plans/{id}/supersede",
+            new System.Text.Json.Nodes.JsonObject { ["deadlines"] = new System.Text.Json.Nodes.JsonObject { ["2027-H1"] = "2027-06-18", ["2027-Y"] = "2027-12-10" } });
+        Assert.Equal(HttpStatusCode.Created, status);
+        var second = next.GetProperty("id").GetGuid();
+        watch.Restart();
+        await IssueAsync(fixture.Admin, second);
+        watch.Stop();
+        output.WriteLine($"Superseding the national plan (moving {rows.Count + 34} deadlines of each period) took {watch.ElapsedMilliseconds} ms");
+        Assert.Equal(0, await db.UnitDeadlines.CountAsync(d => d.PlanId == id));
+        AssertDeadline(await DeadlineAsync(fixture.Admin, "25747", "2027-H1"), "2027-06-13T00:00:00+07:00", second, true, "Hạn nộp: trước ngày 13/06/2027");
+        await WaitForAsync("the moved national deadlines to reach the copy", async copy =>
+            await copy.DueReports.CountAsync(d => d.Period == "2027-H1" && d.PlanId == second) == rows.Count
+            && !await copy.DueReports.AnyAsync(d => d.PlanId == id));
     }
 
     async Task<List<string>> CommunesAsync(string province, DateOnly day)

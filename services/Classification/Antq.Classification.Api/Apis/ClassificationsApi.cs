@@ -146,14 +146,14 @@ public static class ClassificationsApi
         var by = user.Who();
         if (evaluation is null)
         {
-            var stored = inForce.Stored ?? db.StoreDefault(sheet, now);
+            inForce = await db.EnsureStoredAsync(inForce, now, ct);
+            var stored = inForce.Stored!;
             evaluation = new Evaluation
             {
                 Id = Guid.CreateVersion7(), OrgUnitCode = code, Year = year, SubjectKind = kind, ParentCode = unit.Unit.ParentCode,
                 ScoreSheetId = stored.Id, ScoreSheetVersion = stored.Version,
             };
             db.Evaluations.Add(evaluation);
-            inForce = new SheetInForce(stored, sheet);
         }
 
         if (self.Count > 0)
@@ -295,7 +295,7 @@ public static class ClassificationsApi
         var inForce = await db.SafeInForceAsync(year, kind, ct);
         if (inForce is null)
             return Problem(409, $"Chưa có bộ tiêu chí \"An toàn về an ninh, trật tự\" năm {year} cho {SubjectKinds.Label(kind)}; quản trị viên cần ban hành trước khi đăng ký.");
-        var stored = inForce.Stored ?? db.StoreDefault(inForce.Standard, now);
+        var stored = (await db.EnsureStoredAsync(inForce, now, ct)).Stored!;
         var result = new SafeStandardResult
         {
             Id = Guid.CreateVersion7(), OrgUnitCode = code, Year = year, SubjectKind = kind, ParentCode = unit.Unit.ParentCode,

@@ -53,27 +53,38 @@ public static class ClassificationWork
         return Defaults.Safe(year, kind) is { } standard ? new SafeInForce(null, standard) : null;
     }
 
-    /// <summary>Stores the default sheet as version 1 so that results can name it; the caller saves.</summary>
-    public static ScoreSheetVersion StoreDefault(this ClassificationDbContext db, ScoreSheet sheet, DateTimeOffset now)
+    static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// The default sheet stored as version 1, so that results can name it. Several units scored at once may all find it
+    /// missing: the insert does nothing when another got there first, and the stored version is read back.
+    /// </summary>
+    public static async Task<SheetInForce> EnsureStoredAsync(this ClassificationDbContext db, SheetInForce inForce, DateTimeOffset now, CancellationToken ct)
     {
-        var version = new ScoreSheetVersion
-        {
-            Id = Guid.CreateVersion7(), Year = sheet.Year, SubjectKind = sheet.SubjectKind, Version = 1, IsDefault = true,
-            Sheet = sheet, PublishedBy = "hệ thống", PublishedAt = now,
-        };
-        db.ScoreSheets.Add(version);
-        return version;
+        if (inForce.Stored is not null) return inForce;
+        var sheet = inForce.Sheet;
+        var body = System.Text.Json.JsonSerializer.Serialize(sheet, Json);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO score_sheets (id, year, subject_kind, version, is_default, sheet, published_by, published_at)
+            VALUES ({Guid.CreateVersion7()}, {sheet.Year}, {sheet.SubjectKind}, 1, TRUE, {body}::jsonb, 'hệ thống', {now})
+            ON CONFLICT (year, subject_kind, version) DO NOTHING
+            """, ct);
+        var stored = await db.ScoreSheets.AsNoTracking().FirstAsync(s => s.Year == sheet.Year && s.SubjectKind == sheet.SubjectKind && s.Version == 1, ct);
+        return new SheetInForce(stored, stored.Sheet);
     }
 
-    public static SafeStandardVersion StoreDefault(this ClassificationDbContext db, SafeStandard standard, DateTimeOffset now)
+    public static async Task<SafeInForce> EnsureStoredAsync(this ClassificationDbContext db, SafeInForce inForce, DateTimeOffset now, CancellationToken ct)
     {
-        var version = new SafeStandardVersion
-        {
-            Id = Guid.CreateVersion7(), Year = standard.Year, SubjectKind = standard.SubjectKind, Version = 1, IsDefault = true,
-            Standard = standard, PublishedBy = "hệ thống", PublishedAt = now,
-        };
-        db.SafeStandards.Add(version);
-        return version;
+        if (inForce.Stored is not null) return inForce;
+        var standard = inForce.Standard;
+        var body = System.Text.Json.JsonSerializer.Serialize(standard, Json);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO safe_standards (id, year, subject_kind, version, is_default, standard, published_by, published_at)
+            VALUES ({Guid.CreateVersion7()}, {standard.Year}, {standard.SubjectKind}, 1, TRUE, {body}::jsonb, 'hệ thống', {now})
+            ON CONFLICT (year, subject_kind, version) DO NOTHING
+            """, ct);
+        var stored = await db.SafeStandards.AsNoTracking().FirstAsync(s => s.Year == standard.Year && s.SubjectKind == standard.SubjectKind && s.Version == 1, ct);
+        return new SafeInForce(stored, stored.Standard);
     }
 
     public static async Task<Dictionary<string, decimal>> ReportValuesAsync(this ClassificationDbContext db, string code, int year, CancellationToken ct) =>

@@ -1,23 +1,45 @@
 using Antq.Messaging;
-using MassTransit;
+using Antq.Notification.Api.Apis;
 using Antq.Notification.Api.Data;
+using Antq.Notification.Api.Dispatch;
 using Antq.ServiceDefaults;
+using Antq.UnitTree;
+using MassTransit;
 
 namespace Antq.Notification.Api;
 
-/// <summary>The Notification service's own wiring: Reminders, notices, the inbox and deliveries by e-mail and webhook.</summary>
+/// <summary>The Notification service's own wiring: reminders, notices, the inbox and deliveries by e-mail and webhook.</summary>
 public static class NotificationServiceExtensions
 {
     public static IHostApplicationBuilder AddNotificationServices(this IHostApplicationBuilder builder)
     {
         builder.AddAntqDbContext<NotificationDbContext>("notification");
         builder.Services.AddAntqOutbox<NotificationDbContext>(builder.Configuration);
-        builder.AddAntqBus(bus => bus.AddConsumers(typeof(NotificationServiceExtensions).Assembly));
+        // The copy of the unit tree: names in the texts, the level of a unit (whose officers read its notices), the unit above.
+        builder.Services.AddUnitTree<NotificationDbContext>("notification");
+        builder.AddAntqBus(bus =>
+        {
+            bus.AddConsumers(typeof(NotificationServiceExtensions).Assembly);
+            bus.AddUnitTreeConsumer();
+        });
+
+        // The engine: the schedule in the database, a dispatcher per replica, e-mail and webhook channels.
+        builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection("Notification"));
+        builder.Services.AddSingleton<Policies>();
+        builder.Services.AddScoped<SchedulePlanner>();
+        builder.Services.AddScoped<NoticeFiring>();
+        builder.Services.AddScoped<DeliverySender>();
+        builder.Services.AddSingleton<EmailChannel>();
+        builder.Services.AddSingleton<WebhookChannel>();
+        builder.Services.AddHttpClient(WebhookChannel.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddHostedService<NoticeDispatcher>();
         return builder;
     }
 
     public static WebApplication MapNotificationApi(this WebApplication app)
     {
+        app.MapNotificationsApi();
+        app.MapContactPointsApi();
         return app;
     }
 }

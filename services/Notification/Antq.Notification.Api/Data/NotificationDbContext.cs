@@ -1,5 +1,6 @@
 using Antq.Messaging;
 using Antq.Notification.Api.Domain;
+using Antq.UnitTree;
 using Microsoft.EntityFrameworkCore;
 
 namespace Antq.Notification.Api.Data;
@@ -15,6 +16,7 @@ public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox();
+        modelBuilder.AddUnitTree();
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(NotificationDbContext).Assembly);
     }
 }

@@ -1,0 +1,134 @@
+using System.Security.Claims;
+using Antq.Notification.Api.Data;
+using Antq.Notification.Api.Domain;
+using Antq.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+
+namespace Antq.Notification.Api.Apis;
+
+/// <summary>Where a unit's notices go: e-mail addresses, a webhook URL and the secret that signs it (kept unless a new one is given).</summary>
+public sealed record ContactPointRequest(IReadOnlyList<string>? Emails, string? WebhookUrl, string? WebhookSecret);
+
+public sealed record ContactPointResponse(string OrgUnitCode, IReadOnlyList<string> Emails, string? WebhookUrl, bool HasWebhookSecret,
+    DateTimeOffset UpdatedAt, string UpdatedBy);
+
+/// <summary>Contact points (đầu mối nhận thông báo) of units: set by the unit's own officers or an administrator.</summary>
+public static class ContactPointsApi
+{
+    public const int MaxEmails = 20;
+    public const int MinSecretLength = 16;
+
+    public static RouteGroupBuilder MapContactPointsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/contact-points").WithTags("Đầu mối nhận thông báo").RequireAuthorization();
+        group.MapGet("/{code}", GetContactPoint);
+        group.MapPut("/{code}", PutContactPoint);
+        return group;
+    }
+
+    public static async Task<Results<Ok<ContactPointResponse>, ProblemHttpResult>> GetContactPoint(string code, ClaimsPrincipal user,
+        NotificationDbContext db, CancellationToken ct)
+    {
+        if (Forbidden(user, code) is { } forbidden) return forbidden;
+        var contact = await db.Set<ContactPoint>().AsNoTracking().FirstOrDefaultAsync(c => c.OrgUnitCode == code, ct);
+        if (contact is null)
+        {
+            return TypedResults.Problem(statusCode: 404, title: ProblemDetailsDefaults.TitleFor(404),
+                detail: $"Đơn vị {code} chưa khai báo đầu mối nhận thông báo.");
+        }
+
+        return TypedResults.Ok(ToResponse(contact));
+    }
+
+    public static async Task<Results<Ok<ContactPointResponse>, ValidationProblem, ProblemHttpResult>> PutContactPoint(string code,
+        ContactPointRequest request, ClaimsPrincipal user, NotificationDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (Forbidden(user, code) is { } forbidden) return forbidden;
+        var contact = await db.Set<ContactPoint>().FirstOrDefaultAsync(c => c.OrgUnitCode == code, ct);
+        var (emails, url, errors) = Validate(request, hasSecret: !string.IsNullOrEmpty(contact?.WebhookSecret));
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: ProblemDetailsDefaults.TitleFor(400),
+                detail: "Thông tin đầu mối nhận thông báo chưa hợp lệ; xem chi tiết từng trường.");
+        }
+
+        if (contact is null)
+        {
+            contact = new ContactPoint { OrgUnitCode = code, UpdatedBy = "" };
+            db.Add(contact);
+        }
+
+        contact.Emails = emails;
+        contact.WebhookUrl = url;
+        if (url is null) contact.WebhookSecret = null;
+        else if (!string.IsNullOrEmpty(request.WebhookSecret)) contact.WebhookSecret = request.WebhookSecret;
+        contact.UpdatedAt = clock.GetUtcNow();
+        contact.UpdatedBy = user.UserName() ?? "";
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(ToResponse(contact));
+    }
+
+    /// <summary>Addresses that MimeKit reads as exactly one mailbox with a domain; an absolute http(s) URL; a secret of 16 characters or more.</summary>
+    public static (List<string> Emails, string? Url, Dictionary<string, string[]> Errors) Validate(ContactPointRequest request, bool hasSecret)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var emails = new List<string>();
+        var given = request.Emails ?? [];
+        if (given.Count > MaxEmails) errors["emails"] = [$"Chỉ được khai báo tối đa {MaxEmails} địa chỉ e-mail."];
+        for (var i = 0; i < given.Count && given.Count <= MaxEmails; i++)
+        {
+            var text = given[i]?.Trim() ?? "";
+            if (!IsEmail(text))
+            {
+                errors[$"emails[{i}]"] = [$"Địa chỉ e-mail \"{text}\" không hợp lệ."];
+                continue;
+            }
+
+            if (!emails.Contains(text, StringComparer.OrdinalIgnoreCase)) emails.Add(text);
+        }
+
+        string? url = null;
+        if (!string.IsNullOrWhiteSpace(request.WebhookUrl))
+        {
+            if (Uri.TryCreate(request.WebhookUrl.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) &&
+                !string.IsNullOrEmpty(uri.Host) && string.IsNullOrEmpty(uri.UserInfo))
+            {
+                url = uri.ToString();
+            }
+            else
+            {
+                errors["webhookUrl"] = ["Địa chỉ webhook phải là một URL đầy đủ bắt đầu bằng http:// hoặc https://."];
+            }
+        }
+
+        if (!string.IsNullOrEmpty(request.WebhookSecret) && request.WebhookSecret.Length < MinSecretLength)
+        {
+            errors["webhookSecret"] = [$"Khóa bí mật ký webhook phải có ít nhất {MinSecretLength} ký tự."];
+        }
+        else if (url is not null && string.IsNullOrEmpty(request.WebhookSecret) && !hasSecret)
+        {
+            errors["webhookSecret"] = [$"Cần khai báo khóa bí mật (ít nhất {MinSecretLength} ký tự) để ký các thông báo gửi tới webhook."];
+        }
+
+        return (emails, url, errors);
+    }
+
+    static bool IsEmail(string text) =>
+        text.Length is > 0 and <= 254 &&
+        MailboxAddress.TryParse(text, out var mailbox) && mailbox.Address == text &&
+        mailbox.Address.IndexOf('@') is var at && at > 0 && mailbox.Address[(at + 1)..].Contains('.');
+
+    static ProblemHttpResult? Forbidden(ClaimsPrincipal user, string code)
+    {
+        if (user.IsInRole(AntqRoles.Admin)) return null;
+        var officer = user.IsInRole(AntqRoles.ProvinceOfficer) || user.IsInRole(AntqRoles.DistrictOfficer) || user.IsInRole(AntqRoles.CommuneOfficer);
+        if (officer && user.OrgUnitCode() == code) return null;
+        return TypedResults.Problem(statusCode: 403, title: ProblemDetailsDefaults.TitleFor(403),
+            detail: $"Chỉ cán bộ của đơn vị {code} hoặc quản trị hệ thống được khai báo đầu mối nhận thông báo của đơn vị này.");
+    }
+
+    static ContactPointResponse ToResponse(ContactPoint c) =>
+        new(c.OrgUnitCode, c.Emails, c.WebhookUrl, !string.IsNullOrEmpty(c.WebhookSecret), c.UpdatedAt, c.UpdatedBy);
+}

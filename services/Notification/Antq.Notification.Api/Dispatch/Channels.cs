@@ -1,0 +1,125 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using Antq.Notification.Api.Domain;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Antq.Notification.Api.Dispatch;
+
+/// <summary>What a channel needs to send one delivery: the delivery, its notice (with the text fixed), and for a webhook the unit's secret.</summary>
+public sealed record Outgoing(Delivery Delivery, Notice Notice, string? WebhookSecret);
+
+/// <summary>
+/// E-mail through SMTP (MailKit). One message per address, whose Message-ID comes from the delivery's idempotency key:
+/// a message sent again after a crash carries the same Message-ID (and <c>X-Antq-Idempotency-Key</c>), so a mailbox or
+/// a person can tell it is the same notice.
+/// </summary>
+public sealed class EmailChannel(IOptions<NotificationOptions> options)
+{
+    public const string IdempotencyHeader = "X-Antq-Idempotency-Key";
+
+    /// <summary>Sends the messages over one connection; returns, per delivery, null on success or the error.</summary>
+    public async Task<IReadOnlyDictionary<long, string?>> SendAsync(IReadOnlyList<Outgoing> batch, CancellationToken ct)
+    {
+        var results = new Dictionary<long, string?>();
+        if (batch.Count == 0) return results;
+        var settings = options.Value.Smtp;
+        using var client = new SmtpClient { Timeout = (int)options.Value.Dispatcher.SendTimeout.TotalMilliseconds };
+        try
+        {
+            await client.ConnectAsync(settings.Host, settings.Port, Enum.Parse<SecureSocketOptions>(settings.Security, ignoreCase: true), ct);
+            if (!string.IsNullOrEmpty(settings.UserName)) await client.AuthenticateAsync(settings.UserName, settings.Password ?? "", ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            foreach (var item in batch) results[item.Delivery.Id] = $"SMTP {settings.Host}:{settings.Port}: {ex.GetType().Name}: {ex.Message}";
+            return results;
+        }
+
+        foreach (var item in batch)
+        {
+            try
+            {
+                await client.SendAsync(Build(item, settings), ct);
+                results[item.Delivery.Id] = null;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                results[item.Delivery.Id] = $"{ex.GetType().Name}: {ex.Message}";
+                if (!client.IsConnected) break;
+            }
+        }
+
+        foreach (var item in batch) results.TryAdd(item.Delivery.Id, "SMTP connection lost before sending");
+        try { await client.DisconnectAsync(true, ct); }
+        catch (Exception) { /* the messages are already accepted or recorded as failed */ }
+        return results;
+    }
+
+    public static MimeMessage Build(Outgoing item, SmtpSettings settings)
+    {
+        var notice = item.Notice;
+        var message = new MimeMessage
+        {
+            MessageId = Delivery.MessageIdFor(item.Delivery.IdempotencyKey),
+            Subject = notice.Title ?? "",
+            Date = notice.SentAt ?? notice.DueAt,
+            Body = new TextPart("plain")
+            {
+                Text = $"{notice.Body}\n\n--\nThư tự động của Hệ thống báo cáo phong trào toàn dân bảo vệ an ninh Tổ quốc. Vui lòng không trả lời thư này.\n",
+            },
+        };
+        message.From.Add(MailboxAddress.Parse(settings.From));
+        message.To.Add(MailboxAddress.Parse(item.Delivery.Recipient));
+        message.Headers.Add(IdempotencyHeader, item.Delivery.IdempotencyKey);
+        message.Headers.Add("X-Antq-Notice-Id", notice.Id.ToString());
+        message.Headers.Add("X-Antq-Kind", notice.Kind);
+        return message;
+    }
+}
+
+/// <summary>
+/// A unit's webhook: POST of the notice as JSON, signed (<c>X-Antq-Signature</c>) with the unit's secret and carrying
+/// <c>Idempotency-Key</c>: a receiver that keeps the keys it has seen acts on each notice exactly once.
+/// </summary>
+public sealed class WebhookChannel(IHttpClientFactory clients)
+{
+    public const string ClientName = "webhooks";
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        // Vietnamese stays readable in the body a receiver logs; the signature covers the exact bytes either way.
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+    };
+
+    public sealed record Payload(Guid Id, string Kind, string OrgUnitCode, string Period, string Title, string Body, DateTimeOffset? SentAt, bool Late);
+
+    public static byte[] BodyOf(Notice notice) => JsonSerializer.SerializeToUtf8Bytes(
+        new Payload(notice.Id, notice.Kind, notice.OrgUnitCode, notice.Period, notice.Title ?? "", notice.Body ?? "", notice.SentAt, notice.Late), Json);
+
+    /// <summary>Null on a 2xx answer, otherwise the error.</summary>
+    public async Task<string?> SendAsync(Outgoing item, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(item.WebhookSecret)) return "Đơn vị chưa có khóa bí mật để ký webhook";
+        var body = BodyOf(item.Notice);
+        using var request = new HttpRequestMessage(HttpMethod.Post, item.Delivery.Recipient)
+        {
+            Content = new ByteArrayContent(body) { Headers = { { "Content-Type", "application/json; charset=utf-8" } } },
+        };
+        request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(body, item.WebhookSecret));
+        request.Headers.Add(IdempotencyHeader, item.Delivery.IdempotencyKey);
+        try
+        {
+            using var response = await clients.CreateClient(ClientName).SendAsync(request, ct);
+            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return $"{ex.GetType().Name}: {ex.Message}";
+        }
+    }
+}

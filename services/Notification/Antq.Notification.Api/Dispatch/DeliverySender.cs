@@ -1,0 +1,86 @@
+using Antq.Notification.Api.Data;
+using Antq.Notification.Api.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Antq.Notification.Api.Dispatch;
+
+/// <summary>
+/// Sends the e-mail and webhook deliveries that are due. First it claims a batch (<c>FOR UPDATE SKIP LOCKED</c>) and
+/// records the attempt, committing before anything leaves; then it sends; then it records the result. A crash after
+/// the claim leaves the rows in <c>sending</c> until their lease runs out; the next attempt sends them again with the
+/// same idempotency key. A failure is retried with back-off doubling up to a ceiling, then given up and logged.
+/// </summary>
+public sealed class DeliverySender(NotificationDbContext db, EmailChannel email, WebhookChannel webhook, TimeProvider clock,
+    IOptions<NotificationOptions> options, ILogger<DeliverySender> logger)
+{
+    /// <summary>Sends one batch of due deliveries; returns how many were attempted.</summary>
+    public async Task<int> SendDueAsync(CancellationToken ct)
+    {
+        var settings = options.Value.Dispatcher;
+        db.ChangeTracker.Clear();
+        List<Delivery> claimed;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            var now = clock.GetUtcNow();
+            claimed = await db.Set<Delivery>()
+                .FromSql($"SELECT * FROM deliveries WHERE status IN ('pending', 'sending') AND next_attempt_at <= {now} ORDER BY next_attempt_at, id LIMIT {settings.BatchSize} FOR UPDATE SKIP LOCKED")
+                .ToListAsync(ct);
+            if (claimed.Count == 0) return 0;
+            foreach (var delivery in claimed)
+            {
+                if (delivery.Status == DeliveryStatuses.Sending)
+                {
+                    // The attempt before was recorded but its result never was: the process died mid-send. The receiver
+                    // may have it already; it gets it again with the same key.
+                    logger.LogWarning("Delivery {IdempotencyKey} resent after an attempt whose result was not recorded", delivery.IdempotencyKey);
+                }
+
+                delivery.BeginAttempt(now, settings.DeliveryLease);
+            }
+
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        // From here on the sends and their results are not cut short by a stopping host: the result of what went out
+        // must be recorded, or the next start would send it again.
+        using var timeout = new CancellationTokenSource(settings.SendTimeout * 2);
+        var sendToken = timeout.Token;
+        var noticeIds = claimed.Select(d => d.NoticeId).Distinct().ToList();
+        var notices = await db.Set<Notice>().AsNoTracking().Where(n => noticeIds.Contains(n.Id)).ToDictionaryAsync(n => n.Id, sendToken);
+        var units = claimed.Where(d => d.OrgUnitCode != null).Select(d => d.OrgUnitCode!).Distinct().ToList();
+        var secrets = await db.Set<ContactPoint>().AsNoTracking().Where(c => units.Contains(c.OrgUnitCode))
+            .ToDictionaryAsync(c => c.OrgUnitCode, c => c.WebhookSecret, sendToken);
+
+        var outgoing = claimed.Select(d => new Outgoing(d, notices[d.NoticeId], d.OrgUnitCode is { } u ? secrets.GetValueOrDefault(u) : null)).ToList();
+        var results = new Dictionary<long, string?>();
+        foreach (var (id, error) in await email.SendAsync(outgoing.Where(o => o.Delivery.Channel == DeliveryChannels.Email).ToList(), sendToken))
+        {
+            results[id] = error;
+        }
+
+        foreach (var item in outgoing.Where(o => o.Delivery.Channel == DeliveryChannels.Webhook))
+        {
+            results[item.Delivery.Id] = await webhook.SendAsync(item, sendToken);
+        }
+
+        var done = clock.GetUtcNow();
+        foreach (var delivery in claimed)
+        {
+            var error = results.TryGetValue(delivery.Id, out var e) ? e : $"Kênh {delivery.Channel} không được hỗ trợ";
+            if (error is null)
+            {
+                delivery.Succeeded(done);
+                continue;
+            }
+
+            delivery.Failed(done, error, settings.FirstRetryDelay, settings.MaxRetryDelay, settings.MaxAttempts);
+            logger.LogWarning("Delivery {IdempotencyKey} failed (attempt {Attempts}, {Status}, next {NextAttemptAt}): {Error}",
+                delivery.IdempotencyKey, delivery.Attempts, delivery.Status, delivery.NextAttemptAt, error);
+        }
+
+        await db.SaveChangesAsync(CancellationToken.None);
+        return claimed.Count;
+    }
+}

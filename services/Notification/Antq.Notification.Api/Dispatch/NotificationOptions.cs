@@ -1,0 +1,73 @@
+using Antq.Notification.Api.Domain;
+
+namespace Antq.Notification.Api.Dispatch;
+
+/// <summary>Settings of section <c>Notification</c>.</summary>
+public sealed class NotificationOptions
+{
+    public ReminderDefaults Reminders { get; set; } = new();
+
+    public DispatcherSettings Dispatcher { get; set; } = new();
+
+    public SmtpSettings Smtp { get; set; } = new();
+}
+
+/// <summary>The schedule used for deadlines whose plan sets no reminder policy of its own (ISO 8601 durations).</summary>
+public sealed class ReminderDefaults
+{
+    /// <summary>Negative: reminders before the deadline; zero or positive: overdue notices after it.</summary>
+    public string[] Offsets { get; set; } = ["-P7D", "-P3D", "-P1D", "P1D"];
+
+    /// <summary>A reminder at this time (Vietnam time) on the morning of the last day; empty for none.</summary>
+    public string? LastDayMorningAt { get; set; } = "08:00";
+
+    public string OverdueRepeat { get; set; } = "P2D";
+
+    public string EscalateAfter { get; set; } = "P3D";
+
+    /// <summary>How long after a report is returned its unit is reminded to resubmit it.</summary>
+    public string ResubmitAfter { get; set; } = "P1D";
+
+    public ReminderPolicy ToPolicy() => ReminderPolicy.FromIso(Offsets, OverdueRepeat, EscalateAfter,
+        string.IsNullOrWhiteSpace(LastDayMorningAt) ? null : TimeOnly.Parse(LastDayMorningAt, System.Globalization.CultureInfo.InvariantCulture));
+}
+
+public sealed class DispatcherSettings
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often each replica looks for due notices and deliveries.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public int BatchSize { get; set; } = 50;
+
+    /// <summary>A notice sent more than this after its due time is marked late and says so.</summary>
+    public TimeSpan LateAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a delivery attempt keeps other replicas off it; longer than any send can take.</summary>
+    public TimeSpan DeliveryLease { get; set; } = TimeSpan.FromMinutes(2);
+
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
+
+    public int MaxAttempts { get; set; } = 12;
+}
+
+public sealed class SmtpSettings
+{
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 2525;
+
+    public string From { get; set; } = "Hệ thống báo cáo ANTQ <thongbao@antq.local>";
+
+    /// <summary>None, Auto, StartTls or SslOnConnect (MailKit's SecureSocketOptions).</summary>
+    public string Security { get; set; } = "Auto";
+
+    public string? UserName { get; set; }
+
+    public string? Password { get; set; }
+}

@@ -1,0 +1,18 @@
+namespace Antq.Notification.Api.Domain;
+
+/// <summary>Where a unit's notices go besides its officers' inboxes: e-mail addresses and one webhook (for SMS or chat gateways).</summary>
+public sealed class ContactPoint
+{
+    public required string OrgUnitCode { get; set; }
+
+    public List<string> Emails { get; set; } = [];
+
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>The key of the webhook's HMAC-SHA256 signature; never shown back.</summary>
+    public string? WebhookSecret { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public required string UpdatedBy { get; set; }
+}

@@ -1,0 +1,17 @@
+namespace Antq.Notification.Api.Domain;
+
+/// <summary>A notice in one person's in-app inbox; at most one per notice and person.</summary>
+public sealed class InboxItem
+{
+    public Guid Id { get; set; }
+
+    public Guid NoticeId { get; set; }
+
+    public Notice? Notice { get; set; }
+
+    public Guid UserId { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? ReadAt { get; set; }
+}

@@ -1,0 +1,87 @@
+using System.Xml;
+
+namespace Antq.Notification.Api.Domain;
+
+/// <summary>One notice a schedule calls for: its kind, its place in the schedule (the slot) and when it falls due.</summary>
+public sealed record PlannedNotice(string Kind, string Slot, DateTimeOffset DueAt);
+
+/// <summary>The pure arithmetic of a reminder schedule: which notices a deadline and a policy call for, and when.</summary>
+public static class ReminderSchedule
+{
+    public const string LastDayMorningSlot = "last-day-morning";
+    public const string EscalationSlot = "escalation";
+    const string RepeatPrefix = "repeat:";
+
+    /// <summary>
+    /// The notices for <paramref name="deadline"/> under <paramref name="policy"/>: the reminders, the overdue notices
+    /// at their offsets, the first repeated overdue notice and the escalation, in order of their due time. The chain of
+    /// repeats goes on from the first one with <see cref="NextRepeat"/> each time one is sent.
+    /// </summary>
+    public static IReadOnlyList<PlannedNotice> Plan(DateTimeOffset deadline, ReminderPolicy policy)
+    {
+        var planned = new List<PlannedNotice>();
+        foreach (var offset in policy.Offsets)
+        {
+            var kind = offset < TimeSpan.Zero ? NoticeKinds.Reminder : NoticeKinds.Overdue;
+            planned.Add(new PlannedNotice(kind, $"{kind}:{XmlConvert.ToString(offset)}", deadline + offset));
+        }
+
+        if (policy.LastDayMorningAt is { } morning)
+        {
+            planned.Add(new PlannedNotice(NoticeKinds.Reminder, LastDayMorningSlot, LastDayMorning(deadline, morning)));
+        }
+
+        if (policy.OverdueRepeat is not null)
+        {
+            planned.Add(new PlannedNotice(NoticeKinds.Overdue, $"{RepeatPrefix}1", RepeatAt(deadline, policy, 1)));
+        }
+
+        if (policy.EscalateAfter is { } escalateAfter)
+        {
+            planned.Add(new PlannedNotice(NoticeKinds.Escalation, EscalationSlot, deadline + escalateAfter));
+        }
+
+        return planned.DistinctBy(p => p.Slot).OrderBy(p => p.DueAt).ThenBy(p => p.Slot, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// The morning of the last day on which the report is still on time: <paramref name="at"/> (Vietnam time) on the
+    /// day before a deadline at 00:00, or on the deadline's own day if it falls later than that time of day.
+    /// </summary>
+    public static DateTimeOffset LastDayMorning(DateTimeOffset deadline, TimeOnly at)
+    {
+        var lastDay = VietnamTime.DayOf(deadline - TimeSpan.FromTicks(1));
+        var instant = VietnamTime.At(lastDay, at);
+        return instant < deadline ? instant : VietnamTime.At(lastDay.AddDays(-1), at);
+    }
+
+    /// <summary>Where the repeats start: the last overdue offset, or the deadline if the policy has none.</summary>
+    static DateTimeOffset RepeatAnchor(DateTimeOffset deadline, ReminderPolicy policy) =>
+        deadline + policy.Offsets.Where(o => o >= TimeSpan.Zero).DefaultIfEmpty(TimeSpan.Zero).Max();
+
+    public static DateTimeOffset RepeatAt(DateTimeOffset deadline, ReminderPolicy policy, int number) =>
+        RepeatAnchor(deadline, policy) + (policy.OverdueRepeat ?? throw new InvalidOperationException("The policy does not repeat.")) * number;
+
+    /// <summary>
+    /// The repeat after number <paramref name="sent"/>, never due at or before <paramref name="after"/>: a service that
+    /// was down for a week sends one late notice, then goes on from the next repeat still ahead, not seven at once.
+    /// </summary>
+    public static PlannedNotice? NextRepeat(DateTimeOffset deadline, ReminderPolicy policy, int sent, DateTimeOffset after)
+    {
+        if (policy.OverdueRepeat is not { } repeat) return null;
+        var number = sent + 1;
+        var due = RepeatAt(deadline, policy, number);
+        if (due <= after)
+        {
+            number += (int)Math.Ceiling((after - due).Ticks / (double)repeat.Ticks);
+            due = RepeatAt(deadline, policy, number);
+            if (due <= after) { number++; due = RepeatAt(deadline, policy, number); }
+        }
+
+        return new PlannedNotice(NoticeKinds.Overdue, $"{RepeatPrefix}{number}", due);
+    }
+
+    /// <summary>The number of a repeat slot ("repeat:3" → 3), or null for any other slot.</summary>
+    public static int? RepeatNumber(string slot) =>
+        slot.StartsWith(RepeatPrefix, StringComparison.Ordinal) && int.TryParse(slot.AsSpan(RepeatPrefix.Length), out var n) ? n : null;
+}

@@ -7,8 +7,11 @@ namespace Antq.Portal;
 /// <summary>The web UI. It owns no data: every page calls the public API through the gateway with the user's token.</summary>
 public static class PortalExtensions
 {
-    public static IHostApplicationBuilder AddPortalServices(this IHostApplicationBuilder builder)
+    public static WebApplicationBuilder AddPortalServices(this WebApplicationBuilder builder)
     {
+        // Blazor's script and the stylesheet are static web assets. Run from a build output (deploy/antq, tests) in any
+        // environment, they are found through the build's manifest; a published app has none and serves wwwroot.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddAntiforgery();
         builder.AddPortalAuthentication();

@@ -1,0 +1,185 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Antq.EndToEnd;
+
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<Platform>, ICollectionFixture<Browser>
+{
+    public const string Name = "platform";
+}
+
+/// <summary>The portal as its users see it, in a real headless Chromium, against the whole platform.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class PortalScenarioTests(Platform platform, Browser browser)
+{
+    const string Password = "Mat-khau-E2E-2026";
+    static readonly Regex Submitted = new("Đã nộp");
+
+    async Task<IPage> SignInAsync(string username, int width = 1280, int height = 900)
+    {
+        var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = platform.Address,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            Locale = "vi-VN",
+            TimezoneId = "Asia/Ho_Chi_Minh",
+            AcceptDownloads = true,
+        });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/dang-nhap");
+        // The Identity service's own login page, reached through the authorization request with PKCE.
+        await page.WaitForURLAsync(new Regex("/account/login"));
+        await page.FillAsync("#username", username);
+        await page.FillAsync("#password", Password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(new Regex("^" + Regex.Escape(platform.Address) + "$"));
+        await InteractiveAsync(page);
+        return page;
+    }
+
+    /// <summary>Waits until the page's circuit is live, so clicks and typing reach the components.</summary>
+    static Task InteractiveAsync(IPage page) =>
+        page.Locator(".app[data-interactive=true]").WaitForAsync();
+
+    static ILocator Field(IPage page, string code) => page.Locator($"#v-{code}");
+
+    [Fact]
+    public async Task Commune_submits_after_fixing_an_error_province_sees_it_live_returns_it_commune_resubmits_province_exports()
+    {
+        var (communeCode, communeName) = platform.Communes[0];
+        await platform.CreateUserAsync("pv01.laichau", Password, "Trần Thị Bình", "ProvinceOfficer", Platform.ProvinceCode);
+        await platform.CreateUserAsync("ca.xa1", Password, "Nguyễn Văn An", "CommuneOfficer", communeCode);
+
+        // The province officer opens the live board first and keeps it open.
+        var province = await SignInAsync("pv01.laichau");
+        await Assertions.Expect(province.Locator("[data-test=user-role]")).ToHaveTextAsync("Cán bộ tỉnh");
+        var row = province.Locator($"tr[data-unit='{communeCode}']");
+        await Assertions.Expect(row.Locator("[data-test=status]")).ToHaveTextAsync("Chưa nộp");
+        await Assertions.Expect(province.Locator("[data-test=count-all] .count-number")).ToHaveTextAsync(platform.Communes.Count.ToString());
+        await Browser.ShotAsync(province, "01-province-board-before");
+
+        // The commune officer: name, role and unit, the deadline.
+        var commune = await SignInAsync("ca.xa1");
+        await Assertions.Expect(commune.Locator("[data-test=user-name]")).ToHaveTextAsync("Nguyễn Văn An");
+        await Assertions.Expect(commune.Locator("[data-test=user-role]")).ToHaveTextAsync("Công an xã");
+        await Assertions.Expect(commune.Locator("[data-test=user-unit]")).ToContainTextAsync(communeName);
+        await Assertions.Expect(commune.Locator($"[data-test=due-{Platform.Period}] [data-test=deadline]")).ToHaveTextAsync("Hạn nộp: trước ngày 15/12/2026");
+        await Assertions.Expect(commune.Locator($"[data-test=due-{Platform.Period}] [data-test=days-left]")).ToContainTextAsync("ngày");
+        await Browser.ShotAsync(commune, "02-commune-home");
+
+        // The report form: one value breaks a catalogue rule, shown before anything is sent, then fixed.
+        await commune.GotoAsync($"/bao-cao/{Platform.Period}");
+        await InteractiveAsync(commune);
+        await Field(commune, "TIPS_TOTAL").FillAsync("5");
+        await Field(commune, "TIPS_VALUABLE").FillAsync("9");
+        await Field(commune, "KDC_TOTAL").FillAsync("1.234");
+        await Assertions.Expect(commune.Locator("[data-test=error-TIPS_VALUABLE]")).ToHaveTextAsync("Số tin có giá trị không được lớn hơn tổng số nguồn tin");
+        await Assertions.Expect(commune.Locator("[data-test=submit]")).ToBeDisabledAsync();
+        await Field(commune, "MODELS_ACTIVE").FillAsync("-2");
+        await Assertions.Expect(commune.Locator("[data-test=error-MODELS_ACTIVE]")).ToContainTextAsync("không được là số âm");
+        await Browser.ShotAsync(commune, "03-report-form-with-errors");
+        await Field(commune, "MODELS_ACTIVE").FillAsync("2");
+        await Field(commune, "TIPS_VALUABLE").FillAsync("3");
+        await Assertions.Expect(commune.Locator("[data-test=error-TIPS_VALUABLE]")).ToHaveCountAsync(0);
+        await Assertions.Expect(commune.Locator("[data-test=computed-PCT_TIPS_VALUABLE]")).ToHaveTextAsync("60");
+        await commune.FillAsync("#n-KET_QUA", "Tổ chức 3 buổi tuyên truyền tại các thôn, bản.");
+        // Autosave: the draft reaches the service without pressing anything.
+        await Assertions.Expect(commune.Locator("[data-test=save-state]")).ToContainTextAsync("Đã lưu lúc");
+        var draft = await platform.Admin.GetStringAsync($"api/reports/{communeCode}/{Platform.Period}");
+        Assert.Contains("\"TIPS_VALUABLE\":3", draft);
+        Assert.Contains("\"KDC_TOTAL\":1234", draft);
+        Assert.Contains("Tổ chức 3 buổi tuyên truyền", draft);
+        await commune.ClickAsync("[data-test=submit]");
+        await Assertions.Expect(commune.Locator("[data-test=submitted-banner]")).ToBeVisibleAsync();
+        await Assertions.Expect(commune.Locator("[data-test=report-status]")).ToHaveTextAsync("Đã nộp");
+        await Browser.ShotAsync(commune, "04-report-submitted");
+
+        // The province's board changes by itself: no reload.
+        await Assertions.Expect(row.Locator("[data-test=status]")).ToHaveTextAsync(Submitted, new() { Timeout = 15_000 });
+        await Assertions.Expect(row).ToContainTextAsync("Đúng hạn");
+        await Assertions.Expect(province.Locator("[data-test=count-submitted] .count-number")).ToHaveTextAsync("1");
+        await Browser.ShotAsync(province, "05-province-board-live");
+
+        // The province returns it with a reason.
+        const string reason = "Số tin có giá trị chưa khớp với sổ theo dõi; đề nghị kiểm tra lại.";
+        await row.Locator("[data-test=open]").ClickAsync();
+        await province.WaitForURLAsync(new Regex($"/xem-bao-cao/{communeCode}/{Platform.Period}"));
+        await InteractiveAsync(province);
+        await Assertions.Expect(province.Locator("tr[data-code=TIPS_TOTAL] td.num")).ToHaveTextAsync("5");
+        await Assertions.Expect(province.Locator("tr[data-code=KDC_TOTAL] td.num")).ToHaveTextAsync("1.234");
+        await province.FillAsync("[data-test=reason]", reason);
+        await Browser.ShotAsync(province, "06-province-review");
+        await province.ClickAsync("[data-test=return]");
+        await Assertions.Expect(province.Locator("[data-test=review-message]")).ToHaveTextAsync("Đã trả lại báo cáo cho đơn vị.");
+        await Assertions.Expect(province.Locator("[data-test=report-status]")).ToHaveTextAsync("Bị trả lại");
+
+        // The commune sees the reason at the top of its form, fixes and resubmits.
+        await commune.GotoAsync($"/bao-cao/{Platform.Period}");
+        await InteractiveAsync(commune);
+        await Assertions.Expect(commune.Locator("[data-test=return-reason]")).ToContainTextAsync(reason);
+        await Browser.ShotAsync(commune, "07-commune-returned");
+        await Field(commune, "TIPS_TOTAL").FillAsync("6");
+        await commune.ClickAsync("[data-test=submit]");
+        await Assertions.Expect(commune.Locator("[data-test=report-status]")).ToHaveTextAsync("Đã nộp");
+        await Assertions.Expect(commune.Locator("[data-test=return-reason]")).ToHaveCountAsync(0);
+
+        // The province's board and roll-up, and the Excel export.
+        await province.GotoAsync($"/theo-doi?ky={Platform.Period}");
+        await InteractiveAsync(province);
+        await Assertions.Expect(province.Locator($"tr[data-unit='{communeCode}'] [data-test=status]")).ToHaveTextAsync(Submitted);
+        await province.GotoAsync("/tong-hop");
+        await InteractiveAsync(province);
+        await Assertions.Expect(province.Locator("[data-test=value-TIPS_TOTAL]")).ToHaveTextAsync("6");
+        await Assertions.Expect(province.Locator("tr[data-code=TIPS_TOTAL]")).ToContainTextAsync("≥ 100");
+        var export = province.Locator("[data-test=export-xlsx]");
+        await Assertions.Expect(export).ToBeVisibleAsync();
+        // The button turns into a link once the service answers that the export exists.
+        await province.WaitForFunctionAsync("() => { const e = document.querySelector('[data-test=export-xlsx]'); return e && (e.tagName === 'A' || e.title === 'Chức năng xuất tệp chưa sẵn sàng'); }");
+        await Browser.ShotAsync(province, "08-province-rollup");
+        if (await export.EvaluateAsync<string>("e => e.tagName") == "A")
+        {
+            var download = await province.RunAndWaitForDownloadAsync(() => export.ClickAsync());
+            var path = Path.Combine(Browser.ScreenshotDir, "tong-hop-" + Platform.ProvinceCode + ".xlsx");
+            await download.SaveAsAsync(path);
+            var bytes = await File.ReadAllBytesAsync(path);
+            Assert.True(bytes.Length > 100 && bytes[0] == (byte)'P' && bytes[1] == (byte)'K', "the export is not an xlsx (zip) file");
+        }
+        else
+        {
+            // The Reporting service has no export yet (404): the button is there, disabled, and says why.
+            await Assertions.Expect(export).ToBeDisabledAsync();
+            await Assertions.Expect(province.Locator("[data-test=exports-unavailable]")).ToBeVisibleAsync();
+        }
+
+        await province.Context.CloseAsync();
+        await commune.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task On_a_phone_the_report_form_fits_the_screen_and_logout_ends_the_session()
+    {
+        var (communeCode, _) = platform.Communes[1];
+        await platform.CreateUserAsync("ca.xa2", Password, "Lò Văn Châu", "CommuneOfficer", communeCode);
+        var page = await SignInAsync("ca.xa2", width: 375, height: 812);
+        await page.GotoAsync($"/bao-cao/{Platform.Period}");
+        await InteractiveAsync(page);
+        await Field(page, "TIPS_TOTAL").FillAsync("abc");
+        await Assertions.Expect(page.Locator("[data-test=error-TIPS_TOTAL]")).ToHaveTextAsync("\"Số nguồn tin do quần chúng cung cấp\" phải là số nguyên (tin).");
+        var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(width <= 376, $"the form is {width}px wide on a 375px screen");
+        await Assertions.Expect(page.Locator("[data-test=user-role]")).ToBeVisibleAsync();
+        await Browser.ShotAsync(page, "09-phone-report-form");
+
+        await page.ClickAsync("form.logout button");
+        // The Identity service ends its session and sends the browser back to the portal's root.
+        await page.WaitForURLAsync(new Regex("^" + Regex.Escape(platform.Address) + @"(\?.*)?$"));
+        await Assertions.Expect(page.Locator("[data-test=login]")).ToBeVisibleAsync();
+        await Browser.ShotAsync(page, "10-phone-signed-out");
+        // Signed out at the Identity service too: the form asks for a login again.
+        await page.GotoAsync($"/bao-cao/{Platform.Period}");
+        await page.WaitForURLAsync(new Regex("/account/login"));
+        await page.Context.CloseAsync();
+    }
+}

@@ -206,3 +206,12 @@ public static class Http
     public static decimal? Decimal(this JsonElement element, string name) =>
         element.GetProperty(name).ValueKind == JsonValueKind.Null ? null : element.GetProperty(name).GetDecimal();
 }
+
+public static class HttpCreated
+{
+    public static async Task OkOrCreatedAsync(this Task<HttpResponseMessage> call)
+    {
+        using var response = await call;
+        Assert.True(response.IsSuccessStatusCode, $"{response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+}

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Antq.Notification.Api.Apis;
 
+/// <summary>A notice in the caller's inbox; <see cref="Id"/> is the notice's, the same in the e-mail headers and the webhook body.</summary>
 public sealed record InboxNotice(Guid Id, string Kind, string OrgUnitCode, string Period, string Title, string Body,
     DateTimeOffset CreatedAt, bool Read, bool Late, DateTimeOffset DueAt);
 
@@ -42,7 +43,7 @@ public static class NotificationsApi
         var list = await items
             .OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id)
             .Take(take)
-            .Select(i => new InboxNotice(i.Id, i.Notice!.Kind, i.Notice.OrgUnitCode, i.Notice.Period, i.Notice.Title ?? "", i.Notice.Body ?? "",
+            .Select(i => new InboxNotice(i.NoticeId, i.Notice!.Kind, i.Notice.OrgUnitCode, i.Notice.Period, i.Notice.Title ?? "", i.Notice.Body ?? "",
                 i.CreatedAt, i.ReadAt != null, i.Notice.Late, i.Notice.DueAt))
             .ToListAsync(ct);
         return TypedResults.Ok(list);
@@ -51,7 +52,7 @@ public static class NotificationsApi
     public static async Task<Results<NoContent, ProblemHttpResult>> MarkRead(Guid id, ClaimsPrincipal user, NotificationDbContext db,
         TimeProvider clock, CancellationToken ct)
     {
-        var item = await InboxOf(user, db).AsTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
+        var item = await InboxOf(user, db).AsTracking().FirstOrDefaultAsync(i => i.NoticeId == id, ct);
         if (item is null)
         {
             return TypedResults.Problem(statusCode: 404, title: ProblemDetailsDefaults.TitleFor(404),

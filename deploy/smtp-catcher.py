@@ -1,0 +1,70 @@
+#!/usr/bin/python3
+"""A real SMTP server that delivers nowhere: every message it accepts is kept as one .eml file, so a person (or a
+test) can read what the platform sent. Debian's python3-aiosmtpd; no other dependency.
+
+    /usr/bin/python3 deploy/smtp-catcher.py --host 127.0.0.1 --port 2525 --dir .antq/mail
+
+Each file is written under a temporary name and renamed when complete, so a reader never sees half a message. The
+envelope (MAIL FROM, RCPT TO) is added on top as X-Catcher-* headers. It prints "smtp-catcher listening on HOST:PORT"
+once it accepts connections, and stops cleanly on SIGTERM or SIGINT.
+"""
+import argparse
+import itertools
+import os
+import signal
+import sys
+import threading
+import time
+import uuid
+
+from aiosmtpd.controller import Controller
+
+
+class KeepEachMessage:
+    def __init__(self, directory):
+        self.directory = directory
+        self.counter = itertools.count(1)
+        os.makedirs(directory, exist_ok=True)
+
+    async def handle_DATA(self, server, session, envelope):
+        content = envelope.original_content or envelope.content
+        if isinstance(content, str):
+            content = content.encode("utf-8", "surrogateescape")
+        envelope_headers = (
+            f"X-Catcher-Mail-From: {envelope.mail_from}\r\n"
+            f"X-Catcher-Rcpt-To: {', '.join(envelope.rcpt_tos)}\r\n"
+            f"X-Catcher-Received-At: {time.strftime('%Y-%m-%dT%H:%M:%S%z')}\r\n"
+        ).encode("utf-8")
+        name = f"{time.strftime('%Y%m%dT%H%M%S')}-{next(self.counter):06d}-{uuid.uuid4().hex[:8]}.eml"
+        temporary = os.path.join(self.directory, "." + name + ".tmp")
+        with open(temporary, "wb") as file:
+            file.write(envelope_headers)
+            file.write(content)
+            file.flush()
+            os.fsync(file.fileno())
+        os.rename(temporary, os.path.join(self.directory, name))
+        return "250 Message accepted for delivery"
+
+
+def main():
+    parser = argparse.ArgumentParser(description="SMTP catcher: keeps every message as a file.")
+    parser.add_argument("--host", default=os.environ.get("ANTQ_SMTP_CATCHER_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("ANTQ_SMTP_CATCHER_PORT", "2525")))
+    parser.add_argument("--dir", default=os.environ.get("ANTQ_SMTP_CATCHER_DIR", ".antq/mail"))
+    args = parser.parse_args()
+
+    controller = Controller(KeepEachMessage(os.path.abspath(args.dir)), hostname=args.host, port=args.port,
+                            data_size_limit=32 * 1024 * 1024)
+    controller.start()
+    print(f"smtp-catcher listening on {args.host}:{args.port}, keeping messages in {os.path.abspath(args.dir)}", flush=True)
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+    controller.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

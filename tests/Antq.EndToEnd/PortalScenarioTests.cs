@@ -67,6 +67,7 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
         await Assertions.Expect(commune.Locator("[data-test=user-unit]")).ToContainTextAsync(communeName);
         await Assertions.Expect(commune.Locator($"[data-test=due-{Platform.Period}] [data-test=deadline]")).ToHaveTextAsync("Hạn nộp: trước ngày 15/12/2026");
         await Assertions.Expect(commune.Locator($"[data-test=due-{Platform.Period}] [data-test=days-left]")).ToContainTextAsync("ngày");
+        await Assertions.Expect(commune.Locator("[data-test=unread-count]")).ToBeVisibleAsync();
         await Browser.ShotAsync(commune, "02-commune-home");
 
         // The report form: one value breaks a catalogue rule, shown before anything is sent, then fixed.

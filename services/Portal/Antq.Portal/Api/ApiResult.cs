@@ -17,6 +17,9 @@ public sealed class ApiResult<T>
 
     public bool NotFound => Status == HttpStatusCode.NotFound;
 
+    /// <summary>The service behind the route is missing or down (404 from the gateway, 502, 503, 504).</summary>
+    public bool Unavailable => Status is HttpStatusCode.NotFound or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+
     public static ApiResult<T> Success(T? value, HttpStatusCode status, string? etag) => new() { Ok = true, Value = value, Status = status, ETag = etag };
 
     public static ApiResult<T> Failure(HttpStatusCode status, string message, IReadOnlyDictionary<string, string[]>? errors = null) =>

@@ -43,6 +43,7 @@ public sealed class ReminderScheduleTests
         Assert.Contains(walk.Notices, n => n.IsPending); // the next repeat is waiting
 
         walk.Schedule.Submitted(walk.Now, walk.Notices, walk.Now);
+        Assert.DoesNotContain(walk.Notices, n => n.IsPending); // at once, not when each would have fallen due
         walk.RunUntil(Vn(2026, 7, 31), TimeSpan.FromHours(1));
 
         Assert.Equal(before, walk.Sent.Count);

@@ -85,11 +85,11 @@ public sealed class EvaluationTests(ClassificationFixture fixture)
         Assert.Equal("Kha", thisYear.GetProperty("class").GetString());
         Assert.Equal(1, thisYear.GetProperty("sheet").GetProperty("version").GetInt32());
 
-        var published = await fixture.Admin.PutJsonAsync("/api/score-sheets/2033/commune", Stricter()).OkJsonAsync();
+        var published = await fixture.Admin.PutJsonAsync("/api/classifications/score-sheets/2033/commune", Stricter()).OkJsonAsync();
         Assert.False(published.GetProperty("isDefault").GetBoolean());
         Assert.Equal(80m, published.GetProperty("cutoffs").GetProperty("kha").GetDecimal());
         // A second version of this year's own sheet does not move results already scored on the first.
-        var republished = await fixture.Admin.PutJsonAsync("/api/score-sheets/2032/commune", Stricter()).OkJsonAsync();
+        var republished = await fixture.Admin.PutJsonAsync("/api/classifications/score-sheets/2032/commune", Stricter()).OkJsonAsync();
         Assert.Equal(2, republished.GetProperty("version").GetInt32());
 
         var again = await fixture.Admin.GetAsync($"/api/classifications/{code}/2032").OkJsonAsync();
@@ -186,7 +186,7 @@ public sealed class EvaluationTests(ClassificationFixture fixture)
         using var commune = fixture.As("cax", AntqRoles.CommuneOfficer, "00004");
         foreach (var kind in new[] { "commune", "agency-enterprise-school" })
         {
-            var sheet = await commune.GetAsync($"/api/score-sheets/2040/{kind}").OkJsonAsync();
+            var sheet = await commune.GetAsync($"/api/classifications/score-sheets/2040/{kind}").OkJsonAsync();
             Assert.True(sheet.GetProperty("isDefault").GetBoolean());
             Assert.Equal("Mặc định của hệ thống, cần quản trị viên xác nhận; không phải quy định pháp luật", sheet.GetProperty("note").GetString());
             Assert.Equal(100m, sheet.GetProperty("criteria").EnumerateArray().Sum(c => c.GetProperty("max").GetDecimal()));
@@ -195,19 +195,19 @@ public sealed class EvaluationTests(ClassificationFixture fixture)
             Assert.Equal((90m, 70m, 50m), (cutoffs.GetProperty("xuatSac").GetDecimal(), cutoffs.GetProperty("kha").GetDecimal(), cutoffs.GetProperty("trungBinh").GetDecimal()));
         }
 
-        await commune.GetAsync("/api/score-sheets/2040/residential-area").ProblemAsync(404);
-        var safe = await commune.GetAsync("/api/safe-standards/2040/residential-area").OkJsonAsync();
+        await commune.GetAsync("/api/classifications/score-sheets/2040/residential-area").ProblemAsync(404);
+        var safe = await commune.GetAsync("/api/classifications/safe-standards/2040/residential-area").OkJsonAsync();
         Assert.True(safe.GetProperty("isDefault").GetBoolean());
         Assert.Contains(safe.GetProperty("criteria").EnumerateArray(), c => c.GetProperty("name").GetString()!.StartsWith("100% hộ gia đình", StringComparison.Ordinal));
 
-        await commune.PutJsonAsync("/api/score-sheets/2040/commune", Stricter()).ProblemAsync(403);
-        var bad = await fixture.Admin.PutJsonAsync("/api/score-sheets/2040/commune", new
+        await commune.PutJsonAsync("/api/classifications/score-sheets/2040/commune", Stricter()).ProblemAsync(403);
+        var bad = await fixture.Admin.PutJsonAsync("/api/classifications/score-sheets/2040/commune", new
         {
             criteria = new object[] { new { code = "A", name = "Tiêu chí A", max = 60 }, new { code = "B", name = "Tiêu chí B", max = 35 } },
             cutoffs = new { xuatSac = 90, kha = 70, trungBinh = 50 },
         }).ProblemAsync(400);
         Assert.Equal("Tổng điểm tối đa của các tiêu chí phải bằng 100 (hiện là 95).", bad.Errors()["criteria"].Single());
-        var still = await commune.GetAsync("/api/score-sheets/2040/commune").OkJsonAsync();
+        var still = await commune.GetAsync("/api/classifications/score-sheets/2040/commune").OkJsonAsync();
         Assert.True(still.GetProperty("isDefault").GetBoolean());
         Assert.False(await fixture.InDbAsync(db => db.ScoreSheets.AnyAsync(s => s.Year == 2040)));
     }

@@ -39,11 +39,11 @@ public static class ScoreSheetsApi
 {
     public static void MapScoreSheetsApi(this IEndpointRouteBuilder app)
     {
-        var sheets = app.MapGroup("/api/score-sheets").WithTags("Bảng chấm điểm").RequireAuthorization();
+        var sheets = app.MapGroup("/api/classifications/score-sheets").WithTags("Bảng chấm điểm").RequireAuthorization();
         sheets.MapGet("/{year:int}/{kind}", GetScoreSheet);
         sheets.MapPut("/{year:int}/{kind}", PublishScoreSheet);
 
-        var safe = app.MapGroup("/api/safe-standards").WithTags("Tiêu chuẩn an toàn về ANTT").RequireAuthorization();
+        var safe = app.MapGroup("/api/classifications/safe-standards").WithTags("Tiêu chuẩn an toàn về ANTT").RequireAuthorization();
         safe.MapGet("/{year:int}/{kind}", GetSafeStandard);
         safe.MapPut("/{year:int}/{kind}", PublishSafeStandard);
     }

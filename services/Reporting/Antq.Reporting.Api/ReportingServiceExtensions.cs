@@ -18,6 +18,10 @@ public static class ReportingServiceExtensions
         builder.Services.AddHostedService<CatalogueSeeder>();
         builder.Services.AddOptions<DataWindowOptions>().Bind(builder.Configuration.GetSection("DataWindow"));
         builder.Services.AddAntqOutbox<ReportingDbContext>(builder.Configuration);
+        // Closing periods at each level when the deadline of the units below passes (once, with any number of replicas).
+        builder.Services.AddOptions<ClosingOptions>().Bind(builder.Configuration.GetSection("Closing"));
+        builder.Services.AddScoped<PeriodCloser>();
+        builder.Services.AddHostedService<PeriodClosingJob>();
         // The copy of the unit tree that roll-ups and permissions walk, fed by the Plan service.
         builder.Services.AddUnitTree<ReportingDbContext>("reporting");
         builder.AddAntqBus(bus =>

@@ -5,6 +5,7 @@ using Antq.Contracts.Reporting;
 using Antq.Messaging;
 using Antq.Reporting.Api.Data;
 using Antq.Reporting.Api.Domain.Catalogue;
+using Antq.Reporting.Api.Documents;
 using Antq.Reporting.Api.Domain.Reports;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -18,6 +19,8 @@ namespace Antq.Reporting.Api.Apis;
 public sealed record SaveReportRequest(Dictionary<string, JsonElement>? Values, Dictionary<string, string?>? Narrative);
 
 public sealed record ReturnReportRequest(string? Reason);
+
+public sealed record ReopenResponse(string Code, string Period, string ClosedAtLevel, DateTimeOffset ReopenedAt, string ReopenedBy, string Reason, string Status);
 
 public sealed record ReportHistoryEntry(string Action, string? Field, string? OldValue, string? NewValue, string By, DateTimeOffset At);
 
@@ -55,6 +58,10 @@ public static class ReportsApi
         var group = app.MapGroup("/api/reports").WithTags("Báo cáo").RequireAuthorization();
         group.MapGet("/{code}/{period}", GetReport);
         group.MapPut("/{code}/{period}", SaveReport);
+        // The same route with the Excel form as the body: the endpoint is chosen by the request's content type.
+        group.MapPut("/{code}/{period}", UploadReport).Accepts<Stream>(ReportTemplate.ContentType).DisableAntiforgery();
+        group.MapGet("/{code}/{period}/template.xlsx", GetTemplate);
+        group.MapPost("/{code}/{period}/reopen", ReopenReport);
         group.MapPost("/{code}/{period}/submit", SubmitReport);
         group.MapPost("/{code}/{period}/return", ReturnReport);
         group.MapPost("/{code}/{period}/accept", AcceptReport);
@@ -95,9 +102,53 @@ public static class ReportsApi
         }
 
         if (errors.Count > 0) return Invalid("Báo cáo chưa được lưu vì có số liệu không hợp lệ; không có thay đổi nào được ghi.", errors);
+        return await SaveValuesAsync(target!, catalogue, values, request.Narrative ?? [], IfMatch(http), http, user, db, clock, ct);
+    }
 
+    /// <summary>
+    /// The report form filled in Excel (from <c>template.xlsx</c>): the same checks and messages as the JSON save, each
+    /// naming its cell; nothing is saved when any cell is wrong. The version written in the form stands for If-Match.
+    /// </summary>
+    public static async Task<Results<Ok<ReportResponse>, Created<ReportResponse>, ProblemHttpResult>> UploadReport(
+        string code, string period, HttpContext http, ClaimsPrincipal user, ReportingDbContext db,
+        IOptions<DataWindowOptions> window, TimeProvider clock, CancellationToken ct)
+    {
+        var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
+        if (problem is not null) return problem;
+        if (CheckEnter(user, target!) is { } forbidden) return forbidden;
+        if (http.Request.ContentLength is > ReportTemplate.MaxBytes)
+            return Problem(413, $"Tệp Excel quá lớn (tối đa {ReportTemplate.MaxBytes / 1024 / 1024} MB).");
+
+        var catalogue = await db.InForceAsync(ct);
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, ct);
+        if (buffer.Length > ReportTemplate.MaxBytes) return Problem(413, $"Tệp Excel quá lớn (tối đa {ReportTemplate.MaxBytes / 1024 / 1024} MB).");
+        var form = ReportTemplate.Read(buffer, catalogue, target!);
+        if (form.Errors.Count > 0)
+            return Invalid($"Báo cáo chưa được lưu vì tệp Excel có ô không hợp lệ: {string.Join(" ", form.Errors.SelectMany(e => e.Value))} Không có thay đổi nào được ghi.", form.Errors);
+        var ifMatch = IfMatch(http) ?? (form.Version is { } version ? $"\"{version}\"" : null);
+        return await SaveValuesAsync(target!, catalogue, form.Values, form.Narrative, ifMatch, http, user, db, clock, ct);
+    }
+
+    /// <summary>The unit's report form as an Excel workbook: every indicator the period asks with its current value, and the narrative sections.</summary>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetTemplate(
+        string code, string period, ClaimsPrincipal user, ReportingDbContext db, IOptions<DataWindowOptions> window, TimeProvider clock, CancellationToken ct)
+    {
+        var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
+        if (problem is not null) return problem;
+        if (CheckRead(user, target!) is { } forbidden) return forbidden;
+        var report = await db.Reports.AsNoTracking().Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == code && r.Period == target!.Period.Code, ct);
+        var catalogue = await db.InForceAsync(ct);
+        var bytes = ReportTemplate.Write(catalogue, target!, report, clock.GetUtcNow());
+        return TypedResults.File(bytes, ReportTemplate.ContentType, $"bao-cao-{code}-{target!.Period.Code}.xlsx");
+    }
+
+    static async Task<Results<Ok<ReportResponse>, Created<ReportResponse>, ProblemHttpResult>> SaveValuesAsync(
+        PeriodUnit target, Catalogue catalogue, IReadOnlyDictionary<string, decimal?> values, IReadOnlyDictionary<string, string?> narrative,
+        string? ifMatch, HttpContext http, ClaimsPrincipal user, ReportingDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var code = target.Unit.Code;
         var report = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == code && r.Period == target.Period.Code, ct);
-        var ifMatch = IfMatch(http);
         var now = clock.GetUtcNow();
         var by = user.Who();
         var created = report is null;
@@ -117,12 +168,13 @@ public static class ReportsApi
             if (ifMatch is null)
                 return Problem(428, "Báo cáo đã tồn tại: hãy gửi kèm phiên bản đang sửa (tiêu đề If-Match với ETag nhận được khi tải báo cáo).");
             if (VersionMismatch(ifMatch, report) is { } conflict) return conflict;
+            if (await LockedAsync(db, target, ct) is { } locked) return locked;
             if (!report.IsEditable) return Problem(409, report.Status == ReportStatus.Accepted
                 ? "Báo cáo đã được tiếp nhận, không thể sửa."
                 : "Báo cáo đã nộp, không thể sửa. Nếu cần sửa, đề nghị cấp trên trả lại báo cáo.");
         }
 
-        report.SaveDraft(values, request.Narrative ?? [], catalogue.Version, by, now);
+        report.SaveDraft(values, narrative, catalogue.Version, by, now);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -153,6 +205,7 @@ public static class ReportsApi
         var report = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == code && r.Period == target!.Period.Code, ct);
         if (report is null) return NoReport(target!);
         if (IfMatch(http) is { } ifMatch && VersionMismatch(ifMatch, report) is { } conflict) return conflict;
+        if (await LockedAsync(db, target!, ct) is { } locked) return locked;
         if (!report.IsEditable) return Problem(409, report.Status == ReportStatus.Accepted
             ? "Báo cáo đã được tiếp nhận."
             : "Báo cáo đã được nộp và đang chờ cấp trên tiếp nhận.");
@@ -165,18 +218,19 @@ public static class ReportsApi
 
         var deadline = await db.Deadlines.AsNoTracking().FirstOrDefaultAsync(d => d.OrgUnitCode == code && d.Period == target!.Period.Code, ct);
         var now = clock.GetUtcNow();
-        var path = target!.Path;
+        // A consolidated report states the totals of the reports below, which are already in the cells: it adds nothing.
+        List<string> path = report.Consolidated ? [] : target!.Path;
 
-        await using var transaction = await db.BeginRollupChangeAsync(target.Period.Code, ct);
+        await using var transaction = await db.BeginRollupChangeAsync(target!.Period.Code, ct);
         report.Submit(user.Who(), now, deadline?.DueAt);
         report.RollupPath = path;
-        report.ReportsToCode = target.Unit.ParentCode;
+        report.ReportsToCode = target!.Unit.ParentCode;
         db.AddOutboxMessage(new ReportSubmitted
         {
             ReportId = report.Id, OrgUnitCode = code, ReportsToCode = report.ReportsToCode, Period = report.Period,
             SubmittedAt = now, DueAt = report.DueAt, OnTime = report.OnTime ?? true, SubmittedBy = report.SubmittedBy!, OccurredAt = now,
         });
-        db.AddOutboxMessage(new RollupChanged { Period = report.Period, OrgUnitCodes = path, OccurredAt = now });
+        if (path.Count > 0) db.AddOutboxMessage(new RollupChanged { Period = report.Period, OrgUnitCodes = path, OccurredAt = now });
         try
         {
             await db.SaveChangesAsync(ct);
@@ -208,10 +262,11 @@ public static class ReportsApi
         if (report is null) return NoReport(target!);
         if (IfMatch(http) is { } ifMatch && VersionMismatch(ifMatch, report) is { } conflict) return conflict;
         if (!report.CountsInRollup) return Problem(409, "Chỉ trả lại được báo cáo đã nộp.");
+        if (await LockedAsync(db, target!, ct) is { } locked) return locked;
 
         var now = clock.GetUtcNow();
         var values = report.CurrentValues();
-        var path = report.RollupPath.Count > 0 ? report.RollupPath : target!.Path;
+        var path = PathOf(report, target!);
         await using var transaction = await db.BeginRollupChangeAsync(report.Period, ct);
         report.Return(reason, user.Who(), now);
         db.AddOutboxMessage(new ReportReturned
@@ -219,7 +274,7 @@ public static class ReportsApi
             ReportId = report.Id, OrgUnitCode = code, ReportsToCode = report.ReportsToCode, Period = report.Period,
             Reason = reason, ReturnedBy = report.DecidedBy!, OccurredAt = now,
         });
-        db.AddOutboxMessage(new RollupChanged { Period = report.Period, OrgUnitCodes = [.. path], OccurredAt = now });
+        if (path.Count > 0) db.AddOutboxMessage(new RollupChanged { Period = report.Period, OrgUnitCodes = [.. path], OccurredAt = now });
         try
         {
             await db.SaveChangesAsync(ct);
@@ -268,6 +323,87 @@ public static class ReportsApi
 
         SetETag(http, report);
         return TypedResults.Ok(ToResponse(report, target!, await db.VersionAsync(report.CatalogueVersion, ct), withHistory: false));
+    }
+
+    /// <summary>
+    /// Reopening (mở lại) by the level above after the period closed at it: the unit's report, frozen by the closing as
+    /// submitted or accepted, goes back to the unit to be corrected and resubmitted. Audited with its reason, on the
+    /// report's history and on the closing.
+    /// </summary>
+    public static async Task<Results<Ok<ReopenResponse>, ProblemHttpResult>> ReopenReport(
+        string code, string period, ReturnReportRequest request, HttpContext http, ClaimsPrincipal user, ReportingDbContext db,
+        IOptions<DataWindowOptions> window, TimeProvider clock, CancellationToken ct)
+    {
+        var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
+        if (problem is not null) return problem;
+        if (CheckReview(user, target!) is { } forbidden) return forbidden;
+        var reason = request.Reason?.Trim();
+        if (string.IsNullOrEmpty(reason)) return Problem(400, "Hãy nêu lý do mở lại kỳ báo cáo cho đơn vị.", "reason");
+        if (reason.Length > MaxReasonLength) return Problem(400, $"Lý do mở lại quá dài (tối đa {MaxReasonLength} ký tự).", "reason");
+        var parent = target!.Unit.ParentCode;
+        var closing = await db.Closings.AsNoTracking().FirstOrDefaultAsync(c => c.OrgUnitCode == parent && c.Period == target.Period.Code, ct);
+        if (closing is null)
+            return Problem(409, $"Kỳ {target.Period.VietnameseName.ToLowerInvariant()} chưa khóa sổ tại cấp trên của {target.Unit.Name}; không cần mở lại.");
+        var child = await db.ClosingChildren.FirstOrDefaultAsync(c => c.ClosingId == closing.Id && c.ChildCode == code, ct);
+        if (child is null) return Problem(409, $"{target.Unit.Name} ({code}) không có trong danh sách đơn vị khi khóa sổ.");
+        if (child.ReopenedAt is { } at)
+            return Problem(409, $"Kỳ báo cáo đã được mở lại cho {target.Unit.Name} lúc {VietnamTime(at)} bởi {child.ReopenedBy}.");
+
+        var now = clock.GetUtcNow();
+        var by = user.Who();
+        child.ReopenedAt = now;
+        child.ReopenedBy = by;
+        child.ReopenReason = reason;
+        var report = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == code && r.Period == target.Period.Code, ct);
+        await using var transaction = await db.BeginRollupChangeAsync(target.Period.Code, ct);
+        var counted = report?.CountsInRollup == true;
+        var values = report?.CurrentValues() ?? new Dictionary<string, decimal>();
+        var path = report is null ? [] : PathOf(report, target);
+        if (report is not null)
+        {
+            report.Reopen(reason, by, now);
+            if (counted)
+            {
+                db.AddOutboxMessage(new ReportReturned
+                {
+                    ReportId = report.Id, OrgUnitCode = code, ReportsToCode = report.ReportsToCode, Period = report.Period,
+                    Reason = reason, ReturnedBy = by, OccurredAt = now,
+                });
+                if (path.Count > 0) db.AddOutboxMessage(new RollupChanged { Period = report.Period, OrgUnitCodes = [.. path], OccurredAt = now });
+            }
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Conflict412();
+        }
+
+        if (counted) await db.ApplyAsync(target.Period.Code, path, values, -1, ct);
+        await transaction.CommitAsync(ct);
+        if (report is not null) SetETag(http, report);
+        return TypedResults.Ok(new ReopenResponse(code, target.Period.Code, closing.OrgUnitCode, now, by, reason,
+            report is null ? "missing" : StatusName(report.Status)));
+    }
+
+    /// <summary>The cells a counted report is in: none for a consolidated report; otherwise the path its submission added to.</summary>
+    static List<string> PathOf(Report report, PeriodUnit target) =>
+        report.Consolidated ? [] : report.RollupPath.Count > 0 ? report.RollupPath : target.Path;
+
+    /// <summary>
+    /// The rule after closing: a report the closing froze as submitted or accepted can no longer be changed, submitted
+    /// again or returned, until the level above reopens it. Reports that were missing, drafts or returned at closing
+    /// stay open: they may still be saved and submitted, late.
+    /// </summary>
+    static async Task<ProblemHttpResult?> LockedAsync(ReportingDbContext db, PeriodUnit target, CancellationToken ct)
+    {
+        if (await db.LockOfAsync(target.Unit.Code, target.Period.Code, ct) is not { } lockOf) return null;
+        var level = target.Ancestors.LastOrDefault(a => a.Code == lockOf.Closing.OrgUnitCode)?.Name ?? lockOf.Closing.OrgUnitCode;
+        return Problem(409, $"Kỳ {target.Period.VietnameseName.ToLowerInvariant()} đã khóa sổ tại {level} lúc {VietnamTime(lockOf.Closing.ClosedAt)}: "
+            + "báo cáo này đã được tổng hợp nên không thể sửa, nộp lại hoặc trả lại. Nếu cần điều chỉnh, cấp trên hãy mở lại kỳ báo cáo cho đơn vị (kèm lý do).");
     }
 
     static ProblemHttpResult NoReport(PeriodUnit target) =>

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Antq.Contracts.Reporting;
 using Antq.Messaging;
 using Antq.Reporting.Api.Data;
+using Antq.Reporting.Api.Documents;
 using Antq.Reporting.Api.Domain.Catalogue;
 using Antq.Reporting.Api.Domain.Reports;
 using Antq.Reporting.Api.Domain.Rollups;
@@ -27,6 +28,18 @@ public sealed record ChildRow(string Code, string Name, string Status, DateTimeO
 
 public sealed record ChildrenRollupResponse(OrgUnitRef OrgUnit, string Period, DateOnly HierarchyDate, IReadOnlyList<ChildRow> Children);
 
+public sealed record SnapshotCompleteness(int Expected, int Submitted, int OnTime, int Late, int Missing);
+
+/// <summary>A child as the closing found it: <c>standing</c> onTime, late or missing; <c>frozen</c> when its report is locked (until reopened).</summary>
+public sealed record SnapshotChild(string Code, string Name, string Standing, string Status, DateTimeOffset? SubmittedAt, DateTimeOffset? DueAt,
+    bool Frozen, DateTimeOffset? ReopenedAt, string? ReopenedBy, string? ReopenReason);
+
+public sealed record ChildNarrative(string Code, string Name, Dictionary<string, string> Narrative);
+
+public sealed record SnapshotResponse(Guid Id, OrgUnitRef OrgUnit, string Period, DateOnly HierarchyDate, string CatalogueVersion,
+    DateTimeOffset DueAt, DateTimeOffset ClosedAt, Dictionary<string, RollupValue> Values, SnapshotCompleteness Completeness,
+    IReadOnlyList<string> MissingCodes, IReadOnlyList<SnapshotChild> Children, IReadOnlyList<ChildNarrative> Narratives);
+
 public sealed record RecomputeResponse(string Period, DateOnly HierarchyDate, int Reports, int Cells, long ElapsedMs);
 
 /// <summary>The live roll-up (tổng hợp) of a unit and who has reported to it.</summary>
@@ -37,6 +50,8 @@ public static class RollupsApi
         var group = app.MapGroup("/api/rollups").WithTags("Tổng hợp").RequireAuthorization();
         group.MapGet("/{code}/{period}", GetRollup);
         group.MapGet("/{code}/{period}/children", GetChildren);
+        group.MapGet("/{code}/{period}/snapshot", GetSnapshot);
+        group.MapGet("/{code}/{period}/export", Export);
         group.MapPost("/{period}/recompute", Recompute).RequireAuthorization(policy => policy.RequireRole(AntqRoles.Admin));
         return group;
     }
@@ -51,14 +66,7 @@ public static class RollupsApi
 
         var catalogue = await db.InForceAsync(ct);
         var children = await db.ChildrenAsOfAsync(code, target.HierarchyDate, ct);
-        var cells = await db.CellsAsync(periodCode, [code, .. children.Select(c => c.Code)], ct);
-        var maxima = new Dictionary<string, AggregateValue>(StringComparer.Ordinal);
-        foreach (var of in catalogue.AskedIn(target.Period.Kind).Where(i => i.Aggregation == Aggregation.Max).Select(i => i.Of!).Distinct())
-            maxima[of] = await db.MaxOfOwnValuesAsync(periodCode, code, of, ct);
-
-        var aggregate = RollupCalculator.Aggregate(catalogue, target.Period.Kind, cells[code],
-            children.Count > 0 ? [.. children.Select(c => (IReadOnlyDictionary<string, SubtreeCell>)cells[c.Code])] : null,
-            of => maxima.TryGetValue(of, out var value) ? value : AggregateValue.None);
+        var aggregate = await db.AggregateAsync(catalogue, target.Period, code, children, ct);
 
         var reports = await ChildReportsAsync(db, periodCode, children, ct);
         var counted = reports.Values.Where(r => r.Status is ReportStatus.Submitted or ReportStatus.Accepted).ToList();
@@ -95,6 +103,51 @@ public static class RollupsApi
                 report?.SubmittedAt, counted ? report!.OnTime ?? true : null, counted ? report!.DueAt : due);
         }).ToList();
         return TypedResults.Ok(new ChildrenRollupResponse(new OrgUnitRef(target.Unit.Code, target.Unit.Name), periodCode, target.HierarchyDate, rows));
+    }
+
+    /// <summary>
+    /// The snapshot frozen when the period closed at the unit (khóa sổ): its roll-up, and each child's status then,
+    /// with the missing units and the children's narratives gathered for the unit's own report.
+    /// </summary>
+    public static async Task<Results<Ok<SnapshotResponse>, ProblemHttpResult>> GetSnapshot(
+        string code, string period, ClaimsPrincipal user, ReportingDbContext db, IOptions<DataWindowOptions> window, CancellationToken ct)
+    {
+        var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
+        if (problem is not null) return problem;
+        if (CheckRead(user, target!) is { } forbidden) return forbidden;
+        var closing = await db.Closings.AsNoTracking().Include(c => c.Children)
+            .FirstOrDefaultAsync(c => c.OrgUnitCode == code && c.Period == target!.Period.Code, ct);
+        if (closing is null)
+            return Problem(404, $"Kỳ {target!.Period.VietnameseName.ToLowerInvariant()} chưa khóa sổ tại {target.Unit.Name} ({code}): hạn nộp của các đơn vị trực thuộc chưa qua hoặc chưa được đặt.");
+
+        var children = closing.Children.OrderBy(c => c.ChildCode, StringComparer.Ordinal).ToList();
+        return TypedResults.Ok(new SnapshotResponse(
+            closing.Id, new OrgUnitRef(target!.Unit.Code, target.Unit.Name), closing.Period, closing.HierarchyDate, closing.CatalogueVersion,
+            closing.DueAt, closing.ClosedAt,
+            PeriodCloser.DeserializeValues(closing.ValuesJson).ToDictionary(v => v.Key, v => new RollupValue(v.Value.Value, v.Value.Reports)),
+            new SnapshotCompleteness(closing.Expected, closing.OnTime + closing.Late, closing.OnTime, closing.Late, closing.Missing),
+            closing.MissingCodes,
+            [.. children.Select(c => new SnapshotChild(c.ChildCode, c.ChildName, c.Standing, c.ReportStatus ?? "missing", c.SubmittedAt, c.DueAt,
+                c.Frozen, c.ReopenedAt, c.ReopenedBy, c.ReopenReason))],
+            [.. children.Where(c => c.NarrativeJson is not null).Select(c => new ChildNarrative(c.ChildCode, c.ChildName,
+                System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(c.NarrativeJson!) ?? []))]));
+    }
+
+    /// <summary>The consolidated report of the unit: <c>format=xlsx</c> the table of its children and total; <c>format=docx</c> the official document.</summary>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(
+        string code, string period, string? format, ClaimsPrincipal user, ReportingDbContext db, IOptions<DataWindowOptions> window,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
+        if (problem is not null) return problem;
+        if (CheckRead(user, target!) is { } forbidden) return forbidden;
+        var kind = (format ?? "xlsx").Trim().ToLowerInvariant();
+        if (kind is not ("xlsx" or "docx")) return Problem(400, "Định dạng xuất phải là xlsx (bảng tổng hợp Excel) hoặc docx (văn bản báo cáo Word).", "format");
+        var data = await Consolidation.LoadAsync(db, target!, clock.GetUtcNow(), ct);
+        var name = $"{(kind == "xlsx" ? "tong-hop" : "bao-cao")}-{code}-{target!.Period.Code}.{kind}";
+        return kind == "xlsx"
+            ? TypedResults.File(ConsolidatedWorkbook.Write(data), ReportTemplate.ContentType, name)
+            : TypedResults.File(ReportDocument.Write(data), ReportDocument.ContentType, name);
     }
 
     /// <summary>Rebuilds every cell of a period from the stored reports (after a repair of the tree or the cells; benchmarks).</summary>

@@ -1,5 +1,7 @@
 using Antq.Messaging;
 using Antq.Reporting.Api.Domain.Catalogue;
+using Antq.Reporting.Api.Domain.Closings;
+using Antq.Reporting.Api.Domain.Plans;
 using Antq.Reporting.Api.Domain.Deadlines;
 using Antq.Reporting.Api.Domain.Reports;
 using Antq.Reporting.Api.Domain.Rollups;
@@ -21,6 +23,12 @@ public sealed class ReportingDbContext(DbContextOptions<ReportingDbContext> opti
     public DbSet<RollupCell> RollupCells => Set<RollupCell>();
 
     public DbSet<Deadline> Deadlines => Set<Deadline>();
+
+    public DbSet<PeriodClosing> Closings => Set<PeriodClosing>();
+
+    public DbSet<ClosingChild> ClosingChildren => Set<ClosingChild>();
+
+    public DbSet<PlanTargetCopy> PlanTargets => Set<PlanTargetCopy>();
 
     public DbSet<UnitTreeVersion> Units => Set<UnitTreeVersion>();
 

@@ -90,6 +90,8 @@ public static class RollupCells
             .Select(u => new { u.Code, u.ParentCode }).ToDictionaryAsync(u => u.Code, u => u.ParentCode, ct);
         var reports = await db.Reports.Include(r => r.Values)
             .Where(r => r.Period == period && (r.Status == ReportStatus.Submitted || r.Status == ReportStatus.Accepted))
+            // Consolidated reports restate the totals of the reports below; they are never in the cells.
+            .Where(r => !r.Consolidated)
             .ToListAsync(ct);
 
         var cells = new Dictionary<(string Unit, string Indicator), (decimal Sum, int Reports)>();

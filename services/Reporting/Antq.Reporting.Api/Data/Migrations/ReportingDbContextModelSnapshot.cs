@@ -155,6 +155,145 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("catalogue_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Antq.Reporting.Api.Domain.Closings.ClosingChild", b =>
+                {
+                    b.Property<Guid>("ClosingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("closing_id");
+
+                    b.Property<string>("ChildCode")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("child_code");
+
+                    b.Property<string>("ChildName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("child_name");
+
+                    b.Property<DateTimeOffset?>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<bool>("Frozen")
+                        .HasColumnType("boolean")
+                        .HasColumnName("frozen");
+
+                    b.Property<string>("NarrativeJson")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("narrative");
+
+                    b.Property<string>("ReopenReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("reopen_reason");
+
+                    b.Property<DateTimeOffset?>("ReopenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reopened_at");
+
+                    b.Property<string>("ReopenedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reopened_by");
+
+                    b.Property<string>("ReportStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("report_status");
+
+                    b.Property<string>("Standing")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("standing");
+
+                    b.Property<DateTimeOffset?>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.HasKey("ClosingId", "ChildCode")
+                        .HasName("pk_period_closing_children");
+
+                    b.HasIndex("ChildCode")
+                        .HasDatabaseName("ix_period_closing_children_child_code");
+
+                    b.ToTable("period_closing_children", (string)null);
+                });
+
+            modelBuilder.Entity("Antq.Reporting.Api.Domain.Closings.PeriodClosing", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CatalogueVersion")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("catalogue_version");
+
+                    b.Property<DateTimeOffset>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<int>("Expected")
+                        .HasColumnType("integer")
+                        .HasColumnName("expected");
+
+                    b.Property<DateOnly>("HierarchyDate")
+                        .HasColumnType("date")
+                        .HasColumnName("hierarchy_date");
+
+                    b.Property<int>("Late")
+                        .HasColumnType("integer")
+                        .HasColumnName("late");
+
+                    b.Property<int>("Missing")
+                        .HasColumnType("integer")
+                        .HasColumnName("missing");
+
+                    b.PrimitiveCollection<List<string>>("MissingCodes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("missing_codes");
+
+                    b.Property<int>("OnTime")
+                        .HasColumnType("integer")
+                        .HasColumnName("on_time");
+
+                    b.Property<string>("OrgUnitCode")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("org_unit_code");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("period");
+
+                    b.Property<string>("ValuesJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("values");
+
+                    b.HasKey("Id")
+                        .HasName("pk_period_closings");
+
+                    b.HasIndex("OrgUnitCode", "Period")
+                        .IsUnique()
+                        .HasDatabaseName("ux_period_closings_unit_period");
+
+                    b.ToTable("period_closings", (string)null);
+                });
+
             modelBuilder.Entity("Antq.Reporting.Api.Domain.Deadlines.Deadline", b =>
                 {
                     b.Property<string>("OrgUnitCode")
@@ -195,6 +334,66 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("unit_deadlines", (string)null);
                 });
 
+            modelBuilder.Entity("Antq.Reporting.Api.Domain.Plans.PlanTargetCopy", b =>
+                {
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("plan_id");
+
+                    b.Property<string>("Indicator")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("indicator");
+
+                    b.Property<string>("Comparator")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("comparator");
+
+                    b.Property<DateOnly>("IssuedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("issued_on");
+
+                    b.Property<string>("IssuerCode")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("issuer_code");
+
+                    b.Property<string>("PlanNumber")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("plan_number");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("scope");
+
+                    b.Property<bool>("Superseded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("superseded");
+
+                    b.Property<decimal>("Value")
+                        .HasColumnType("numeric")
+                        .HasColumnName("value");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.HasKey("PlanId", "Indicator")
+                        .HasName("pk_plan_targets");
+
+                    b.HasIndex("IssuerCode", "Year")
+                        .HasDatabaseName("ix_plan_targets_issuer_code_year");
+
+                    b.ToTable("plan_targets", (string)null);
+                });
+
             modelBuilder.Entity("Antq.Reporting.Api.Domain.Reports.Report", b =>
                 {
                     b.Property<Guid>("Id")
@@ -206,6 +405,10 @@ namespace Antq.Reporting.Api.Data.Migrations
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)")
                         .HasColumnName("catalogue_version");
+
+                    b.Property<bool>("Consolidated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("consolidated");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -484,6 +687,16 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("unit_tree_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Antq.Reporting.Api.Domain.Closings.ClosingChild", b =>
+                {
+                    b.HasOne("Antq.Reporting.Api.Domain.Closings.PeriodClosing", null)
+                        .WithMany("Children")
+                        .HasForeignKey("ClosingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_period_closing_children_period_closings_closing_id");
+                });
+
             modelBuilder.Entity("Antq.Reporting.Api.Domain.Reports.ReportEvent", b =>
                 {
                     b.HasOne("Antq.Reporting.Api.Domain.Reports.Report", null)
@@ -502,6 +715,11 @@ namespace Antq.Reporting.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_report_values_reports_report_id");
+                });
+
+            modelBuilder.Entity("Antq.Reporting.Api.Domain.Closings.PeriodClosing", b =>
+                {
+                    b.Navigation("Children");
                 });
 
             modelBuilder.Entity("Antq.Reporting.Api.Domain.Reports.Report", b =>

@@ -63,6 +63,13 @@ public sealed class Report
     /// <summary>The unit the report goes to (the parent at the period's hierarchy date) when it was last submitted.</summary>
     public string? ReportsToCode { get; set; }
 
+    /// <summary>
+    /// The unit's consolidated report (báo cáo tổng hợp), made by closing the period at the unit: its numbers are the
+    /// totals of the unit's area, pre-filled from the roll-up. The reports below it are already in the cells, so a
+    /// consolidated report never adds to them; submitting it reports the unit to the level above.
+    /// </summary>
+    public bool Consolidated { get; set; }
+
     public bool CountsInRollup => Status is ReportStatus.Submitted or ReportStatus.Accepted;
 
     public bool IsEditable => Status is ReportStatus.Draft or ReportStatus.Returned;
@@ -116,6 +123,22 @@ public sealed class Report
         DecidedBy = null;
         Events.Add(ReportEvent.Lifecycle(Id, "submitted", OnTime == false ? "nộp muộn" : null, by, at));
         Touch(by, at);
+    }
+
+    /// <summary>Reopening by the level above after closing (audited with its reason); a counted report goes back to its sender.</summary>
+    public void Reopen(string reason, string by, DateTimeOffset at)
+    {
+        Events.Add(ReportEvent.Lifecycle(Id, "reopened", reason, by, at));
+        if (CountsInRollup) Return(reason, by, at);
+        else Touch(by, at);
+    }
+
+    /// <summary>Turns the report into the unit's consolidated report, pre-filled by the closing (audited).</summary>
+    public void Consolidate(IReadOnlyDictionary<string, decimal?> values, string catalogueVersion, string by, DateTimeOffset at)
+    {
+        Consolidated = true;
+        Events.Add(ReportEvent.Lifecycle(Id, "consolidated", "Số liệu điền sẵn từ tổng hợp khi khóa sổ", by, at));
+        SaveDraft(values, new Dictionary<string, string?>(), catalogueVersion, by, at);
     }
 
     public void Return(string reason, string by, DateTimeOffset at)

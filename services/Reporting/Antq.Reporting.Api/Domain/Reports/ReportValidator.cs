@@ -24,21 +24,9 @@ public static class ReportValidator
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var (code, element) in input)
         {
-            if (!catalogue.ByCode.TryGetValue(code, out var indicator))
+            if (CodeProblem(catalogue, kind, code, out var indicator) is { } codeProblem)
             {
-                Add(errors, code, "Mã chỉ tiêu không có trong danh mục.");
-                continue;
-            }
-
-            if (indicator.Computed)
-            {
-                Add(errors, code, $"\"{indicator.Name}\" được tính tự động từ các chỉ tiêu khác, không nhập trực tiếp.");
-                continue;
-            }
-
-            if (!indicator.IsAskedIn(kind))
-            {
-                Add(errors, code, $"\"{indicator.Name}\" không thuộc báo cáo {(kind == PeriodKind.H1 ? "sơ kết 6 tháng" : "tổng kết năm")}.");
+                Add(errors, code, codeProblem);
                 continue;
             }
 
@@ -58,6 +46,15 @@ public static class ReportValidator
         }
 
         return (values, errors);
+    }
+
+    /// <summary>Whether a code may be entered in a report of the period: known, not computed, asked in the period; null when it may.</summary>
+    public static string? CodeProblem(Catalogue.Catalogue catalogue, PeriodKind kind, string code, out Indicator indicator)
+    {
+        if (!catalogue.ByCode.TryGetValue(code, out indicator!)) return "Mã chỉ tiêu không có trong danh mục.";
+        if (indicator.Computed) return $"\"{indicator.Name}\" được tính tự động từ các chỉ tiêu khác, không nhập trực tiếp.";
+        if (!indicator.IsAskedIn(kind)) return $"\"{indicator.Name}\" không thuộc báo cáo {(kind == PeriodKind.H1 ? "sơ kết 6 tháng" : "tổng kết năm")}.";
+        return null;
     }
 
     /// <summary>Checks a typed value (from JSON or a spreadsheet cell) of one indicator; null when it is acceptable.</summary>
@@ -115,7 +112,8 @@ public static class ReportValidator
         return true;
     }
 
-    static string TypeMessage(Indicator indicator) => indicator.ValueType switch
+    /// <summary>The message for a value of the wrong type (text where a number is asked, a number where yes/no is asked).</summary>
+    public static string TypeMessage(Indicator indicator) => indicator.ValueType switch
     {
         Catalogue.ValueType.Boolean => $"\"{indicator.Name}\" phải là có hoặc không (true/false).",
         Catalogue.ValueType.Integer => $"\"{indicator.Name}\" phải là số nguyên ({indicator.Unit}).",

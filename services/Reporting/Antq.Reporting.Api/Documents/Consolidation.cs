@@ -1,0 +1,99 @@
+using Antq.Reporting.Api.Apis;
+using Antq.Reporting.Api.Data;
+using Antq.Reporting.Api.Domain.Catalogue;
+using Antq.Reporting.Api.Domain.Closings;
+using Antq.Reporting.Api.Domain.Plans;
+using Antq.Reporting.Api.Domain.Reports;
+using Antq.Reporting.Api.Domain.Rollups;
+using Antq.UnitTree;
+using Microsoft.EntityFrameworkCore;
+
+namespace Antq.Reporting.Api.Documents;
+
+/// <summary>One unit reporting to the consolidating unit: its report's state and its own roll-up.</summary>
+public sealed record ChildLine(string Code, string Name, string Status, bool? OnTime, DateTimeOffset? SubmittedAt,
+    IReadOnlyDictionary<string, AggregateValue> Values)
+{
+    public bool Counted => Status is "submitted" or "accepted";
+
+    /// <summary>How the child stands, in Vietnamese, for the documents.</summary>
+    public string StandingText => Status switch
+    {
+        "submitted" or "accepted" when OnTime == false => "Nộp muộn",
+        "submitted" => "Đúng hạn, chờ tiếp nhận",
+        "accepted" => "Đúng hạn, đã tiếp nhận",
+        "returned" => "Bị trả lại, chưa nộp lại",
+        _ => "Chưa nộp",
+    };
+}
+
+/// <summary>Everything the consolidated documents of a unit show: the live roll-up, each child, the unit's own report and the plan's targets.</summary>
+public sealed record Consolidation(
+    PeriodUnit Target,
+    Catalogue Catalogue,
+    IReadOnlyDictionary<string, AggregateValue> Values,
+    IReadOnlyList<ChildLine> Children,
+    Report? OwnReport,
+    IReadOnlyList<PlanTargetCopy> Targets,
+    PeriodClosing? Closing,
+    DateTimeOffset GeneratedAt)
+{
+    public UnitTreeVersion Unit => Target.Unit;
+
+    public UnitTreeVersion? Parent => Target.Ancestors.Count > 0 ? Target.Ancestors[^1] : null;
+
+    public IEnumerable<Indicator> Indicators => Catalogue.AskedIn(Target.Period.Kind);
+
+    public int Expected => Children.Count;
+
+    public int Submitted => Children.Count(c => c.Counted);
+
+    public int Late => Children.Count(c => c.Counted && c.OnTime == false);
+
+    public int OnTime => Submitted - Late;
+
+    public int Missing => Expected - Submitted;
+
+    /// <summary>The unit's own counted values (its own work), shown as a row of their own; null when it has none in the roll-up.</summary>
+    public IReadOnlyDictionary<string, decimal>? OwnValues => OwnReport is { CountsInRollup: true, Consolidated: false } own ? own.CurrentValues() : null;
+
+    public static async Task<Consolidation> LoadAsync(ReportingDbContext db, PeriodUnit target, DateTimeOffset now, CancellationToken ct)
+    {
+        var period = target.Period;
+        var catalogue = await db.InForceAsync(ct);
+        var children = await db.ChildrenAsOfAsync(target.Unit.Code, target.HierarchyDate, ct);
+        var values = await db.AggregateAsync(catalogue, period, target.Unit.Code, children, ct);
+        var childValues = await db.ChildAggregatesAsync(catalogue, period, target.Unit.Code, children, target.HierarchyDate, ct);
+        var codes = children.Select(c => c.Code).ToList();
+        var reports = await db.Reports.AsNoTracking().Where(r => r.Period == period.Code && codes.Contains(r.OrgUnitCode))
+            .Select(r => new { r.OrgUnitCode, r.Status, r.OnTime, r.SubmittedAt }).ToDictionaryAsync(r => r.OrgUnitCode, ct);
+        var lines = children.Select(child =>
+        {
+            reports.TryGetValue(child.Code, out var report);
+            return new ChildLine(child.Code, child.Name, report is null ? "missing" : ReportsApi.StatusName(report.Status),
+                report?.OnTime, report?.SubmittedAt, childValues[child.Code]);
+        }).ToList();
+        var own = await db.Reports.AsNoTracking().Include(r => r.Values)
+            .FirstOrDefaultAsync(r => r.OrgUnitCode == target.Unit.Code && r.Period == period.Code, ct);
+        var closing = await db.Closings.AsNoTracking().FirstOrDefaultAsync(c => c.OrgUnitCode == target.Unit.Code && c.Period == period.Code, ct);
+        return new Consolidation(target, catalogue, values, lines, own, await TargetsAsync(db, target, ct), closing, now);
+    }
+
+    /// <summary>
+    /// The targets that apply: those of the unit's own plan for the year (the newest version in force); otherwise those
+    /// of the plan of the level above that bind each unit reporting to it.
+    /// </summary>
+    static async Task<List<PlanTargetCopy>> TargetsAsync(ReportingDbContext db, PeriodUnit target, CancellationToken ct)
+    {
+        async Task<List<PlanTargetCopy>> Of(string issuer)
+        {
+            var rows = await db.PlanTargets.AsNoTracking().Where(t => t.IssuerCode == issuer && t.Year == target.Period.Year && !t.Superseded).ToListAsync(ct);
+            var newest = rows.OrderByDescending(t => t.IssuedOn).Select(t => t.PlanId).FirstOrDefault();
+            return [.. rows.Where(t => t.PlanId == newest)];
+        }
+
+        var own = await Of(target.Unit.Code);
+        if (own.Count > 0 || target.Unit.ParentCode is not { } parent) return own;
+        return [.. (await Of(parent)).Where(t => t.Scope != "subtree")];
+    }
+}

@@ -48,24 +48,35 @@ public sealed class NotificationWorld : IAsyncLifetime
     }
 
     /// <summary>Starts the service (again) on the same database and virtual host; returns when its bus is connected.</summary>
-    public async Task StartAsync()
+    public async Task StartAsync() => Service = await StartInstanceAsync();
+
+    /// <summary>Another replica on the same database and queues, running beside <see cref="Service"/>.</summary>
+    public Task<NotificationService> StartReplicaAsync() => StartInstanceAsync();
+
+    async Task<NotificationService> StartInstanceAsync()
     {
         // MassTransit keeps its log context in an AsyncLocal that a publish sets in the caller's flow: a host started
         // again in the same flow would pick up the stopped host's disposed logger factory.
         LogContext.Current = null;
-        Service = new NotificationService(Database, VirtualHost, Clock);
-        Service.Settings["Logging:LogLevel:Default"] = "Warning";
-        Service.Settings["Notification:Smtp:Host"] = "127.0.0.1";
-        Service.Settings["Notification:Smtp:Port"] = Smtp.Port.ToString();
-        Service.Settings["Notification:Smtp:Security"] = "None";
-        Service.Settings["Notification:Dispatcher:PollInterval"] = "00:00:00.200";
-        Service.Settings["Notification:Dispatcher:LateAfter"] = "00:00:20";
-        Service.Settings["Notification:Dispatcher:FirstRetryDelay"] = "00:00:01";
-        Service.Settings["Notification:Dispatcher:DeliveryLease"] = "00:00:10";
-        Service.Settings["Notification:Dispatcher:SendTimeout"] = "00:00:05";
-        _ = Service.Server;
-        var health = await Service.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        var service = new NotificationService(Database, VirtualHost, Clock);
+        Configure(service);
+        _ = service.Server;
+        var health = await service.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
         Assert.Equal(BusHealthStatus.Healthy, health);
+        return service;
+    }
+
+    void Configure(NotificationService service)
+    {
+        service.Settings["Logging:LogLevel:Default"] = "Warning";
+        service.Settings["Notification:Smtp:Host"] = "127.0.0.1";
+        service.Settings["Notification:Smtp:Port"] = Smtp.Port.ToString();
+        service.Settings["Notification:Smtp:Security"] = "None";
+        service.Settings["Notification:Dispatcher:PollInterval"] = "00:00:00.200";
+        service.Settings["Notification:Dispatcher:LateAfter"] = "00:00:20";
+        service.Settings["Notification:Dispatcher:FirstRetryDelay"] = "00:00:01";
+        service.Settings["Notification:Dispatcher:DeliveryLease"] = "00:00:10";
+        service.Settings["Notification:Dispatcher:SendTimeout"] = "00:00:05";
     }
 
     /// <summary>Stops the service as a host stops: background loops end, nothing else happens until <see cref="StartAsync"/>.</summary>

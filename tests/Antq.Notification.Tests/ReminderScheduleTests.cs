@@ -1,5 +1,6 @@
 using Antq.Notification.Api.Dispatch;
 using Antq.Notification.Api.Domain;
+using Microsoft.Extensions.Configuration;
 using static Antq.Notification.Tests.Walk;
 
 namespace Antq.Notification.Tests;
@@ -186,6 +187,20 @@ public sealed class ReminderScheduleTests
     [InlineData("P1DT2H", 26 * 60)]
     public void Policy_offsets_are_iso_8601_durations(string iso, int minutes) =>
         Assert.Equal(TimeSpan.FromMinutes(minutes), ReminderPolicy.ParseDuration(iso));
+
+    [Fact]
+    public void Configured_default_offsets_replace_the_built_in_ones_rather_than_adding_to_them()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Notification:Reminders:Offsets:0"] = "-P5D",
+            ["Notification:Reminders:OverdueRepeat"] = "P1D",
+        }).Build();
+        var policy = configuration.GetSection("Notification").Get<NotificationOptions>()!.Reminders.ToPolicy();
+        Assert.Equal([TimeSpan.FromDays(-5)], policy.Offsets);
+        Assert.Equal(TimeSpan.FromDays(1), policy.OverdueRepeat);
+        Assert.Equal([-7, -3, -1, 1], new NotificationOptions().Reminders.ToPolicy().Offsets.Select(o => o.TotalDays));
+    }
 
     [Fact]
     public void A_policy_that_does_not_parse_is_refused() =>

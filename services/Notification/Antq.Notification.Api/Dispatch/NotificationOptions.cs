@@ -15,8 +15,13 @@ public sealed class NotificationOptions
 /// <summary>The schedule used for deadlines whose plan sets no reminder policy of its own (ISO 8601 durations).</summary>
 public sealed class ReminderDefaults
 {
-    /// <summary>Negative: reminders before the deadline; zero or positive: overdue notices after it.</summary>
-    public string[] Offsets { get; set; } = ["-P7D", "-P3D", "-P1D", "P1D"];
+    public static readonly string[] DefaultOffsets = ["-P7D", "-P3D", "-P1D", "P1D"];
+
+    /// <summary>
+    /// Negative: reminders before the deadline; zero or positive: overdue notices after it. Empty: <see cref="DefaultOffsets"/>
+    /// (not initialised here, since configuration binding appends to an array it finds).
+    /// </summary>
+    public string[]? Offsets { get; set; }
 
     /// <summary>A reminder at this time (Vietnam time) on the morning of the last day; empty for none.</summary>
     public string? LastDayMorningAt { get; set; } = "08:00";
@@ -28,7 +33,7 @@ public sealed class ReminderDefaults
     /// <summary>How long after a report is returned its unit is reminded to resubmit it.</summary>
     public string ResubmitAfter { get; set; } = "P1D";
 
-    public ReminderPolicy ToPolicy() => ReminderPolicy.FromIso(Offsets, OverdueRepeat, EscalateAfter,
+    public ReminderPolicy ToPolicy() => ReminderPolicy.FromIso(Offsets is { Length: > 0 } ? Offsets : DefaultOffsets, OverdueRepeat, EscalateAfter,
         string.IsNullOrWhiteSpace(LastDayMorningAt) ? null : TimeOnly.Parse(LastDayMorningAt, System.Globalization.CultureInfo.InvariantCulture));
 }
 

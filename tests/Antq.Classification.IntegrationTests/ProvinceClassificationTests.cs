@@ -144,6 +144,10 @@ public sealed class ProvinceClassificationTests(ClassificationFixture fixture)
         Assert.Equal(planId, lastKha.GetProperty("planId").GetGuid());
         Assert.DoesNotContain(verdicts, v => v.GetProperty("indicator").GetString() == "FORUMS");
 
+        // Every message was sent to the real broker (the dispatcher marks a row sent once the broker confirmed it).
+        await ClassificationFixture.EventuallyAsync(() => fixture.InDbAsync(async db =>
+            !await db.Set<Antq.Messaging.OutboxMessage>().AnyAsync(m => m.SentAt == null)), "the outbox dispatched");
+
         var classified = await fixture.InDbAsync(db => Expected.OutboxAsync(db, "UnitClassified", communes[0]));
         Assert.Equal(expectedClass[communes[0]], classified.Last().GetProperty("class").GetString());
         var recognised = await fixture.InDbAsync(db => Expected.OutboxAsync(db, "UnitRecognised", communes[0]));

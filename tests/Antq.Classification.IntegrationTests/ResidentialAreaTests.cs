@@ -23,8 +23,12 @@ public sealed class ResidentialAreaTests(ClassificationFixture fixture)
         var planId = Guid.NewGuid();
         await fixture.PublishPlanAsync(planId, "03/KH-BCĐ", commune, year,
             new Antq.Contracts.Plan.PlanTargetSet { Indicator = "PCT_UNITS_SAFE", Comparator = ">=", Value = 87.5m, Scope = "subtree" });
-        await ClassificationFixture.EventuallyAsync(() => fixture.InDbAsync(db =>
-            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.PlanTargets, t => t.PlanId == planId)), "the commune plan's target");
+        // The province asks each of its communes for at least 70% of safe residential areas.
+        var provincePlan = Guid.NewGuid();
+        await fixture.PublishPlanAsync(provincePlan, "20/KH-CAT", "15", year,
+            new Antq.Contracts.Plan.PlanTargetSet { Indicator = "PCT_KDC_SAFE", Comparator = ">=", Value = 70, Scope = "each child" });
+        await ClassificationFixture.EventuallyAsync(() => fixture.InDbAsync(async db =>
+            await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.PlanTargets, t => t.PlanId == planId || t.PlanId == provincePlan) == 2), "the plans' targets");
 
         using var officer = fixture.As($"cax-{commune}", AntqRoles.CommuneOfficer, commune);
         var recognisedAreas = new[] { true, true, true, false };
@@ -50,7 +54,13 @@ public sealed class ResidentialAreaTests(ClassificationFixture fixture)
         Assert.Equal(75m, indicators.GetProperty("PCT_KDC_SAFE").GetDecimal());
         Assert.Equal(1, indicators.GetProperty("ORG_SAFE").GetDecimal());
         Assert.Equal(80m, indicators.GetProperty("PCT_UNITS_SAFE").GetDecimal());
-        var target = summary.GetProperty("targets").EnumerateArray().Single();
+        var targets = summary.GetProperty("targets").EnumerateArray().ToList();
+        Assert.Equal(2, targets.Count);
+        var fromProvince = targets.Single(t => t.GetProperty("planId").GetGuid() == provincePlan);
+        Assert.Equal("each child", fromProvince.GetProperty("scope").GetString());
+        Assert.True(fromProvince.GetProperty("attained").GetBoolean());
+        Assert.Equal(5m, fromProvince.GetProperty("gap").GetDecimal());
+        var target = targets.Single(t => t.GetProperty("planId").GetGuid() == planId);
         Assert.False(target.GetProperty("attained").GetBoolean());
         Assert.Equal(-7.5m, target.GetProperty("gap").GetDecimal());
         Assert.Equal("Chưa đạt chỉ tiêu (chênh lệch -7,5).", target.GetProperty("verdict").GetString());
@@ -61,6 +71,7 @@ public sealed class ResidentialAreaTests(ClassificationFixture fixture)
         Assert.Equal(1, last.GetProperty("ORG_SAFE").GetInt32());
         Assert.Equal(0, last.GetProperty("CLS_KHA").GetInt32());
         var verdicts = await fixture.InDbAsync(db => Expected.OutboxAsync(db, "TargetAttainmentChanged", commune));
-        Assert.Equal(80m, verdicts.Last().GetProperty("achieved").GetDecimal());
+        Assert.Equal(80m, verdicts.Last(v => v.GetProperty("indicator").GetString() == "PCT_UNITS_SAFE").GetProperty("achieved").GetDecimal());
+        Assert.True(verdicts.Last(v => v.GetProperty("indicator").GetString() == "PCT_KDC_SAFE").GetProperty("attained").GetBoolean());
     }
 }

@@ -20,13 +20,14 @@ public sealed class DeliveryTests(NotificationWorld world) : IClassFixture<Notif
     public async Task InitializeAsync()
     {
         if (await world.InDbAsync(db => db.Recipients.AnyAsync())) return;
-        await world.UnitsAsync(Province, "Thành phố Hải Phòng", ("11311", "Phường Hồng Bàng"), ("11312", "Phường Lê Chân"), ("11313", "Xã An Hưng"));
+        await world.UnitsAsync(Province, "Thành phố Hải Phòng", ("11311", "Phường Hồng Bàng"), ("11312", "Phường Lê Chân"), ("11313", "Xã An Hưng"), ("11314", "Xã An Lão"));
         await world.UserAsync("cb.hongbang", AntqRoles.CommuneOfficer, "11311");
         await world.UserAsync("cb.lechan", AntqRoles.CommuneOfficer, "11312");
         await world.UserAsync("cb.anhung", AntqRoles.CommuneOfficer, "11313");
         await world.UserAsync("cb.cu", AntqRoles.CommuneOfficer, "11313", active: false);
+        await world.UserAsync("cb.anlao", AntqRoles.CommuneOfficer, "11314");
         await world.UserAsync("pv01.haiphong", AntqRoles.ProvinceOfficer, Province);
-        await world.WaitForCopiesAsync(units: 4, users: 5);
+        await world.WaitForCopiesAsync(units: 5, users: 6);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -149,11 +150,11 @@ public sealed class DeliveryTests(NotificationWorld world) : IClassFixture<Notif
     [Fact]
     public async Task Contact_points_are_set_by_the_units_officers_or_an_admin_and_checked_in_vietnamese()
     {
-        using var own = world.As("cb.anhung", AntqRoles.CommuneOfficer, "11313");
+        using var own = world.As("cb.anlao", AntqRoles.CommuneOfficer, "11314");
         using var other = world.As("cb.hongbang", AntqRoles.CommuneOfficer, "11311");
-        using var viewer = world.As("xem", AntqRoles.Viewer, "11313");
+        using var viewer = world.As("xem", AntqRoles.Viewer, "11314");
 
-        using (var bad = await own.PutAsJsonAsync("/api/contact-points/11313", new { emails = new[] { "anhung@congan.vn", "sai địa chỉ" }, webhookUrl = "javascript:alert(1)" }))
+        using (var bad = await own.PutAsJsonAsync("/api/contact-points/11314", new { emails = new[] { "anlao@congan.vn", "sai địa chỉ" }, webhookUrl = "javascript:alert(1)" }))
         {
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
             var problem = await bad.Content.ReadFromJsonAsync<JsonElement>();
@@ -163,27 +164,27 @@ public sealed class DeliveryTests(NotificationWorld world) : IClassFixture<Notif
             Assert.Equal("Địa chỉ webhook phải là một URL đầy đủ bắt đầu bằng http:// hoặc https://.", errors.GetProperty("webhookUrl")[0].GetString());
         }
 
-        using (var forbidden = await other.PutAsJsonAsync("/api/contact-points/11313", new { emails = new[] { "x@congan.vn" } }))
+        using (var forbidden = await other.PutAsJsonAsync("/api/contact-points/11314", new { emails = new[] { "x@congan.vn" } }))
         {
             Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
-            Assert.Contains("Chỉ cán bộ của đơn vị 11313", (await forbidden.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+            Assert.Contains("Chỉ cán bộ của đơn vị 11314", (await forbidden.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
         }
 
-        using (var forbidden = await viewer.PutAsJsonAsync("/api/contact-points/11313", new { emails = new[] { "x@congan.vn" } }))
+        using (var forbidden = await viewer.PutAsJsonAsync("/api/contact-points/11314", new { emails = new[] { "x@congan.vn" } }))
         {
             Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         }
 
-        using (var ok = await own.PutAsJsonAsync("/api/contact-points/11313", new { emails = new[] { "anhung@congan.vn" }, webhookUrl = "https://sms.example.vn/hook", webhookSecret = "mot-khoa-du-dai-16" }))
+        using (var ok = await own.PutAsJsonAsync("/api/contact-points/11314", new { emails = new[] { "anlao@congan.vn" }, webhookUrl = "https://sms.example.vn/hook", webhookSecret = "mot-khoa-du-dai-16" }))
         {
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         }
 
-        var saved = await own.GetFromJsonAsync<JsonElement>("/api/contact-points/11313");
-        Assert.Equal(["anhung@congan.vn"], saved.GetProperty("emails").EnumerateArray().Select(e => e.GetString()));
+        var saved = await own.GetFromJsonAsync<JsonElement>("/api/contact-points/11314");
+        Assert.Equal(["anlao@congan.vn"], saved.GetProperty("emails").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("https://sms.example.vn/hook", saved.GetProperty("webhookUrl").GetString());
         Assert.True(saved.GetProperty("hasWebhookSecret").GetBoolean());
         Assert.False(saved.TryGetProperty("webhookSecret", out _));
-        Assert.Equal("cb.anhung", saved.GetProperty("updatedBy").GetString());
+        Assert.Equal("cb.anlao", saved.GetProperty("updatedBy").GetString());
     }
 }

@@ -77,7 +77,7 @@ public sealed class DeadlinesTests(PlansFixture fixture, ITestOutputHelper outpu
     }
 
     [Fact]
-    public async Task Superseding_a_plan_moves_the_deadlines_seen_by_the_api_and_by_the_notification_services_copy()
+    public async Task Superseding_a_plan_moves_the_deadlines_seen_by_the_api_and_by_the_notification_and_reporting_copies()
     {
         // Đà Nẵng (48) 2026.
         var officer = fixture.Officer("48");
@@ -108,6 +108,8 @@ public sealed class DeadlinesTests(PlansFixture fixture, ITestOutputHelper outpu
         // Notification's copy: every commune of Đà Nẵng moves to 08/06 from the new plan; none keeps the old one.
         await WaitForCopyAsync("2026-H1", communes, second, new DateTimeOffset(2026, 6, 8, 0, 0, 0, TimeSpan.FromHours(7)));
         await WaitForCopyAsync("2026-Y", communes, second, new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.FromHours(7)));
+        // Reporting's copy, by which submissions are marked on time or late: it moves too, and keeps nothing of the old plan.
+        await WaitForReportingCopyAsync("2026-H1", communes, second, new DateTimeOffset(2026, 6, 8, 0, 0, 0, TimeSpan.FromHours(7)));
         await WaitForAsync("the old plan's reminders to stop", async db =>
             await db.PlanReminderSettings.AnyAsync(p => p.PlanId == first && p.SupersededById == second)
             && await db.PlanReminderSettings.AnyAsync(p => p.PlanId == second && p.Reminders.Count == 4));
@@ -213,6 +215,26 @@ public sealed class DeadlinesTests(PlansFixture fixture, ITestOutputHelper outpu
         var utc = dueAt.ToUniversalTime();
         await WaitForAsync($"{wanted.Length} units of {period} due {dueAt:dd/MM/yyyy} from {planId} in the copy", async db =>
             await db.DueReports.CountAsync(d => d.Period == period && wanted.Contains(d.OrgUnitCode) && d.PlanId == planId && d.DueAt == utc && !d.Derived) == wanted.Length);
+    }
+
+    async Task WaitForReportingCopyAsync(string period, IReadOnlyCollection<string> codes, Guid planId, DateTimeOffset dueAt)
+    {
+        var wanted = codes.ToArray();
+        var utc = dueAt.ToUniversalTime();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            await using (var scope = fixture.Reporting.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<Antq.Reporting.Api.Data.ReportingDbContext>();
+                var moved = await db.Deadlines.CountAsync(d => d.Period == period && wanted.Contains(d.OrgUnitCode) && d.PlanId == planId && d.DueAt == utc);
+                var stale = await db.Deadlines.CountAsync(d => d.Period == period && wanted.Contains(d.OrgUnitCode) && d.PlanId != planId);
+                if (moved == wanted.Length && stale == 0) return;
+                if (DateTime.UtcNow > deadline) Assert.Fail($"Reporting's copy: {moved} of {wanted.Length} units of {period} moved to {planId}, {stale} stale");
+            }
+
+            await Task.Delay(200);
+        }
     }
 
     async Task WaitForAsync(string what, Func<NotificationDbContext, Task<bool>> condition)

@@ -6,13 +6,14 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Antq.Notification.Api.Data;
 using Antq.Plan.Api.Data;
+using Antq.Reporting.Api.Data;
 using Antq.ServiceDefaults;
 using Antq.Testing;
 
 namespace Antq.Plan.IntegrationTests;
 
 /// <summary>
-/// The Plan and Notification services in process, each on its own database, on one virtual host of the real broker,
+/// The Plan, Notification and Reporting services in process, each on its own database, on one virtual host of the real broker,
 /// with the real unit lists (three-tier from 2020-01-01, two-tier from 2025-07-01) and a few residential areas below
 /// communes. Tests share the units and keep apart by using different provinces or years.
 /// </summary>
@@ -20,9 +21,11 @@ public sealed class PlansFixture : IAsyncLifetime
 {
     public TestDatabase PlanDatabase { get; private set; } = null!;
     public TestDatabase NotificationDatabase { get; private set; } = null!;
+    public TestDatabase ReportingDatabase { get; private set; } = null!;
     public TestVirtualHost VirtualHost { get; private set; } = null!;
     public ServiceFactory<PlanDbContext> Plan { get; private set; } = null!;
     public ServiceFactory<NotificationDbContext> Notification { get; private set; } = null!;
+    public ServiceFactory<ReportingDbContext> Reporting { get; private set; } = null!;
     public HttpClient Admin { get; private set; } = null!;
 
     /// <summary>Residential areas (khu dân cư) added below two-tier communes, valid from 2025-07-01.</summary>
@@ -39,12 +42,15 @@ public sealed class PlansFixture : IAsyncLifetime
     {
         PlanDatabase = await TestDatabase.CreateAsync("plan-plans");
         NotificationDatabase = await TestDatabase.CreateAsync("notif-plans");
+        ReportingDatabase = await TestDatabase.CreateAsync("rep-plans");
         VirtualHost = await TestVirtualHost.CreateAsync("plans");
         Plan = new ServiceFactory<PlanDbContext>("plan", PlanDatabase, VirtualHost);
         Notification = new ServiceFactory<NotificationDbContext>("notification", NotificationDatabase, VirtualHost);
+        Reporting = new ServiceFactory<ReportingDbContext>("reporting", ReportingDatabase, VirtualHost);
         Admin = Plan.CreateClientAs("admin", AntqRoles.Admin, "BCA");
         Admin.Timeout = TimeSpan.FromMinutes(5);
-        _ = Notification.Server; // its queues must exist before anything is published
+        _ = Notification.Server; // their queues must exist before anything is published
+        _ = Reporting.Server;
 
         await PostAsync("/api/org-units/import", await File.ReadAllBytesAsync(UnitTreeFixture.Dvhc("units-2025-06-three-tier.json")), "application/json");
         await PostAsync("/api/org-units/import?effectiveFrom=2025-07-01", await File.ReadAllBytesAsync(UnitTreeFixture.Dvhc("units-2026-07-two-tier.json")), "application/json");
@@ -67,9 +73,11 @@ public sealed class PlansFixture : IAsyncLifetime
         Admin.Dispose();
         await Plan.DisposeAsync();
         await Notification.DisposeAsync();
+        await Reporting.DisposeAsync();
         await VirtualHost.DisposeAsync();
         await PlanDatabase.DisposeAsync();
         await NotificationDatabase.DisposeAsync();
+        await ReportingDatabase.DisposeAsync();
     }
 }
 

@@ -59,6 +59,7 @@ public static class GatewayExtensions
     public static WebApplication MapGateway(this WebApplication app)
     {
         var maxBody = MaxRequestBodyBytes(app.Configuration);
+        app.UseTokenGrantType();
         app.UseRateLimiter();
         app.MapReverseProxy(proxy =>
         {

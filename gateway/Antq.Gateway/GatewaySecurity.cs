@@ -6,8 +6,9 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Antq.Gateway;
 
 /// <summary>
-/// Limits at the door: a per-address limit on the token endpoint (password guessing) and a per-user limit on
-/// writes. Limits are settings
+/// Limits at the door: a per-address limit on password grants at the token endpoint (password guessing) and a
+/// per-user limit on writes. Code exchanges and refreshes are not limited: their secrets cannot be guessed, and the
+/// portal makes every user's exchange from its one address. Limits are settings
 /// (section <c>Gateway:RateLimits</c>); a refusal is 429 with <c>Retry-After</c> and a Vietnamese problem.
 /// </summary>
 public static class GatewaySecurity
@@ -42,7 +43,7 @@ public static class GatewaySecurity
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 var path = context.Request.Path;
-                if (path.StartsWithSegments("/connect/token"))
+                if (path.StartsWithSegments("/connect/token") && context.Items[GrantTypeKey] as string == "password")
                 {
                     return RateLimitPartition.GetFixedWindowLimiter("token:" + Address(context), _ => Window(limits.TokenPermits, limits.Window));
                 }
@@ -59,6 +60,24 @@ public static class GatewaySecurity
         });
         return builder;
     }
+
+    const string GrantTypeKey = "antq.grant_type";
+
+    /// <summary>Reads the grant type of a token request (the form stays readable for the proxy) before the limiter partitions it.</summary>
+    public static IApplicationBuilder UseTokenGrantType(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/connect/token") && HttpMethods.IsPost(context.Request.Method)
+                && context.Request.HasFormContentType && context.Request.ContentLength is null or < 64 * 1024)
+            {
+                context.Request.EnableBuffering();
+                var form = await context.Request.ReadFormAsync(context.RequestAborted);
+                context.Items[GrantTypeKey] = form["grant_type"].ToString();
+                context.Request.Body.Position = 0;
+            }
+
+            await next(context);
+        });
 
     static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) => new()
     {

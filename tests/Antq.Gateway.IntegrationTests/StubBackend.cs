@@ -32,10 +32,11 @@ public sealed class StubBackend : IAsyncDisposable
         var app = builder.Build();
         StubBackend? self = null;
         app.MapGet("/health/ready", () => self!.Ready ? Results.Ok() : Results.StatusCode(503));
-        app.Map("/{**path}", (HttpRequest request) => Results.Json(new
+        app.Map("/{**path}", async (HttpRequest request) => Results.Json(new
         {
             path = request.Path.Value,
             headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            body = await new StreamReader(request.Body).ReadToEndAsync(),
         }));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -148,6 +148,23 @@ public sealed class DeliveryTests(NotificationWorld world) : IClassFixture<Notif
     }
 
     [Fact]
+    public async Task A_period_closed_at_a_level_gives_its_officers_the_counts()
+    {
+        var at = world.Clock.GetUtcNow();
+        await world.PublishAsync(new PeriodClosed
+        {
+            ClosingId = Guid.NewGuid(), OrgUnitCode = Province, Period = "2026-H1", DueAt = new DateTimeOffset(2026, 6, 15, 0, 0, 0, TimeSpan.FromHours(7)),
+            ClosedAt = at, Expected = 114, OnTime = 100, Late = 10, Missing = 4, MissingCodes = ["11311", "11312", "11313", "11314"], OccurredAt = at,
+        });
+        var inbox = await Eventually.UntilAsync(() => world.InboxAsync("pv01.haiphong", AntqRoles.ProvinceOfficer, Province),
+            n => n.Any(x => x.GetProperty("kind").GetString() == "periodClosed"), "the period-closed notice");
+        var notice = inbox.Single(x => x.GetProperty("kind").GetString() == "periodClosed");
+        Assert.Equal("Đã khóa kỳ báo cáo sơ kết 6 tháng năm 2026 tại Thành phố Hải Phòng", notice.GetProperty("title").GetString());
+        Assert.EndsWith("100 đơn vị nộp đúng hạn, 10 đơn vị nộp muộn, 4 đơn vị chưa nộp.", notice.GetProperty("body").GetString());
+        Assert.DoesNotContain(await world.InboxAsync("cb.anhung", AntqRoles.CommuneOfficer, "11313"), x => x.GetProperty("kind").GetString() == "periodClosed");
+    }
+
+    [Fact]
     public async Task Contact_points_are_set_by_the_units_officers_or_an_admin_and_checked_in_vietnamese()
     {
         using var own = world.As("cb.anlao", AntqRoles.CommuneOfficer, "11314");

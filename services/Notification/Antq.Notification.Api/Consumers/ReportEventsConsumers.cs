@@ -71,3 +71,20 @@ public sealed class ReportAcceptedConsumer(NotificationDbContext db, TimeProvide
         });
     }
 }
+
+/// <summary>A period closed at a level: that level's officers get the counts of on-time, late and missing units.</summary>
+public sealed class PeriodClosedConsumer(NotificationDbContext db, TimeProvider clock) : IConsumer<PeriodClosed>
+{
+    public async Task Consume(ConsumeContext<PeriodClosed> context)
+    {
+        var message = context.Message;
+        await db.HandleOnceAsync<PeriodClosedConsumer>(context, ct =>
+        {
+            var notice = Notice.PeriodClosed(message.OrgUnitCode, message.Period, message.OnTime, message.Late, message.Missing,
+                context.MessageId!.Value, message.ClosedAt, clock.GetUtcNow());
+            notice.DeadlineAt = message.DueAt.ToUniversalTime();
+            db.Add(notice);
+            return Task.CompletedTask;
+        });
+    }
+}

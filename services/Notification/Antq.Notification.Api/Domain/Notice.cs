@@ -89,8 +89,8 @@ public sealed class Notice
     }
 
     /// <summary>
-    /// A period closed at a level (Reporting's <c>PeriodClosed</c>, not published yet): that level's officers get the
-    /// counts of on-time, late and missing units. The consumer, when the contract exists, adds this notice and saves.
+    /// A period closed at a level (Reporting's <c>PeriodClosed</c>): that level's officers get the counts of on-time,
+    /// late and missing units.
     /// </summary>
     public static Notice PeriodClosed(string levelCode, string period, int onTime, int late, int missing, Guid eventId,
         DateTimeOffset closedAt, DateTimeOffset now)

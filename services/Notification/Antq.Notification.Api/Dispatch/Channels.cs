@@ -21,11 +21,13 @@ public sealed class EmailChannel(IOptions<NotificationOptions> options)
 {
     public const string IdempotencyHeader = "X-Antq-Idempotency-Key";
 
-    /// <summary>Sends the messages over one connection; returns, per delivery, null on success or the error.</summary>
-    public async Task<IReadOnlyDictionary<long, string?>> SendAsync(IReadOnlyList<Outgoing> batch, CancellationToken ct)
+    /// <summary>
+    /// Sends the messages over one connection, calling <paramref name="recorded"/> with each one's result (null on
+    /// success, else the error) as soon as the server has answered for it, so that it is recorded before the next goes.
+    /// </summary>
+    public async Task SendAsync(IReadOnlyList<Outgoing> batch, Func<Outgoing, string?, Task> recorded, CancellationToken ct)
     {
-        var results = new Dictionary<long, string?>();
-        if (batch.Count == 0) return results;
+        if (batch.Count == 0) return;
         var settings = options.Value.Smtp;
         using var client = new SmtpClient { Timeout = (int)options.Value.Dispatcher.SendTimeout.TotalMilliseconds };
         try
@@ -35,28 +37,31 @@ public sealed class EmailChannel(IOptions<NotificationOptions> options)
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            foreach (var item in batch) results[item.Delivery.Id] = $"SMTP {settings.Host}:{settings.Port}: {ex.GetType().Name}: {ex.Message}";
-            return results;
+            foreach (var item in batch) await recorded(item, $"SMTP {settings.Host}:{settings.Port}: {ex.GetType().Name}: {ex.Message}");
+            return;
         }
 
+        var sent = 0;
         foreach (var item in batch)
         {
+            string? error = null;
             try
             {
                 await client.SendAsync(Build(item, settings), ct);
-                results[item.Delivery.Id] = null;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                results[item.Delivery.Id] = $"{ex.GetType().Name}: {ex.Message}";
-                if (!client.IsConnected) break;
+                error = $"{ex.GetType().Name}: {ex.Message}";
             }
+
+            await recorded(item, error);
+            sent++;
+            if (error is not null && !client.IsConnected) break;
         }
 
-        foreach (var item in batch) results.TryAdd(item.Delivery.Id, "SMTP connection lost before sending");
+        foreach (var item in batch.Skip(sent)) await recorded(item, "SMTP connection lost before sending");
         try { await client.DisconnectAsync(true, ct); }
-        catch (Exception) { /* the messages are already accepted or recorded as failed */ }
-        return results;
+        catch (Exception) { /* every message is already recorded as sent or failed */ }
     }
 
     public static MimeMessage Build(Outgoing item, SmtpSettings settings)

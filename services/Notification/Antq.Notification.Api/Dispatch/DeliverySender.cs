@@ -36,7 +36,8 @@ public sealed class DeliverySender(NotificationDbContext db, EmailChannel email,
                     logger.LogWarning("Delivery {IdempotencyKey} resent after an attempt whose result was not recorded", delivery.IdempotencyKey);
                 }
 
-                delivery.BeginAttempt(now, settings.DeliveryLease);
+                // The lease outlasts the whole batch's sending (below), so no other replica takes a row still in flight.
+                delivery.BeginAttempt(now, settings.DeliveryLease + settings.SendTimeout * (claimed.Count + 1));
             }
 
             await db.SaveChangesAsync(ct);
@@ -45,7 +46,7 @@ public sealed class DeliverySender(NotificationDbContext db, EmailChannel email,
 
         // From here on the sends and their results are not cut short by a stopping host: the result of what went out
         // must be recorded, or the next start would send it again.
-        using var timeout = new CancellationTokenSource(settings.SendTimeout * 2);
+        using var timeout = new CancellationTokenSource(settings.SendTimeout * (claimed.Count + 1));
         var sendToken = timeout.Token;
         var noticeIds = claimed.Select(d => d.NoticeId).Distinct().ToList();
         var notices = await db.Set<Notice>().AsNoTracking().Where(n => noticeIds.Contains(n.Id)).ToDictionaryAsync(n => n.Id, sendToken);
@@ -54,33 +55,37 @@ public sealed class DeliverySender(NotificationDbContext db, EmailChannel email,
             .ToDictionaryAsync(c => c.OrgUnitCode, c => c.WebhookSecret, sendToken);
 
         var outgoing = claimed.Select(d => new Outgoing(d, notices[d.NoticeId], d.OrgUnitCode is { } u ? secrets.GetValueOrDefault(u) : null)).ToList();
-        var results = new Dictionary<long, string?>();
-        foreach (var (id, error) in await email.SendAsync(outgoing.Where(o => o.Delivery.Channel == DeliveryChannels.Email).ToList(), sendToken))
+        // Each result is recorded as soon as it is known: the window in which a crash leaves a sent message unrecorded
+        // (and so sends it again) is one message long, not one batch.
+        async Task RecordAsync(Outgoing item, string? error)
         {
-            results[id] = error;
-        }
-
-        foreach (var item in outgoing.Where(o => o.Delivery.Channel == DeliveryChannels.Webhook))
-        {
-            results[item.Delivery.Id] = await webhook.SendAsync(item, sendToken);
-        }
-
-        var done = clock.GetUtcNow();
-        foreach (var delivery in claimed)
-        {
-            var error = results.TryGetValue(delivery.Id, out var e) ? e : $"Kênh {delivery.Channel} không được hỗ trợ";
+            var delivery = item.Delivery;
+            var done = clock.GetUtcNow();
             if (error is null)
             {
                 delivery.Succeeded(done);
-                continue;
+            }
+            else
+            {
+                delivery.Failed(done, error, settings.FirstRetryDelay, settings.MaxRetryDelay, settings.MaxAttempts);
+                logger.LogWarning("Delivery {IdempotencyKey} failed (attempt {Attempts}, {Status}, next {NextAttemptAt}): {Error}",
+                    delivery.IdempotencyKey, delivery.Attempts, delivery.Status, delivery.NextAttemptAt, error);
             }
 
-            delivery.Failed(done, error, settings.FirstRetryDelay, settings.MaxRetryDelay, settings.MaxAttempts);
-            logger.LogWarning("Delivery {IdempotencyKey} failed (attempt {Attempts}, {Status}, next {NextAttemptAt}): {Error}",
-                delivery.IdempotencyKey, delivery.Attempts, delivery.Status, delivery.NextAttemptAt, error);
+            await db.SaveChangesAsync(CancellationToken.None);
         }
 
-        await db.SaveChangesAsync(CancellationToken.None);
+        await email.SendAsync(outgoing.Where(o => o.Delivery.Channel == DeliveryChannels.Email).ToList(), RecordAsync, sendToken);
+        foreach (var item in outgoing.Where(o => o.Delivery.Channel == DeliveryChannels.Webhook))
+        {
+            await RecordAsync(item, await webhook.SendAsync(item, sendToken));
+        }
+
+        foreach (var item in outgoing.Where(o => o.Delivery.Channel is not (DeliveryChannels.Email or DeliveryChannels.Webhook)))
+        {
+            await RecordAsync(item, $"Kênh {item.Delivery.Channel} không được hỗ trợ");
+        }
+
         return claimed.Count;
     }
 }

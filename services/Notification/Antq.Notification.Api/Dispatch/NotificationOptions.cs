@@ -49,7 +49,7 @@ public sealed class DispatcherSettings
     /// <summary>A notice sent more than this after its due time is marked late and says so.</summary>
     public TimeSpan LateAfter { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long a delivery attempt keeps other replicas off it; longer than any send can take.</summary>
+    /// <summary>How long a delivery attempt keeps other replicas off it, beyond the longest its batch may take to send.</summary>
     public TimeSpan DeliveryLease { get; set; } = TimeSpan.FromMinutes(2);
 
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);

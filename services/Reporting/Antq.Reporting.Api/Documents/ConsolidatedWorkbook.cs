@@ -26,7 +26,7 @@ public static class ConsolidatedWorkbook
         sheet.Widths[0] = 6;
         sheet.Widths[1] = 10;
         sheet.Widths[2] = 34;
-        sheet.Widths[3] = 18;
+        sheet.Widths[3] = 26;
         for (var i = 0; i < indicators.Count; i++) sheet.Widths[FirstIndicatorColumn + i] = 16;
 
         sheet.Rows.Add([new("BẢNG TỔNG HỢP KẾT QUẢ PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC", XlsxStyle.Title)]);

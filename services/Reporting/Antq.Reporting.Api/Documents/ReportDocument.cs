@@ -91,12 +91,12 @@ public static class ReportDocument
         left.Add(Para($"Số:        /BC-{Abbreviation(data.Unit)}", size: 26, align: JustificationValues.Center, spaceBefore: 120));
         var right = new List<OpenXmlElement>
         {
-            Para("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold: true, size: 26, align: JustificationValues.Center),
+            Para("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold: true, size: 24, align: JustificationValues.Center),
             Para("Độc lập - Tự do - Hạnh phúc", bold: true, size: 28, align: JustificationValues.Center),
             Rule(1500),
             Para($"{Place(data.Unit)}, ngày {now.Day:00} tháng {now.Month:00} năm {now.Year}", italic: true, size: 28, align: JustificationValues.Center, spaceBefore: 120),
         };
-        return Borderless([3800, 5600], [left, right]);
+        return Borderless([3400, 5671], [left, right]);
     }
 
     static Table Footer(Consolidation data)
@@ -109,7 +109,7 @@ public static class ReportDocument
             Para("THỦ TRƯỞNG ĐƠN VỊ", bold: true, size: 28, align: JustificationValues.Center),
             Para("(Ký, ghi rõ họ tên và đóng dấu)", italic: true, size: 26, align: JustificationValues.Center),
         };
-        return Borderless([4300, 5100], [left, right]);
+        return Borderless([4300, 4771], [left, right]);
     }
 
     static string Completeness(Consolidation data)
@@ -125,7 +125,7 @@ public static class ReportDocument
     static Table IndicatorTable(Consolidation data)
     {
         var targets = data.Targets.ToDictionary(t => t.Indicator, StringComparer.Ordinal);
-        int[] widths = [600, 3900, 1300, 1300, 1300, 1000];
+        int[] widths = [700, 3500, 1200, 1300, 1300, 1000];
         var table = new Table(new TableProperties(
             new TableWidth { Width = widths.Sum().ToString(CultureInfo.InvariantCulture), Type = TableWidthUnitValues.Dxa },
             new TableBorders(

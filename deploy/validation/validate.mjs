@@ -164,7 +164,7 @@ function platformChecks(name, objects) {
     const isApp = PROCESSES.some((p) => d.metadata.name === `antq-${p}`);
     if (isApp) {
       const c = pod.containers?.[0];
-      if (c?.readinessProbe?.httpGet?.path !== "/health/ready" && d.metadata.name !== "antq-portal") problem(where(d), "readinessProbe must be GET /health/ready");
+      if (c?.readinessProbe?.httpGet?.path !== "/health/ready" && !["antq-portal", "antq-gateway"].includes(d.metadata.name)) problem(where(d), "readinessProbe must be GET /health/ready");
       if (c?.livenessProbe?.httpGet?.path !== "/health/live") problem(where(d), "livenessProbe must be GET /health/live");
     }
   }

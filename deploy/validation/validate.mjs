@@ -5,8 +5,8 @@
 //
 // What is checked, and with what:
 //  1. Every rendered Kubernetes object against a schema. Built-in kinds: kubernetes-models (the Kubernetes OpenAPI
-//     schemas compiled to validators: types, required fields, enums, formats; like the API server, it does not
-//     reject unknown fields). CloudNativePG kinds: @kubernetes-models/cloudnative-pg (generated from the operator's
+//     schemas compiled to validators: types, required fields, enums, formats), plus unknown fields, found through the
+//     package's TypeScript declarations (see unknownFields). CloudNativePG kinds (types and unknown fields likewise): @kubernetes-models/cloudnative-pg (generated from the operator's
 //     CRDs). RabbitmqCluster: our own minimal schema, deploy/k8s/schemas/rabbitmqcluster.schema.json (no package
 //     ships one; its $comment says what it checks). An object of any other kind is an error: nothing goes unchecked.
 //  2. The platform's own rules on the rendered objects (see platformChecks).
@@ -64,12 +64,74 @@ function modelFor(apiVersion, kind) {
   for (const module of candidates) {
     try {
       const Model = require(module)[kind];
-      if (Model) return Model;
+      if (Model) {
+        Model.declarations = path.join(NODE_MODULES, module, `${kind}.d.ts`);
+        return Model;
+      }
     } catch {
       /* not a known group/version */
     }
   }
   return null;
+}
+
+// Unknown fields. The compiled validators accept any extra field, as the API server does without strict field
+// validation, so a misspelt field would be silently dropped. The packages' TypeScript declarations list each type's
+// fields: walk the object along them and report a field that its type does not declare. Only named types are followed
+// (maps such as labels, and types declared inline, are not looked into), so this never reports a field that exists.
+const NODE_MODULES = path.join(path.dirname(new URL(import.meta.url).pathname), "node_modules");
+const declarations = new Map();
+// A type's fields: Map(field -> a .d.ts file of a named type | a nested Map for a type declared inline | null).
+function declaredFields(file) {
+  if (declarations.has(file)) return declarations.get(file);
+  let result = null;
+  if (fs.existsSync(file)) {
+    const text = fs.readFileSync(file, "utf8");
+    const imports = new Map();
+    for (const m of text.matchAll(/^import \{ ([^}]+) \} from "([^"]+)";$/gm))
+      for (const name of m[1].split(",").map((n) => n.trim())) {
+        const target = m[2].startsWith(".") ? path.join(path.dirname(file), m[2]) : path.join(NODE_MODULES, m[2]);
+        imports.set(name, `${target}.d.ts`);
+      }
+    const lines = text.split("\n").filter((l) => !/^\s*(\/\*\*|\*)/.test(l));
+    const first = lines.findIndex((l) => /^export interface I\w+/.test(l));
+    if (first >= 0) {
+      [result] = parseBlock(lines, first + 1, "    ", imports);
+      if (/ extends TypeMeta/.test(lines[first])) ["apiVersion", "kind"].forEach((f) => result.set(f, null));
+    }
+  }
+  declarations.set(file, result);
+  return result;
+}
+// Parses the fields at one indentation until the block's closing brace; returns [fields or null for a map, next line].
+function parseBlock(lines, i, indent, imports) {
+  const fields = new Map();
+  let isMap = false;
+  for (; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line.startsWith(indent)) return [isMap ? null : fields, i];
+    if (line.startsWith(`${indent}[key: string]`)) isMap = true;
+    const m = line.slice(indent.length).match(/^"([^"]+)"\??: (.*)$/);
+    if (!m) continue;
+    const type = m[2].replace(/;$/, "").replace(/^Array<(.+)>$/, "$1");
+    if (/\{$/.test(m[2])) {
+      const [nested, next] = parseBlock(lines, i + 1, `${indent}    `, imports);
+      fields.set(m[1], m[2] === "{" || m[2] === "Array<{" ? nested : null);
+      i = next; // the closing line
+    } else fields.set(m[1], /^I\w+$/.test(type) && imports.has(type) ? imports.get(type) : null);
+  }
+  return [isMap ? null : fields, i];
+}
+function unknownFields(where, value, type, at = "") {
+  if (Array.isArray(value)) return value.forEach((v, i) => unknownFields(where, v, type, `${at}/${i}`));
+  if (!value || typeof value !== "object" || !type) return;
+  const fields = type instanceof Map ? type : declaredFields(type);
+  if (!fields) return;
+  const typeName = typeof type === "string" ? path.basename(type, ".d.ts") : "the schema";
+  for (const [k, v] of Object.entries(value)) {
+    if (!fields.has(k)) problem(where, `${at || "/"}: unknown field "${k}" (${typeName} has no such field)`);
+    else unknownFields(where, v, fields.get(k), `${at}/${k}`);
+  }
 }
 
 function validateObject(where, obj) {
@@ -83,6 +145,7 @@ function validateObject(where, obj) {
     problem(where, `no schema for ${obj.apiVersion} ${obj.kind}: add one under deploy/k8s/schemas/ or use a known kind`);
     return;
   }
+  if (Model.declarations) unknownFields(where, obj, Model.declarations);
   try {
     new Model(obj).validate();
   } catch (e) {

@@ -24,7 +24,9 @@ public sealed class ManifestValidationTests
     {
         // file (under the copy of deploy/), text to find, replacement, expected message (regex), what it shows
         { "k8s/base/plan.yaml", "  replicas: 2\n", "  replicas: two\n", @"Deployment/antq-plan: /spec/replicas must be integer", "a built-in kind against the Kubernetes schema" },
+        { "k8s/base/plan.yaml", "      topologySpreadConstraints:", "      topologySpreadConstraint:", @"Deployment/antq-plan: /spec/template/spec: unknown field ""topologySpreadConstraint"" \(PodSpec has no such field\)", "a misspelt field of a built-in kind" },
         { "k8s/base/postgres.yaml", "  instances: 3\n", "  instances: \"three\"\n", @"Cluster/antq-pg: /spec/instances must be integer", "a CloudNativePG Cluster against its CRD's schema" },
+        { "k8s/base/postgres.yaml", "    podAntiAffinityType: preferred", "    podAntiAfinityType: preferred", @"Cluster/antq-pg: /spec/affinity: unknown field ""podAntiAfinityType""", "a misspelt field of a CloudNativePG Cluster" },
         { "k8s/base/rabbitmq.yaml", "  replicas: 3\n", "  replica: 3\n", @"RabbitmqCluster/antq-rabbitmq: /spec must NOT have additional properties \(replica\)", "a RabbitmqCluster against our schema" },
         { "k8s/base/rabbitmq.yaml", "default_queue_type = quorum", "default_queue_type = classic", @"additionalConfig must set default_queue_type = quorum", "quorum queues by default" },
         { "k8s/base/reporting.yaml", "port: http }\n            periodSeconds: 5\n            timeoutSeconds: 3", "port: htp }\n            periodSeconds: 5\n            timeoutSeconds: 3", @"antq-reporting container reporting: probe port htp is not a named container port", "a probe on a port that does not exist" },

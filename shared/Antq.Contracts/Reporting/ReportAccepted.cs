@@ -14,5 +14,11 @@ public sealed record ReportAccepted
 
     public required string AcceptedBy { get; init; }
 
+    /// <summary>
+    /// The unit's values as its roll-up showed them at acceptance (indicator code → value; yes/no as 1/0; computed
+    /// ratios included; null where no report gave one). Absent on messages from before it was added.
+    /// </summary>
+    public IReadOnlyDictionary<string, decimal?>? Values { get; init; }
+
     public required DateTimeOffset OccurredAt { get; init; }
 }

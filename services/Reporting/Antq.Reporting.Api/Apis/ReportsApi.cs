@@ -7,6 +7,7 @@ using Antq.Reporting.Api.Data;
 using Antq.Reporting.Api.Domain.Catalogue;
 using Antq.Reporting.Api.Documents;
 using Antq.Reporting.Api.Domain.Reports;
+using Antq.UnitTree;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -306,11 +307,16 @@ public static class ReportsApi
 
         var now = clock.GetUtcNow();
         report.Accept(user.Who(), now);
-        // Accepting changes no number: the report already counts.
+        // Accepting changes no number: the report already counts. The message carries the unit's values as its roll-up
+        // shows them now (computed ratios included), which is what the Classification service scores the year on.
+        var catalogue = await db.InForceAsync(ct);
+        var children = await db.ChildrenAsOfAsync(code, target!.HierarchyDate, ct);
+        var aggregate = await db.AggregateAsync(catalogue, target.Period, code, children, ct);
         db.AddOutboxMessage(new ReportAccepted
         {
             ReportId = report.Id, OrgUnitCode = code, ReportsToCode = report.ReportsToCode, Period = report.Period,
             AcceptedBy = report.DecidedBy!, OccurredAt = now,
+            Values = aggregate.ToDictionary(a => a.Key, a => a.Value.Value, StringComparer.Ordinal),
         });
         try
         {

@@ -24,6 +24,8 @@ public sealed class ReportingDbContext(DbContextOptions<ReportingDbContext> opti
 
     public DbSet<Deadline> Deadlines => Set<Deadline>();
 
+    public DbSet<Domain.Reports.ClassificationCount> ClassificationCounts => Set<Domain.Reports.ClassificationCount>();
+
     public DbSet<PeriodClosing> Closings => Set<PeriodClosing>();
 
     public DbSet<ClosingChild> ClosingChildren => Set<ClosingChild>();

@@ -394,6 +394,28 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("plan_targets", (string)null);
                 });
 
+            modelBuilder.Entity("Antq.Reporting.Api.Domain.Reports.ClassificationCount", b =>
+                {
+                    b.Property<string>("OrgUnitCode")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("org_unit_code");
+
+                    b.Property<string>("Period")
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("period");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.HasKey("OrgUnitCode", "Period")
+                        .HasName("pk_classification_counts");
+
+                    b.ToTable("classification_counts", (string)null);
+                });
+
             modelBuilder.Entity("Antq.Reporting.Api.Domain.Reports.Report", b =>
                 {
                     b.Property<Guid>("Id")

@@ -9,6 +9,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
@@ -28,6 +29,8 @@ public static class IdentityServiceExtensions
         builder.AddAntqBus(bus => bus.AddConsumers(typeof(IdentityServiceExtensions).Assembly));
 
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        builder.Services.Configure<AccountLockoutOptions>(configuration.GetSection("Identity:Lockout"));
+        builder.Services.TryAddSingleton(TimeProvider.System);
 
         // The login cookie and the antiforgery tokens must be readable by every replica.
         builder.Services.AddDataProtection()

@@ -56,7 +56,7 @@ public static class AccountApi
             return Page(context, antiforgery, StatusCodes.Status400BadRequest, returnUrl, userName, SessionExpired);
         }
 
-        var (user, refusal) = await ConnectApi.CheckPasswordAsync(db, hasher, userName, form["password"], cancellationToken);
+        var (user, refusal) = await ConnectApi.CheckPasswordAsync(context, db, hasher, userName, form["password"], cancellationToken);
         if (user is null)
         {
             return Page(context, antiforgery, StatusCodes.Status400BadRequest, returnUrl, userName, refusal);

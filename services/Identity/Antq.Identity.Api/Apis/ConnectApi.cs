@@ -22,6 +22,7 @@ public static class ConnectApi
 {
     public const string WrongCredentials = "Tên đăng nhập hoặc mật khẩu không đúng.";
     public const string AccountDisabled = "Tài khoản đã bị vô hiệu hoá; vui lòng liên hệ quản trị viên.";
+    public const string AccountLocked = "Tài khoản tạm thời bị khoá do nhập sai mật khẩu quá nhiều lần; vui lòng thử lại sau {0} phút hoặc liên hệ quản trị viên.";
     public const string AccountGone = "Tài khoản không còn hiệu lực; vui lòng đăng nhập lại.";
 
     const string Server = OpenIddictServerAspNetCoreDefaults.AuthenticationScheme;
@@ -44,7 +45,7 @@ public static class ConnectApi
 
         if (request.IsPasswordGrantType())
         {
-            var (user, refusal) = await CheckPasswordAsync(db, hasher, request.Username, request.Password, cancellationToken);
+            var (user, refusal) = await CheckPasswordAsync(context, db, hasher, request.Username, request.Password, cancellationToken);
             if (user is null) return Refuse(Errors.InvalidGrant, refusal!);
             return TypedResults.SignIn(TokenPrincipal.Create(user, request.GetScopes()), authenticationScheme: Server);
         }
@@ -100,33 +101,67 @@ public static class ConnectApi
 
     /// <summary>
     /// Checks a user name and password. The refusal does not tell a wrong name from a wrong password, and an unknown
-    /// name costs as much time as a known one, so neither tells which accounts exist.
+    /// name costs as much time as a known one, so neither tells which accounts exist. Too many wrong passwords in a
+    /// row lock the account for a while (<see cref="AccountLockoutOptions"/>); every attempt is written to the audit trail.
     /// </summary>
-    internal static async Task<(User? User, string? Refusal)> CheckPasswordAsync(
+    internal static async Task<(User? User, string? Refusal)> CheckPasswordAsync(HttpContext context,
         IdentityDbContext db, IPasswordHasher<User> hasher, string? userName, string? password, CancellationToken cancellationToken)
     {
+        var clock = context.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
+        var lockout = context.RequestServices.GetService<Microsoft.Extensions.Options.IOptions<AccountLockoutOptions>>()?.Value ?? new AccountLockoutOptions();
+        var now = clock.GetUtcNow();
+        var address = context.Connection.RemoteIpAddress?.ToString();
+        var typed = userName?.Trim() ?? "";
+
+        async Task<(User?, string?)> Refuse(User? user, string action, string refusal)
+        {
+            db.AuditEntries.Add(AuditEntry.Create(now, typed.Length == 0 ? "?" : typed, action, user?.UserName ?? (typed.Length == 0 ? "?" : typed), refusal, address));
+            await db.SaveChangesAsync(cancellationToken);
+            return (null, refusal);
+        }
+
         if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password)) return (null, WrongCredentials);
 
         var normalized = User.Normalize(userName);
-        var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedUserName == normalized, cancellationToken);
+        var user = normalized.Length > 50 ? null : await db.Users.SingleOrDefaultAsync(u => u.NormalizedUserName == normalized, cancellationToken);
         if (user is null)
         {
             hasher.VerifyHashedPassword(TimingDummy, TimingDummy.PasswordHash, password);
-            return (null, WrongCredentials);
+            return await Refuse(null, AuditEntry.LoginFailed, WrongCredentials);
+        }
+
+        if (user.LockedUntil is { } until && until > now)
+        {
+            hasher.VerifyHashedPassword(TimingDummy, TimingDummy.PasswordHash, password);
+            return await Refuse(user, AuditEntry.LoginLocked, LockedMessage(until - now));
         }
 
         var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
-        if (verdict == PasswordVerificationResult.Failed) return (null, WrongCredentials);
-        if (!user.Active) return (null, AccountDisabled);
-
-        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        if (verdict == PasswordVerificationResult.Failed)
         {
-            user.PasswordHash = hasher.HashPassword(user, password);
-            await db.SaveChangesAsync(cancellationToken);
+            user.FailedLogins++;
+            if (user.FailedLogins >= Math.Max(1, lockout.MaxFailedLogins))
+            {
+                user.FailedLogins = 0;
+                user.LockedUntil = now + lockout.Duration;
+                return await Refuse(user, AuditEntry.LoginLocked, LockedMessage(lockout.Duration));
+            }
+
+            return await Refuse(user, AuditEntry.LoginFailed, WrongCredentials);
         }
 
+        if (!user.Active) return await Refuse(user, AuditEntry.LoginFailed, AccountDisabled);
+
+        if (verdict == PasswordVerificationResult.SuccessRehashNeeded) user.PasswordHash = hasher.HashPassword(user, password);
+        user.FailedLogins = 0;
+        user.LockedUntil = null;
+        db.AuditEntries.Add(AuditEntry.Create(now, user.UserName, AuditEntry.LoginSucceeded, user.UserName, null, address));
+        await db.SaveChangesAsync(cancellationToken);
         return (user, null);
     }
+
+    static string LockedMessage(TimeSpan left) =>
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, AccountLocked, Math.Max(1, (int)Math.Ceiling(left.TotalMinutes)));
 
     static async Task<User?> FindActiveAsync(IdentityDbContext db, ClaimsPrincipal? principal, CancellationToken cancellationToken)
     {

@@ -18,13 +18,14 @@ public static class UsersApi
         var users = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization();
         users.MapPost("/", CreateUser).RequireAuthorization(policy => policy.RequireRole(AntqRoles.Admin));
         users.MapGet("/me", GetMe);
+        users.MapGet("/audit", GetAudit).RequireAuthorization(policy => policy.RequireRole(AntqRoles.Admin));
         users.MapGet("/{username}", GetUser).RequireAuthorization(policy => policy.RequireRole(AntqRoles.Admin));
         return app;
     }
 
     /// <summary>POST /api/users. Unknown fields are ignored.</summary>
     public static async Task<Results<Created<UserProfile>, ValidationProblem, ProblemHttpResult>> CreateUser(
-        CreateUserRequest request, IdentityDbContext db, IPasswordHasher<User> hasher, TimeProvider clock, CancellationToken cancellationToken)
+        CreateUserRequest request, ClaimsPrincipal principal, IdentityDbContext db, IPasswordHasher<User> hasher, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = UserRules.ValidateNewUser(request.Username, request.Password, request.FullName, request.Role, request.OrgUnitCode, request.Email);
         if (errors.Count > 0)
@@ -57,6 +58,8 @@ public static class UsersApi
         user.PasswordHash = hasher.HashPassword(user, request.Password!);
 
         db.Users.Add(user);
+        db.AuditEntries.Add(AuditEntry.Create(now, principal.UserName() ?? principal.UserId() ?? "?", AuditEntry.UserCreated, user.UserName,
+            $"{user.Role} {user.OrgUnitCode}"));
         // One SaveChanges, one transaction: the account and its announcement commit together or not at all.
         db.AddOutboxMessage(UserChangedMessage.From(user, now), clock);
         try
@@ -84,6 +87,16 @@ public static class UsersApi
             : TypedResults.Ok(UserProfile.From(user));
     }
 
+    /// <summary>GET /api/users/audit?take=: the newest entries of the audit trail first (Admin).</summary>
+    public static async Task<Ok<List<AuditEntryView>>> GetAudit(IdentityDbContext db, int? take, CancellationToken cancellationToken)
+    {
+        var count = Math.Clamp(take ?? 200, 1, 1000);
+        var entries = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(count)
+            .Select(e => new AuditEntryView(e.At, e.Actor, e.Action, e.Subject, e.Detail, e.Address))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(entries);
+    }
+
     /// <summary>GET /api/users/{username} (Admin).</summary>
     public static async Task<Results<Ok<UserProfile>, ProblemHttpResult>> GetUser(
         string username, IdentityDbContext db, CancellationToken cancellationToken)
@@ -104,6 +117,9 @@ public static class UsersApi
 /// <summary>Body of POST /api/users. Every field is optional here so that a missing one is a validation error, not a binding failure.</summary>
 public sealed record CreateUserRequest(
     string? Username, string? Password, string? FullName, string? Role, string? OrgUnitCode, string? Email);
+
+/// <summary>One line of the audit trail as an administrator reads it.</summary>
+public sealed record AuditEntryView(DateTimeOffset At, string Actor, string Action, string Subject, string? Detail, string? Address);
 
 /// <summary>An account as clients see it; never the password hash.</summary>
 public sealed record UserProfile(

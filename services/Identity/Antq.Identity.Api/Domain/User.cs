@@ -26,6 +26,12 @@ public sealed class User
 
     public bool Active { get; set; } = true;
 
+    /// <summary>Wrong passwords in a row since the last successful login or lockout.</summary>
+    public int FailedLogins { get; set; }
+
+    /// <summary>Until when logins are refused after too many wrong passwords (tạm khoá).</summary>
+    public DateTimeOffset? LockedUntil { get; set; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -37,6 +37,8 @@ public static partial class UserRules
             errors["fullName"] = ["Họ và tên là bắt buộc."];
         else if (fullName.Trim().Length > MaxFullNameLength)
             errors["fullName"] = [$"Họ và tên không được dài quá {MaxFullNameLength} ký tự."];
+        else if (fullName.Any(c => char.IsControl(c) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069'))
+            errors["fullName"] = ["Họ và tên không được chứa ký tự điều khiển hoặc ký tự đảo chiều văn bản."];
 
         if (string.IsNullOrWhiteSpace(role))
             errors["role"] = ["Vai trò là bắt buộc."];

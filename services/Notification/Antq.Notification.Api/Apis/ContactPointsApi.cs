@@ -46,6 +46,13 @@ public static class ContactPointsApi
         ContactPointRequest request, ClaimsPrincipal user, NotificationDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (Forbidden(user, code) is { } forbidden) return forbidden;
+        // A unit code is at most 50 plain characters (the column's length): anything else is refused before the database sees it.
+        if (code.Length > 50 || !code.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+        {
+            return TypedResults.Problem(statusCode: 400, title: ProblemDetailsDefaults.TitleFor(400),
+                detail: "Mã đơn vị chỉ gồm chữ cái không dấu, chữ số và các ký tự . _ -, tối đa 50 ký tự.");
+        }
+
         var contact = await db.Set<ContactPoint>().FirstOrDefaultAsync(c => c.OrgUnitCode == code, ct);
         var (emails, url, errors) = Validate(request, hasSecret: !string.IsNullOrEmpty(contact?.WebhookSecret));
         if (errors.Count > 0)

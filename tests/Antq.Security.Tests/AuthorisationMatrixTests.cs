@@ -1,0 +1,250 @@
+using System.Net;
+using System.Text;
+using Antq.ServiceDefaults;
+using Xunit.Abstractions;
+
+namespace Antq.Security.Tests;
+
+/// <summary>Who may call a route, in terms of the unit named in the route (the case's unit).</summary>
+public enum Access
+{
+    /// <summary>No token needed (the OpenID Connect and login endpoints).</summary>
+    Public,
+    /// <summary>Any signed-in account; the route names no unit.</summary>
+    Authenticated,
+    /// <summary>Admin only.</summary>
+    Admin,
+    /// <summary>The unit's subtree: the account's unit or one below it; Admin everything.</summary>
+    ReadSubtree,
+    /// <summary>Data entry: an officer of that very unit; Admin.</summary>
+    EnterOwn,
+    /// <summary>Review: an officer of the unit's direct parent; Admin.</summary>
+    ReviewParent,
+    /// <summary>An officer of the unit or of its direct parent; Admin.</summary>
+    EnterOrReview,
+    /// <summary>Any role, but only for the account's own unit; Admin for any.</summary>
+    OwnUnit,
+}
+
+/// <summary>A rule: who may call, and what to send (null: no body).</summary>
+public sealed record Rule(Access Access, Func<RequestCase, HttpContent?>? Body = null);
+
+/// <summary>One request of the matrix: a role at a home unit, acting on a target unit.</summary>
+public sealed record RequestCase(string Role, string Home, string Case, string Target, SecurityPlatform Platform);
+
+[Collection(PlatformCollection.Name)]
+public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOutputHelper output)
+{
+    static HttpContent Json(string json) => new StringContent(json, Encoding.UTF8, "application/json");
+
+    static readonly Func<RequestCase, HttpContent?> ReportBody = _ => Json("""{"values":{"TIPS_TOTAL":3},"narrative":{"KET_QUA":"Đã triển khai."}}""");
+
+    /// <summary>
+    /// The rule table: every route of every service, "service METHOD pattern". A route the apps answer that is not
+    /// here fails <see cref="Every_route_has_a_rule"/>; a rule for a route that no longer exists fails it too.
+    /// </summary>
+    public static readonly Dictionary<string, Rule> Rules = new()
+    {
+        // Identity
+        ["identity POST /connect/token"] = new(Access.Public, _ => new FormUrlEncodedContent(new Dictionary<string, string>
+            { ["grant_type"] = "password", ["client_id"] = "antq-cli", ["username"] = "khong.ton.tai", ["password"] = "sai-mat-khau" })),
+        ["identity GET /connect/authorize"] = new(Access.Public),
+        ["identity POST /connect/authorize"] = new(Access.Public),
+        ["identity GET /connect/logout"] = new(Access.Public),
+        ["identity POST /connect/logout"] = new(Access.Public),
+        ["identity GET /account/login"] = new(Access.Public),
+        ["identity POST /account/login"] = new(Access.Public),
+        ["identity POST /api/users"] = new(Access.Admin, c => Json($$"""{"username":"u{{Guid.NewGuid():N}}","password":"Mat-khau-2026-an","fullName":"Nguyễn Văn Bình","role":"Viewer","orgUnitCode":"{{c.Target}}"}""")),
+        ["identity GET /api/users/me"] = new(Access.Authenticated),
+        ["identity GET /api/users/audit"] = new(Access.Admin),
+        ["identity GET /api/users/{username}"] = new(Access.Admin),
+
+        // Plan: the unit tree, plans and deadlines are the movement's shared reference data; every account reads them.
+        ["plan GET /api/org-units"] = new(Access.Authenticated),
+        ["plan GET /api/org-units/{code}"] = new(Access.Authenticated),
+        ["plan GET /api/org-units/{code}/children"] = new(Access.Authenticated),
+        ["plan GET /api/org-units/{code}/lineage"] = new(Access.Authenticated),
+        ["plan POST /api/org-units"] = new(Access.Admin, _ => Json("{}")),
+        ["plan POST /api/org-units/import"] = new(Access.Admin, _ => Json("[]")),
+        ["plan POST /api/org-units/merges/import"] = new(Access.Admin, _ => Json("[]")),
+        ["plan POST /api/plans"] = new(Access.EnterOwn, c => JsonContent(SecurityPlatform.PlanBody(c.Target, $"{Random.Shared.Next(100, 999)}/KH-MT"))),
+        ["plan GET /api/plans"] = new(Access.Authenticated),
+        ["plan GET /api/plans/{id:guid}"] = new(Access.Authenticated),
+        ["plan GET /api/plans/{id:guid}/cascade"] = new(Access.Authenticated),
+        ["plan POST /api/plans/{id:guid}/issue"] = new(Access.EnterOwn),
+        ["plan POST /api/plans/{id:guid}/supersede"] = new(Access.EnterOwn, _ => Json("{}")),
+        ["plan POST /api/plans/drafts/from-text"] = new(Access.Authenticated, _ => new StringContent("KẾ HOẠCH số 1/KH-CAT", Encoding.UTF8, "text/plain")),
+        ["plan GET /api/deadlines/{code}/{period}"] = new(Access.Authenticated),
+        ["plan POST /api/deadlines/recompute"] = new(Access.Admin),
+
+        // Reporting
+        ["reporting GET /api/indicators"] = new(Access.Authenticated),
+        ["reporting PUT /api/indicators/catalogue"] = new(Access.Admin, _ => Json("{}")),
+        ["reporting GET /api/reports/{code}/{period}"] = new(Access.ReadSubtree),
+        ["reporting PUT /api/reports/{code}/{period}"] = new(Access.EnterOwn, ReportBody),
+        ["reporting GET /api/reports/{code}/{period}/template.xlsx"] = new(Access.ReadSubtree),
+        ["reporting POST /api/reports/{code}/{period}/reopen"] = new(Access.ReviewParent, _ => Json("""{"reason":"Mở lại để bổ sung"}""")),
+        ["reporting POST /api/reports/{code}/{period}/submit"] = new(Access.EnterOwn),
+        ["reporting POST /api/reports/{code}/{period}/return"] = new(Access.ReviewParent, _ => Json("""{"reason":"Thiếu số liệu"}""")),
+        ["reporting POST /api/reports/{code}/{period}/accept"] = new(Access.ReviewParent),
+        ["reporting GET /api/rollups/{code}/{period}"] = new(Access.ReadSubtree),
+        ["reporting GET /api/rollups/{code}/{period}/children"] = new(Access.ReadSubtree),
+        ["reporting GET /api/rollups/{code}/{period}/snapshot"] = new(Access.ReadSubtree),
+        ["reporting GET /api/rollups/{code}/{period}/export"] = new(Access.ReadSubtree),
+        ["reporting POST /api/rollups/{period}/recompute"] = new(Access.Admin),
+
+        // Classification
+        ["classification GET /api/classifications/{code}/{year:int}"] = new(Access.ReadSubtree),
+        ["classification PUT /api/classifications/{code}/{year:int}/evaluation"] = new(Access.EnterOwn, _ => Json("""{"selfScores":{"TC1":1}}""")),
+        ["classification GET /api/classifications/{code}/{year:int}/summary"] = new(Access.ReadSubtree),
+        ["classification GET /api/classifications/{code}/{year:int}/safe"] = new(Access.ReadSubtree),
+        ["classification POST /api/classifications/{code}/{year:int}/safe/registration"] = new(Access.EnterOrReview),
+        ["classification POST /api/classifications/{code}/{year:int}/safe/recognition"] = new(Access.ReviewParent, _ => Json("""{"criteria":{}}""")),
+        ["classification GET /api/classifications/score-sheets/{year:int}/{kind}"] = new(Access.Authenticated),
+        ["classification PUT /api/classifications/score-sheets/{year:int}/{kind}"] = new(Access.Admin, _ => Json("{}")),
+        ["classification GET /api/classifications/safe-standards/{year:int}/{kind}"] = new(Access.Authenticated),
+        ["classification PUT /api/classifications/safe-standards/{year:int}/{kind}"] = new(Access.Admin, _ => Json("{}")),
+
+        // Notification
+        ["notification GET /api/notifications"] = new(Access.Authenticated),
+        ["notification POST /api/notifications/{id:guid}/read"] = new(Access.Authenticated),
+        ["notification GET /api/notifications/deliveries"] = new(Access.Admin),
+        ["notification GET /api/notifications/schedule/{code}/{period}"] = new(Access.OwnUnit),
+        ["notification GET /api/contact-points/{code}"] = new(Access.EnterOwn),
+        ["notification PUT /api/contact-points/{code}"] = new(Access.EnterOwn, _ => Json("""{"emails":["doi.an.ninh@example.vn"]}""")),
+    };
+
+    static HttpContent JsonContent(object value) => System.Net.Http.Json.JsonContent.Create(value);
+
+    static string Key(ServiceUnderTest service, string method, string pattern) => $"{service.Name} {method} {pattern}";
+
+    [Fact]
+    public void Every_route_has_a_rule()
+    {
+        var routes = platform.All.SelectMany(s => s.Routes().Select(r => Key(s, r.Method, r.Pattern))).ToList();
+        var missing = routes.Where(r => !Rules.ContainsKey(r)).ToList();
+        var stale = Rules.Keys.Where(k => !routes.Contains(k)).ToList();
+        Assert.True(missing.Count == 0, "Routes without a rule in the authorisation matrix:\n" + string.Join("\n", missing));
+        Assert.True(stale.Count == 0, "Rules for routes that no longer exist:\n" + string.Join("\n", stale));
+    }
+
+    /// <summary>Roles and the unit each account belongs to. After the 2025 reform there is no district level: the district officer role is held at the province.</summary>
+    (string Role, string Home)[] Accounts =>
+    [
+        (AntqRoles.Admin, SecurityPlatform.ProvinceA),
+        (AntqRoles.ProvinceOfficer, SecurityPlatform.ProvinceA),
+        (AntqRoles.DistrictOfficer, SecurityPlatform.ProvinceA),
+        (AntqRoles.CommuneOfficer, platform.CommuneA1),
+        (AntqRoles.Viewer, SecurityPlatform.ProvinceA),
+        (AntqRoles.Viewer, platform.CommuneA1),
+    ];
+
+    static bool IsOfficer(string role) => role is AntqRoles.ProvinceOfficer or AntqRoles.DistrictOfficer or AntqRoles.CommuneOfficer;
+
+    bool InSubtree(string home, string target)
+    {
+        for (string? unit = target; unit is not null; unit = platform.Parent.GetValueOrDefault(unit))
+        {
+            if (unit == home) return true;
+        }
+
+        return false;
+    }
+
+    bool Allowed(Access access, string role, string home, string target) => access switch
+    {
+        Access.Public or Access.Authenticated => true,
+        _ when role == AntqRoles.Admin => true,
+        Access.Admin => false,
+        Access.ReadSubtree => InSubtree(home, target),
+        Access.EnterOwn => IsOfficer(role) && home == target,
+        Access.ReviewParent => IsOfficer(role) && platform.Parent.GetValueOrDefault(target) == home,
+        Access.EnterOrReview => IsOfficer(role) && (home == target || platform.Parent.GetValueOrDefault(target) == home),
+        Access.OwnUnit => home == target,
+        _ => throw new ArgumentOutOfRangeException(nameof(access)),
+    };
+
+    string Fill(string pattern, RequestCase c)
+    {
+        var planIssuer = c.Target;
+        return pattern
+            .Replace("{code}", c.Target).Replace("{period}", SecurityPlatform.Period).Replace("{year:int}", SecurityPlatform.Year.ToString())
+            .Replace("{kind}", "Commune").Replace("{username}", "admin")
+            .Replace("{id:guid}", pattern.StartsWith("/api/plans", StringComparison.Ordinal)
+                ? platform.DraftPlans[platform.DraftPlans.ContainsKey(planIssuer) ? planIssuer : SecurityPlatform.ProvinceA].ToString()
+                : Guid.NewGuid().ToString());
+    }
+
+    /// <summary>The target units of a role's cases: its own unit, a unit below it (none for a commune), another province's commune.</summary>
+    IEnumerable<(string Case, string Target)> Cases(string home)
+    {
+        yield return ("own unit", home);
+        if (home == SecurityPlatform.ProvinceA) yield return ("unit in scope", platform.CommuneA1);
+        yield return ("unit out of scope", platform.CommuneB1);
+    }
+
+    static bool NamesUnit(string pattern, Access access) =>
+        pattern.Contains("{code}") || (pattern.StartsWith("/api/plans", StringComparison.Ordinal) && access == Access.EnterOwn);
+
+    [Fact]
+    public async Task Every_route_answers_every_role_and_unit_as_its_rule_says()
+    {
+        var failures = new List<string>();
+        var requests = 0;
+        var routes = 0;
+        foreach (var service in platform.All)
+        {
+            foreach (var (method, pattern) in service.Routes())
+            {
+                if (!Rules.TryGetValue(Key(service, method, pattern), out var rule)) continue; // reported by Every_route_has_a_rule
+                routes++;
+                var unitRoute = NamesUnit(pattern, rule.Access);
+
+                // Anonymous: 401 unless public.
+                {
+                    var c = new RequestCase("anonymous", "", "anonymous", platform.CommuneA1, platform);
+                    using var client = service.CreateClient();
+                    var (status, body) = await SendAsync(client, method, Fill(pattern, c), rule, c);
+                    requests++;
+                    if (status >= 500 || (rule.Access != Access.Public && status != 401) || (rule.Access == Access.Public && status == 401))
+                        failures.Add($"{Key(service, method, pattern)} anonymous → {status} {Clip(body)}");
+                }
+
+                foreach (var (role, home) in Accounts)
+                {
+                    using var client = service.As(role, home);
+                    foreach (var (caseName, target) in unitRoute ? Cases(home) : [("no unit in route", home)])
+                    {
+                        var c = new RequestCase(role, home, caseName, target, platform);
+                        var (status, body) = await SendAsync(client, method, Fill(pattern, c), rule, c);
+                        requests++;
+                        var allowed = Allowed(rule.Access, role, home, target);
+                        var outOfScope = unitRoute && !InSubtree(home, target) && role != AntqRoles.Admin;
+                        string? wrong = status >= 500 ? "server error"
+                            : status == 401 ? "401 with a valid token"
+                            : allowed && status == 403 ? "refused but allowed by the rule"
+                            : !allowed && status is >= 200 and < 400 ? "accepted but refused by the rule"
+                            : !allowed && outOfScope && status is not (403 or 404) ? "out of scope must be 403 or 404"
+                            : !allowed && status is not (403 or 404) && rule.Access == Access.Admin ? "admin-only must be 403"
+                            : null;
+                        if (wrong is not null)
+                            failures.Add($"{Key(service, method, pattern)} as {role}@{home}, {caseName} ({target}) → {status}: {wrong}. {Clip(body)}");
+                    }
+                }
+            }
+        }
+
+        output.WriteLine($"Matrix: {routes} routes × {Accounts.Length} accounts ({Accounts.Select(a => a.Role).Distinct().Count()} roles) × up to 3 unit cases + anonymous = {requests} requests");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {requests} answers break the rules:\n" + string.Join("\n", failures));
+    }
+
+    static async Task<(int Status, string Body)> SendAsync(HttpClient client, string method, string path, Rule rule, RequestCase c)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = rule.Body?.Invoke(c) };
+        if (request.Content is null && method is "POST" or "PUT") request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+        using var response = await client.SendAsync(request);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    static string Clip(string text) => text.Length > 300 ? text[..300] + "…" : text;
+}

@@ -24,6 +24,8 @@ public enum Access
     EnterOrReview,
     /// <summary>Any role, but only for the account's own unit; Admin for any.</summary>
     OwnUnit,
+    /// <summary>The caller's own inbox: a notice of someone else's inbox is 404 for every account, Admin included.</summary>
+    OwnInbox,
 }
 
 /// <summary>A rule: who may call, and what to send (null: no body).</summary>
@@ -107,7 +109,7 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
 
         // Notification
         ["notification GET /api/notifications"] = new(Access.Authenticated),
-        ["notification POST /api/notifications/{id:guid}/read"] = new(Access.Authenticated),
+        ["notification POST /api/notifications/{id:guid}/read"] = new(Access.OwnInbox),
         ["notification GET /api/notifications/deliveries"] = new(Access.Admin),
         ["notification GET /api/notifications/schedule/{code}/{period}"] = new(Access.OwnUnit),
         ["notification GET /api/contact-points/{code}"] = new(Access.EnterOwn),
@@ -153,7 +155,7 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
 
     bool Allowed(Access access, string role, string home, string target) => access switch
     {
-        Access.Public or Access.Authenticated => true,
+        Access.Public or Access.Authenticated or Access.OwnInbox => true,
         _ when role == AntqRoles.Admin => true,
         Access.Admin => false,
         Access.ReadSubtree => InSubtree(home, target),
@@ -172,7 +174,7 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
             .Replace("{kind}", "Commune").Replace("{username}", "admin")
             .Replace("{id:guid}", pattern.StartsWith("/api/plans", StringComparison.Ordinal)
                 ? platform.DraftPlans[platform.DraftPlans.ContainsKey(planIssuer) ? planIssuer : SecurityPlatform.ProvinceA].ToString()
-                : Guid.NewGuid().ToString());
+                : (noticeId ?? Guid.NewGuid()).ToString());
     }
 
     /// <summary>The target units of a role's cases: its own unit, a unit below it (none for a commune), another province's commune.</summary>
@@ -186,9 +188,13 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
     static bool NamesUnit(string pattern, Access access) =>
         pattern.Contains("{code}") || (pattern.StartsWith("/api/plans", StringComparison.Ordinal) && access == Access.EnterOwn);
 
+    Guid? noticeId;
+
     [Fact]
     public async Task Every_route_answers_every_role_and_unit_as_its_rule_says()
     {
+        // A real notice, in the inbox of an account that none of the matrix's accounts is.
+        noticeId = await platform.Notification.ScalarAsync<Guid?>("SELECT id FROM notices ORDER BY id LIMIT 1");
         var failures = new List<string>();
         var requests = 0;
         var routes = 0;
@@ -226,6 +232,7 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
                             : !allowed && status is >= 200 and < 400 ? "accepted but refused by the rule"
                             : !allowed && outOfScope && status is not (403 or 404) ? "out of scope must be 403 or 404"
                             : !allowed && status is not (403 or 404) && rule.Access == Access.Admin ? "admin-only must be 403"
+                            : rule.Access == Access.OwnInbox && noticeId is not null && status != 404 ? "another account's notice must be 404"
                             : null;
                         if (wrong is not null)
                             failures.Add($"{Key(service, method, pattern)} as {role}@{home}, {caseName} ({target}) → {status}: {wrong}. {Clip(body)}");

@@ -39,6 +39,15 @@ public sealed record ServiceUnderTest(string Name, IServiceProvider Services, Fu
         return client;
     }
 
+    public async Task<T?> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? default : (T)value;
+    }
+
     /// <summary>
     /// A fingerprint of every table: the row count and an md5 of all rows, except the outbox, inbox and key tables
     /// that background work touches on its own (their row counts only).

@@ -12,24 +12,33 @@ public sealed class ClusterHealthCheck(IProxyStateLookup proxy, IHttpClientFacto
     {
         var client = clients.CreateClient(HttpClientName);
         var checks = proxy.GetClusters()
-            .SelectMany(cluster => cluster.Destinations.Values.Select(destination => (cluster.ClusterId, destination.Model.Config.Address)))
+            .SelectMany(cluster => cluster.Destinations.Values.Select(destination =>
+                (cluster.ClusterId, destination.DestinationId, destination.Model.Config.Address, Count: cluster.Destinations.Count)))
             .Select(async target =>
             {
                 try
                 {
                     using var response = await client.GetAsync(new Uri(new Uri(target.Address), "/health/ready"), cancellationToken);
-                    return (target.ClusterId, Healthy: response.IsSuccessStatusCode, Status: ((int)response.StatusCode).ToString());
+                    return (target, Healthy: response.IsSuccessStatusCode, Status: ((int)response.StatusCode).ToString());
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
                 {
-                    return (target.ClusterId, Healthy: false, Status: "unreachable");
+                    return (target, Healthy: false, Status: "unreachable");
                 }
             });
 
         var results = await Task.WhenAll(checks);
-        var data = results.ToDictionary(r => r.ClusterId, r => (object)r.Status);
-        return results.All(r => r.Healthy)
-            ? HealthCheckResult.Healthy($"{results.Length} clusters ready", data)
-            : HealthCheckResult.Unhealthy("Not ready: " + string.Join(", ", results.Where(r => !r.Healthy).Select(r => r.ClusterId)), data: data);
+        // A cluster is ready while any of its instances is: the proxy's own health checks steer requests away from the
+        // others. Each instance is listed too where a cluster has several.
+        var clusters = results.GroupBy(r => r.target.ClusterId)
+            .Select(g => (Cluster: g.Key, Healthy: g.Any(r => r.Healthy), Status: g.FirstOrDefault(r => r.Healthy).Status ?? g.First().Status))
+            .ToList();
+        var data = clusters.ToDictionary(c => c.Cluster, c => (object)c.Status);
+        foreach (var result in results.Where(r => r.target.Count > 1))
+            data[$"{result.target.ClusterId}/{result.target.DestinationId}"] = result.Status;
+
+        return clusters.All(c => c.Healthy)
+            ? HealthCheckResult.Healthy($"{clusters.Count} clusters ready", data)
+            : HealthCheckResult.Unhealthy("Not ready: " + string.Join(", ", clusters.Where(c => !c.Healthy).Select(c => c.Cluster)), data: data);
     }
 }

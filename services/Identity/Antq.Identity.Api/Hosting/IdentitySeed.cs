@@ -35,9 +35,8 @@ sealed class IdentitySeed(
         _ = services.GetRequiredService<TokenKeys>();
 
         await using var scope = services.CreateAsyncScope();
-        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
-        await RegisterClientAsync(applications, CliClient(), cancellationToken);
-        await RegisterClientAsync(applications, PortalClient(), cancellationToken);
+        await RegisterClientAsync(CliClient(), cancellationToken);
+        await RegisterClientAsync(PortalClient(), cancellationToken);
 
         var db = scope.ServiceProvider.GetRequiredService<IdentityDbContext>();
         var hasher = scope.ServiceProvider.GetRequiredService<IPasswordHasher<User>>();
@@ -105,10 +104,13 @@ sealed class IdentitySeed(
             : throw new InvalidOperationException($"{key} holds '{value}', which is not an absolute URI."));
     }
 
-    async Task RegisterClientAsync(IOpenIddictApplicationManager applications, OpenIddictApplicationDescriptor descriptor, CancellationToken cancellationToken)
+    async Task RegisterClientAsync(OpenIddictApplicationDescriptor descriptor, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
+            // A fresh scope each attempt: after a lost race the old context would hand back the stale entity again.
+            await using var attemptScope = services.CreateAsyncScope();
+            var applications = attemptScope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
             try
             {
                 var existing = await applications.FindByClientIdAsync(descriptor.ClientId!, cancellationToken);
@@ -125,10 +127,11 @@ sealed class IdentitySeed(
 
                 return;
             }
-            catch (Exception ex) when (attempt < 3 && ex is DbUpdateException or OpenIddictExceptions.ConcurrencyException)
+            catch (Exception ex) when (attempt < 5 && ex is DbUpdateException or OpenIddictExceptions.ConcurrencyException)
             {
                 // Another replica registered or updated the same client at the same moment; look again.
                 logger.LogDebug(ex, "Client {ClientId} changed concurrently; retrying", descriptor.ClientId);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(50, 250) * attempt), cancellationToken);
             }
         }
     }

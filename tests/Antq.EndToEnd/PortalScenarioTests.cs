@@ -1,3 +1,6 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Antq.Testing;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
@@ -182,5 +185,44 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
         await page.GotoAsync($"/bao-cao/{Platform.Period}");
         await page.WaitForURLAsync(new Regex("/account/login"));
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Province_reads_a_plan_from_its_text_corrects_the_draft_and_issues_it()
+    {
+        await platform.CreateUserAsync("pv01.kehoach", Password, "Lê Văn Cường", "ProvinceOfficer", Platform.ProvinceCode);
+        var page = await SignInAsync("pv01.kehoach");
+        await page.GotoAsync("/ke-hoach");
+        await InteractiveAsync(page);
+
+        // A real province plan, pasted whole: the reader proposes its deadlines and targets.
+        var text = await File.ReadAllTextAsync(TestEnvironment.SharedFile("data", "plans", "2024-binh-thuan-province.txt"));
+        await page.FillAsync("[data-test=plan-text]", text);
+        await page.ClickAsync("[data-test=read-plan]");
+        await Assertions.Expect(page.Locator("[data-test=p-h1]")).ToHaveValueAsync("15/06/2024");
+        await Assertions.Expect(page.Locator("[data-test=p-y]")).ToHaveValueAsync("01/12/2024");
+        await Assertions.Expect(page.Locator("[data-test=targets] tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("[data-test=targets]")).ToContainTextAsync("An toàn về an ninh, trật tự");
+        await Browser.ShotAsync(page, "11-plan-read-from-text");
+
+        // The officer turns it into next year's plan of the province, saves the draft and issues it.
+        await page.FillAsync("[data-test=p-year]", "2027");
+        await page.FillAsync("[data-test=p-number]", "03/KH-CAT-PV01");
+        await page.FillAsync("[data-test=p-issued]", "05/01/2027");
+        await page.FillAsync("[data-test=p-h1]", "15/06/2027");
+        await page.FillAsync("[data-test=p-y]", "01/12/2027");
+        await page.ClickAsync("[data-test=save-plan]");
+        await Assertions.Expect(page.Locator("[data-test=save-message]")).ToContainTextAsync("Đã lưu bản dự thảo 03/KH-CAT-PV01");
+        await page.FillAsync("[data-test=plan-year]", "2027");
+        await page.Locator("[data-test=plan-year]").BlurAsync();
+        await page.ClickAsync("[data-test=issue]");
+        await Assertions.Expect(page.Locator("[data-test=plan-message]")).ToContainTextAsync("Đã ban hành");
+        await Browser.ShotAsync(page, "12-plan-issued");
+
+        // The deadline chain now binds the province's communes.
+        using var officer = new HttpClient { BaseAddress = new Uri(platform.Address) };
+        officer.DefaultRequestHeaders.Authorization = new("Bearer", await platform.TokenAsync("pv01.kehoach", Password));
+        var deadline = await officer.GetFromJsonAsync<JsonElement>($"api/deadlines/{platform.Communes[0].Code}/2027-H1");
+        Assert.Equal("Hạn nộp: trước ngày 15/06/2027", deadline.GetProperty("display").GetString());
     }
 }

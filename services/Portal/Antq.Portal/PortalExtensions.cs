@@ -12,7 +12,9 @@ public static class PortalExtensions
         // Blazor's script and the stylesheet are static web assets. Run from a build output (deploy/antq, tests) in any
         // environment, they are found through the build's manifest; a published app has none and serves wwwroot.
         builder.WebHost.UseStaticWebAssets();
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+            // A plan pasted whole (tens of kilobytes of Vietnamese text) travels in one message.
+            .AddHubOptions(hub => hub.MaximumReceiveMessageSize = 2 * 1024 * 1024);
         builder.Services.AddAntiforgery();
         builder.AddPortalAuthentication();
         builder.Services.AddHttpClient<AntqApiClient>(client =>

@@ -28,6 +28,18 @@ public sealed class AntqApiClient(HttpClient http, UserSession session, ILogger<
     public Task<ApiResult<PlanList>> GetPlansAsync(string issuer, int year, CancellationToken ct = default) =>
         SendAsync<PlanList>(HttpMethod.Get, $"api/plans?issuer={Esc(issuer)}&year={year}", ct: ct);
 
+    public Task<ApiResult<PlanDraft>> ReadPlanTextAsync(string text, CancellationToken ct = default) =>
+        SendAsync<PlanDraft>(HttpMethod.Post, "api/plans/drafts/from-text", new StringContent(text, System.Text.Encoding.UTF8, "text/plain"), ct: ct);
+
+    public Task<ApiResult<Plan>> CreatePlanAsync(object plan, CancellationToken ct = default) =>
+        SendAsync<Plan>(HttpMethod.Post, "api/plans", JsonContent.Create(plan, options: Json), ct: ct);
+
+    public Task<ApiResult<Plan>> IssuePlanAsync(Guid id, CancellationToken ct = default) =>
+        SendAsync<Plan>(HttpMethod.Post, $"api/plans/{id}/issue", ct: ct);
+
+    public Task<ApiResult<Cascade>> GetCascadeAsync(Guid id, CancellationToken ct = default) =>
+        SendAsync<Cascade>(HttpMethod.Get, $"api/plans/{id}/cascade", ct: ct);
+
     public Task<ApiResult<UnitImport>> ImportUnitsAsync(Stream file, string contentType, string? effectiveFrom, CancellationToken ct = default)
     {
         var content = new StreamContent(file);

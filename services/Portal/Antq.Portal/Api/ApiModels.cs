@@ -62,3 +62,15 @@ public sealed record ImportCounts(int Created, int Closed, int Unchanged);
 
 public sealed record UnitImport(string Format, DateOnly EffectiveFrom, int UnitsInFile, int Created, int Closed, int Unchanged,
     IReadOnlyDictionary<string, ImportCounts>? ByKind, long ElapsedMilliseconds);
+
+/// <summary>What the plan reader found in a plan's text (POST /api/plans/drafts/from-text); the person corrects it.</summary>
+public sealed record PlanDraft(string? Number, DateOnly? IssuedOn, string? IssuerName, string? IssuerLevel, int? Year,
+    IReadOnlyList<string> ParentReferences, IReadOnlyDictionary<string, DateOnly> Deadlines, DateOnly? ImplementingPlansDue,
+    string? ReportTo, IReadOnlyList<DraftTarget> Targets);
+
+public sealed record DraftTarget(string Indicator, string Comparator, decimal Value, string? Scope, string Text);
+
+public sealed record CascadeUnit(string OrgUnitCode, string Name, string Kind, string Status, string StatusText, Guid? PlanId, string? PlanNumber, DateOnly? IssuedOn);
+
+public sealed record Cascade(Guid PlanId, string IssuerCode, DateOnly? ImplementingPlansDueOn, string? DueDisplay, DateOnly AsOf,
+    int Total, int OnTime, int Late, int NotIssued, IReadOnlyList<CascadeUnit> Units);

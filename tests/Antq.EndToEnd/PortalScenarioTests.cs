@@ -225,4 +225,25 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
         var deadline = await officer.GetFromJsonAsync<JsonElement>($"api/deadlines/{platform.Communes[0].Code}/2027-H1");
         Assert.Equal("Hạn nộp: trước ngày 15/06/2027", deadline.GetProperty("display").GetString());
     }
+
+    [Fact]
+    public async Task A_commune_downloads_its_excel_form_and_uploads_it_back_on_the_report_page()
+    {
+        var (communeCode, _) = platform.Communes[2];
+        await platform.CreateUserAsync("ca.xa3", Password, "Vàng A Dế", "CommuneOfficer", communeCode);
+        var page = await SignInAsync("ca.xa3");
+        await page.GotoAsync($"/bao-cao/{Platform.Period}");
+        await InteractiveAsync(page);
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-test=template-download]"));
+        Assert.Equal($"mau-bao-cao-{communeCode}-{Platform.Period}.xlsx", download.SuggestedFilename);
+        var file = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.xlsx");
+        await download.SaveAsAsync(file);
+        Assert.Equal("PK", System.Text.Encoding.ASCII.GetString((await File.ReadAllBytesAsync(file))[..2]));
+
+        await page.SetInputFilesAsync("[data-test=template-upload]", file);
+        await Assertions.Expect(page.Locator("[data-test=upload-message]")).ToContainTextAsync("Đã nhập số liệu");
+        await Assertions.Expect(page.Locator("[data-test=report-status]")).ToHaveTextAsync("Đang soạn");
+        await Browser.ShotAsync(page, "13-form-uploaded");
+    }
 }

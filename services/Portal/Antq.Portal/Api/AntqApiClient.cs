@@ -60,6 +60,14 @@ public sealed class AntqApiClient(HttpClient http, UserSession session, ILogger<
         SendAsync<Report>(HttpMethod.Put, $"api/reports/{Esc(code)}/{Esc(period)}",
             JsonContent.Create(new { values, narrative }, options: Json), etag, ct);
 
+    /// <summary>Saves the report from a filled Excel form; errors name the cell ("Ô C7: …").</summary>
+    public Task<ApiResult<Report>> UploadReportFormAsync(string code, string period, byte[] workbook, CancellationToken ct = default)
+    {
+        var content = new ByteArrayContent(workbook);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        return SendAsync<Report>(HttpMethod.Put, $"api/reports/{Esc(code)}/{Esc(period)}", content, ct: ct);
+    }
+
     public Task<ApiResult<Report>> SubmitReportAsync(string code, string period, string? etag, CancellationToken ct = default) =>
         SendAsync<Report>(HttpMethod.Post, $"api/reports/{Esc(code)}/{Esc(period)}/submit", null, etag, ct);
 

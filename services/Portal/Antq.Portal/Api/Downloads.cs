@@ -33,6 +33,24 @@ public static class Downloads
                 ?? $"tong-hop-{code}-{period}.{format}";
             return Results.File(bytes, type, name);
         }).RequireAuthorization();
+
+        // The unit's report form as an Excel workbook, to fill offline and upload back on the report page.
+        app.MapGet("/tai-xuong/mau-bao-cao/{code}/{period}", async (string code, string period, HttpContext context,
+            UserSession session, AntqApiClient api, CancellationToken ct) =>
+        {
+            var result = await context.AuthenticateAsync();
+            session.Capture(TokenSet.From(result.Properties));
+            using var response = await api.DownloadAsync($"api/reports/{Uri.EscapeDataString(code)}/{Uri.EscapeDataString(period)}/template.xlsx", ct);
+            if (response is null) return Results.Challenge();
+            if (!response.IsSuccessStatusCode)
+            {
+                return Results.Content($"<!DOCTYPE html><html lang=\"vi\"><meta charset=\"utf-8\"><p>Không tải được mẫu báo cáo ({(int)response.StatusCode}): {System.Net.WebUtility.HtmlEncode(AntqApiClient.StatusMessage(response.StatusCode))}</p><p><a href=\"/bao-cao\">Quay lại</a></p></html>",
+                    "text/html; charset=utf-8", statusCode: (int)response.StatusCode);
+            }
+
+            var bytes = await response.Content.ReadAsByteArrayAsync(ct);
+            return Results.File(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"mau-bao-cao-{code}-{period}.xlsx");
+        }).RequireAuthorization();
         return app;
     }
 }

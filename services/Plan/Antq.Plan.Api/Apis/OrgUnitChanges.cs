@@ -87,7 +87,8 @@ public static class OrgUnitChanges
     }
 
     /// <summary>Replaces the predecessors of every successor in <paramref name="successorIds"/> with <paramref name="links"/>.</summary>
-    public static async Task ReplaceLineageAsync(PlanDbContext db, IReadOnlyCollection<Guid> successorIds, IReadOnlyList<LineageLink> links, CancellationToken ct)
+    public static async Task ReplaceLineageAsync(PlanDbContext db, IReadOnlyCollection<Guid> successorIds, IReadOnlyList<LineageLink> links,
+        IReadOnlyList<OrgUnitLineageChanged> messages, TimeProvider clock, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({WriterLock})", ct);
@@ -109,7 +110,41 @@ public static class OrgUnitChanges
             await writer.CompleteAsync(ct);
         }
 
+        foreach (var message in messages) db.AddOutboxMessage(message, clock);
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// The links as <see cref="OrgUnitLineageChanged"/> messages: a successor's predecessors always in one message, at most
+    /// <see cref="OrgUnitLineageChanged.MaxLinks"/> links per message (a successor has a handful).
+    /// </summary>
+    public static IReadOnlyList<OrgUnitLineageChanged> LineageMessages(IReadOnlyList<LineageLink> links, IReadOnlyDictionary<Guid, OrgUnit> units, DateTimeOffset now)
+    {
+        var messages = new List<OrgUnitLineageChanged>();
+        var current = new List<OrgUnitLineageLink>();
+        foreach (var group in links.GroupBy(l => l.SuccessorId))
+        {
+            var successor = units[group.Key];
+            var batch = group.Select(l => units[l.PredecessorId]).Zip(group, (p, l) => new OrgUnitLineageLink
+            {
+                SuccessorCode = successor.Code,
+                SuccessorValidFrom = successor.ValidFrom,
+                PredecessorCode = p.Code,
+                PredecessorValidTo = p.ValidTo,
+                Partial = l.Partial,
+            }).ToList();
+            if (current.Count > 0 && current.Count + batch.Count > OrgUnitLineageChanged.MaxLinks)
+            {
+                messages.Add(new OrgUnitLineageChanged { Links = current, OccurredAt = now });
+                current = [];
+            }
+
+            current.AddRange(batch);
+        }
+
+        if (current.Count > 0) messages.Add(new OrgUnitLineageChanged { Links = current, OccurredAt = now });
+        return messages;
     }
 
     /// <summary>Re-publishes the versions changed after <paramref name="afterSequence"/>, in order, for a copy catching up.</summary>

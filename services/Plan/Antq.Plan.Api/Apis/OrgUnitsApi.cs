@@ -198,7 +198,9 @@ public static class OrgUnitsApi
         var result = LineageResolver.Resolve(lines, oldUnits, newUnits);
         var newByCode = newUnits.ToDictionary(u => u.Code);
         var successors = lines.Where(l => newByCode.ContainsKey(l.Code!)).Select(l => newByCode[l.Code!].Id).Distinct().ToList();
-        await OrgUnitChanges.ReplaceLineageAsync(db, successors, result.Links, ct);
+        var unitById = oldUnits.Concat(newUnits).DistinctBy(u => u.Id).ToDictionary(u => u.Id);
+        var messages = OrgUnitChanges.LineageMessages(result.Links, unitById, clock.GetUtcNow());
+        await OrgUnitChanges.ReplaceLineageAsync(db, successors, result.Links, messages, clock, ct);
 
         return TypedResults.Ok(new MergeImportResponse(
             date, lines.Count, result.Links.Count, result.Links.Count(l => l.Partial),

@@ -24,6 +24,18 @@ public sealed record Completeness(int Expected, int Submitted, int Accepted, int
 public sealed record RollupResponse(OrgUnitRef OrgUnit, string Period, DateOnly HierarchyDate, string CatalogueVersion,
     Dictionary<string, RollupValue> Values, Completeness Completeness);
 
+public sealed record MappedPredecessor(string Code, string Name, bool Partial);
+
+public sealed record PartialContribution(string Code, string Name, Dictionary<string, RollupValue> Values);
+
+/// <summary>
+/// An old period re-expressed on the unit valid at <see cref="MappedTo"/> (so với cùng kỳ): the values are the sums of
+/// its whole predecessors; partial predecessors are listed apart and make the answer <see cref="Approximate"/>.
+/// </summary>
+public sealed record MappedRollupResponse(OrgUnitRef OrgUnit, string Period, DateOnly HierarchyDate, string CatalogueVersion,
+    Dictionary<string, RollupValue> Values, Completeness Completeness, DateOnly MappedTo, IReadOnlyList<MappedPredecessor> Predecessors,
+    IReadOnlyList<PartialContribution> PartialContributions, bool Approximate, string? Note);
+
 public sealed record ChildRow(string Code, string Name, string Status, DateTimeOffset? SubmittedAt, bool? OnTime, DateTimeOffset? DueAt);
 
 public sealed record ChildrenRollupResponse(OrgUnitRef OrgUnit, string Period, DateOnly HierarchyDate, IReadOnlyList<ChildRow> Children);
@@ -56,9 +68,12 @@ public static class RollupsApi
         return group;
     }
 
-    public static async Task<Results<Ok<RollupResponse>, ProblemHttpResult>> GetRollup(
-        string code, string period, ClaimsPrincipal user, ReportingDbContext db, IOptions<DataWindowOptions> window, CancellationToken ct)
+    public const string PartialNote = "Có đơn vị tiền thân chỉ sáp nhập một phần: số liệu của đơn vị đó không được cộng vào, xem danh sách riêng.";
+
+    public static async Task<Results<Ok<RollupResponse>, Ok<MappedRollupResponse>, ProblemHttpResult>> GetRollup(
+        string code, string period, string? mapTo, ClaimsPrincipal user, ReportingDbContext db, IOptions<DataWindowOptions> window, CancellationToken ct)
     {
+        if (mapTo is not null) return await GetMappedRollupAsync(code, period, mapTo, user, db, window.Value, ct);
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckRead(user, target!) is { } forbidden) return forbidden;
@@ -80,6 +95,96 @@ public static class RollupsApi
 
         return TypedResults.Ok(new RollupResponse(new OrgUnitRef(target.Unit.Code, target.Unit.Name), periodCode, target.HierarchyDate,
             catalogue.Version, aggregate.ToDictionary(a => a.Key, a => new RollupValue(a.Value.Value, a.Value.Reports)), completeness));
+    }
+
+    /// <summary>
+    /// The period on the unit valid at <paramref name="mapTo"/>: its predecessors one step back in the lineage (or the unit
+    /// itself when it existed with the same code in the period's hierarchy and has no lineage); the whole ones' cells are
+    /// added code by code and the catalogue's rules applied to the sums; the partial ones are listed with their own values.
+    /// </summary>
+    static async Task<Results<Ok<RollupResponse>, Ok<MappedRollupResponse>, ProblemHttpResult>> GetMappedRollupAsync(
+        string code, string period, string mapTo, ClaimsPrincipal user, ReportingDbContext db, DataWindowOptions window, CancellationToken ct)
+    {
+        if (!TryPeriod(period, out var parsed, out var problem)) return problem;
+        if (!DateOnly.TryParseExact(mapTo.Trim(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var mappedTo))
+            return Problem(400, $"Ngày quy đổi \"{mapTo}\" không hợp lệ; dùng dạng YYYY-MM-DD, ví dụ 2026-01-01.", "mapTo");
+
+        var unit = await db.FindUnitAsOfAsync(code, mappedTo, ct);
+        if (unit is null) return Problem(404, $"Không tìm thấy đơn vị có mã {code} vào ngày {mappedTo:dd/MM/yyyy} (ngày quy đổi).", "code");
+        var ancestors = await db.AncestorsAsOfAsync(code, mappedTo, ct);
+        var hierarchyDate = parsed.HierarchyDate(window);
+        if (CheckRead(user, new PeriodUnit(parsed, hierarchyDate, unit, ancestors)) is { } forbidden) return forbidden;
+
+        var links = await db.Lineage.AsNoTracking()
+            .Where(l => l.SuccessorCode == unit.Code && l.SuccessorValidFrom == unit.ValidFrom)
+            .OrderBy(l => l.PredecessorCode)
+            .ToListAsync(ct);
+        var predecessors = new List<(UnitTreeVersion Unit, bool Partial)>();
+        foreach (var link in links)
+        {
+            var old = await db.FindUnitAsOfAsync(link.PredecessorCode, hierarchyDate, ct);
+            if (old is not null) predecessors.Add((old, link.Partial));
+        }
+
+        if (links.Count == 0 && await db.FindUnitAsOfAsync(code, hierarchyDate, ct) is { } same) predecessors.Add((same, false));
+
+        var catalogue = await db.InForceAsync(ct);
+        var whole = predecessors.Where(p => !p.Partial).Select(p => p.Unit).ToList();
+        var wholeCodes = whole.Select(w => w.Code).ToHashSet(StringComparer.Ordinal);
+        var children = new List<UnitTreeVersion>();
+        foreach (var w in whole) children.AddRange(await db.ChildrenAsOfAsync(w.Code, hierarchyDate, ct));
+        // A unit and one of its descendants both named whole would count the descendant twice.
+        children = [.. children.Where(c => !wholeCodes.Contains(c.Code)).DistinctBy(c => c.Code)];
+
+        var cells = await db.CellsAsync(parsed.Code, [.. whole.Select(w => w.Code), .. children.Select(c => c.Code)], ct);
+        var summed = new Dictionary<string, SubtreeCell>(StringComparer.Ordinal);
+        foreach (var w in whole)
+        {
+            foreach (var (indicator, cell) in cells[w.Code])
+            {
+                summed[indicator] = summed.TryGetValue(indicator, out var total)
+                    ? new SubtreeCell(total.Sum + cell.Sum, total.Reports + cell.Reports)
+                    : cell;
+            }
+        }
+
+        var maxima = new Dictionary<string, AggregateValue>(StringComparer.Ordinal);
+        foreach (var of in catalogue.AskedIn(parsed.Kind).Where(i => i.Aggregation == Aggregation.Max).Select(i => i.Of!).Distinct())
+        {
+            var value = AggregateValue.None;
+            foreach (var w in whole)
+            {
+                var own = await db.MaxOfOwnValuesAsync(parsed.Code, w.Code, of, ct);
+                if (own.Reports == 0) continue;
+                value = value.Reports == 0 || own.Value > value.Value ? new AggregateValue(own.Value, value.Reports + own.Reports) : value with { Reports = value.Reports + own.Reports };
+            }
+
+            maxima[of] = value;
+        }
+
+        var aggregate = RollupCalculator.Aggregate(catalogue, parsed.Kind, summed,
+            children.Count > 0 ? [.. children.Select(c => (IReadOnlyDictionary<string, SubtreeCell>)cells[c.Code])] : null,
+            of => maxima.TryGetValue(of, out var value) ? value : AggregateValue.None);
+
+        var reports = await ChildReportsAsync(db, parsed.Code, children, ct);
+        var counted = reports.Values.Where(r => r.Status is ReportStatus.Submitted or ReportStatus.Accepted).ToList();
+        var completeness = new Completeness(children.Count, counted.Count, counted.Count(r => r.Status == ReportStatus.Accepted),
+            counted.Count(r => r.OnTime != false), counted.Count(r => r.OnTime == false), children.Count - counted.Count);
+
+        var partials = new List<PartialContribution>();
+        foreach (var (old, _) in predecessors.Where(p => p.Partial))
+        {
+            var oldChildren = await db.ChildrenAsOfAsync(old.Code, hierarchyDate, ct);
+            var values = await db.AggregateAsync(catalogue, parsed, old.Code, oldChildren, ct);
+            partials.Add(new PartialContribution(old.Code, old.Name, values.ToDictionary(v => v.Key, v => new RollupValue(v.Value.Value, v.Value.Reports))));
+        }
+
+        var approximate = partials.Count > 0;
+        return TypedResults.Ok(new MappedRollupResponse(new OrgUnitRef(unit.Code, unit.Name), parsed.Code, hierarchyDate, catalogue.Version,
+            aggregate.ToDictionary(a => a.Key, a => new RollupValue(a.Value.Value, a.Value.Reports)), completeness, mappedTo,
+            [.. predecessors.Select(p => new MappedPredecessor(p.Unit.Code, p.Unit.Name, p.Partial))], partials,
+            approximate, approximate ? PartialNote : null));
     }
 
     public static async Task<Results<Ok<ChildrenRollupResponse>, ProblemHttpResult>> GetChildren(

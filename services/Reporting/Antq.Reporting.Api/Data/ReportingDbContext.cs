@@ -3,6 +3,7 @@ using Antq.Reporting.Api.Domain.Catalogue;
 using Antq.Reporting.Api.Domain.Closings;
 using Antq.Reporting.Api.Domain.Plans;
 using Antq.Reporting.Api.Domain.Deadlines;
+using Antq.Reporting.Api.Domain.Lineage;
 using Antq.Reporting.Api.Domain.Reports;
 using Antq.Reporting.Api.Domain.Rollups;
 using Antq.UnitTree;
@@ -33,6 +34,8 @@ public sealed class ReportingDbContext(DbContextOptions<ReportingDbContext> opti
     public DbSet<PlanTargetCopy> PlanTargets => Set<PlanTargetCopy>();
 
     public DbSet<UnitTreeVersion> Units => Set<UnitTreeVersion>();
+
+    public DbSet<UnitLineage> Lineage => Set<UnitLineage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

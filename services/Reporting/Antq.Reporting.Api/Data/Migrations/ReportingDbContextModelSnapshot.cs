@@ -334,6 +334,32 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("unit_deadlines", (string)null);
                 });
 
+            modelBuilder.Entity("Antq.Reporting.Api.Domain.Lineage.UnitLineage", b =>
+                {
+                    b.Property<string>("SuccessorCode")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("successor_code");
+
+                    b.Property<DateOnly>("SuccessorValidFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("successor_valid_from");
+
+                    b.Property<string>("PredecessorCode")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("predecessor_code");
+
+                    b.Property<bool>("Partial")
+                        .HasColumnType("boolean")
+                        .HasColumnName("partial");
+
+                    b.HasKey("SuccessorCode", "SuccessorValidFrom", "PredecessorCode")
+                        .HasName("pk_unit_lineage");
+
+                    b.ToTable("unit_lineage", (string)null);
+                });
+
             modelBuilder.Entity("Antq.Reporting.Api.Domain.Plans.PlanTargetCopy", b =>
                 {
                     b.Property<Guid>("PlanId")

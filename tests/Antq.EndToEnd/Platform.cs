@@ -56,6 +56,8 @@ public sealed class Platform : IAsyncLifetime
         });
         var plan = await StartAsync<PlanDbContext>("plan", publicKey);
         var reporting = await StartAsync<ReportingDbContext>("reporting", publicKey);
+        var classification = await StartAsync<Antq.Classification.Api.Data.ClassificationDbContext>("classification", publicKey);
+        var notification = await StartAsync<Antq.Notification.Api.Data.NotificationDbContext>("notification", publicKey);
 
         var portal = new HostFactory<AntqApiClient>(new Dictionary<string, string?>
         {
@@ -73,15 +75,12 @@ public sealed class Platform : IAsyncLifetime
             ["Auth:SigningKeyPem"] = publicKey,
         };
         foreach (var (cluster, host) in new (string, IServiceProvider)[]
-                 { ("identity", identity), ("plan", plan), ("reporting", reporting), ("portal", portal.Services) })
+                 { ("identity", identity), ("plan", plan), ("reporting", reporting), ("classification", classification),
+                   ("notification", notification), ("portal", portal.Services) })
         {
             gatewaySettings[$"ReverseProxy:Clusters:{cluster}:Destinations:d1:Address"] = AddressOf(host);
         }
 
-        // Classification and Notification are not started (the portal shows the inbox as unavailable): their
-        // clusters point at a closed port.
-        gatewaySettings["ReverseProxy:Clusters:classification:Destinations:d1:Address"] = $"http://127.0.0.1:{FreePort()}/";
-        gatewaySettings["ReverseProxy:Clusters:notification:Destinations:d1:Address"] = $"http://127.0.0.1:{FreePort()}/";
         var gateway = new HostFactory<Antq.Gateway.ClusterHealthCheck>(gatewaySettings);
         gateway.UseKestrel(port);
         gateway.StartServer();

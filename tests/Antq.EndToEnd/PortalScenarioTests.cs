@@ -246,4 +246,37 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
         await Assertions.Expect(page.Locator("[data-test=report-status]")).ToHaveTextAsync("Đang soạn");
         await Browser.ShotAsync(page, "13-form-uploaded");
     }
+
+    [Fact]
+    public async Task The_province_approves_a_communes_scores_on_the_default_sheet_with_its_limits_checked()
+    {
+        await platform.CreateUserAsync("pv01.phanloai", Password, "Hà Thị Dung", "ProvinceOfficer", Platform.ProvinceCode);
+        var page = await SignInAsync("pv01.phanloai");
+        await page.GotoAsync("/phan-loai");
+        await InteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-test=cls-default]")).ToContainTextAsync("không phải quy định pháp luật");
+        await Assertions.Expect(page.Locator("[data-test=cls-summary]")).ToBeVisibleAsync();
+
+        // A score above the criterion's maximum is refused with the criterion's own message and nothing is kept.
+        await page.FillAsync("[data-test=approved-TC1]", "99");
+        await page.Locator("[data-test=approved-TC1]").BlurAsync();
+        await page.ClickAsync("[data-test=cls-save]");
+        await Assertions.Expect(page.Locator("[data-test=cls-sheet] .field-error")).ToContainTextAsync("10");
+        await Browser.ShotAsync(page, "14-classification-refused");
+
+        foreach (var (code, score) in new[] { ("TC1", "9"), ("TC2", "14"), ("TC6", "18"), ("TC7", "8") })
+        {
+            await page.FillAsync($"[data-test=approved-{code}]", score);
+            await page.Locator($"[data-test=approved-{code}]").BlurAsync();
+        }
+
+        await page.ClickAsync("[data-test=cls-save]");
+        await Assertions.Expect(page.Locator("[data-test=cls-message]")).ToHaveTextAsync("Đã lưu.");
+        await page.ReloadAsync();
+        await InteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-test=approved-TC2]")).ToHaveValueAsync("14");
+        // Without the accepted annual report the computed criteria are missing, so no class is decided yet.
+        await Assertions.Expect(page.Locator("[data-test=cls-class]")).ToHaveTextAsync("chưa xếp loại");
+        await Browser.ShotAsync(page, "15-classification-approved");
+    }
 }

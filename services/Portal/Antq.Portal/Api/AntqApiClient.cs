@@ -40,6 +40,15 @@ public sealed class AntqApiClient(HttpClient http, UserSession session, ILogger<
     public Task<ApiResult<Cascade>> GetCascadeAsync(Guid id, CancellationToken ct = default) =>
         SendAsync<Cascade>(HttpMethod.Get, $"api/plans/{id}/cascade", ct: ct);
 
+    public Task<ApiResult<Classification>> GetClassificationAsync(string code, int year, CancellationToken ct = default) =>
+        SendAsync<Classification>(HttpMethod.Get, $"api/classifications/{Esc(code)}/{year}", ct: ct);
+
+    public Task<ApiResult<Classification>> SaveEvaluationAsync(string code, int year, object evaluation, CancellationToken ct = default) =>
+        SendAsync<Classification>(HttpMethod.Put, $"api/classifications/{Esc(code)}/{year}/evaluation", JsonContent.Create(evaluation, options: Json), ct: ct);
+
+    public Task<ApiResult<ClassificationSummary>> GetClassificationSummaryAsync(string code, int year, CancellationToken ct = default) =>
+        SendAsync<ClassificationSummary>(HttpMethod.Get, $"api/classifications/{Esc(code)}/{year}/summary", ct: ct);
+
     public Task<ApiResult<UnitImport>> ImportUnitsAsync(Stream file, string contentType, string? effectiveFrom, CancellationToken ct = default)
     {
         var content = new StreamContent(file);

@@ -74,3 +74,20 @@ public sealed record CascadeUnit(string OrgUnitCode, string Name, string Kind, s
 
 public sealed record Cascade(Guid PlanId, string IssuerCode, DateOnly? ImplementingPlansDueOn, string? DueDisplay, DateOnly AsOf,
     int Total, int OnTime, int Late, int NotIssued, IReadOnlyList<CascadeUnit> Units);
+
+public sealed record Criterion(string Code, string Name, decimal Max, bool Computed, string? Rule, decimal? Self, decimal? Approved, decimal? ComputedScore);
+
+public sealed record SheetInfo(int Version, bool IsDefault, string? Note, string? ReviewDeadline);
+
+public sealed record Classification(OrgUnitRef OrgUnit, int Year, string SubjectKindName, SheetInfo Sheet, IReadOnlyList<Criterion> Criteria,
+    decimal SelfTotal, bool SelfComplete, decimal ApprovedTotal, bool ApprovedComplete, string? Class, string? ClassName,
+    IReadOnlyList<string> Missing, string? ApprovedBy, DateTimeOffset? ApprovedAt);
+
+public sealed record ClassCount(string Class, string ClassName, int Count);
+
+public sealed record TargetVerdict(string PlanNumber, string Indicator, string Comparator, decimal Target, bool Judged, decimal? Achieved, bool? Attained, decimal? Gap, string Verdict);
+
+public sealed record SummaryChild(string Code, string Name, string? Class, string? ClassName, bool Registered, bool? Recognised);
+
+public sealed record ClassificationSummary(OrgUnitRef OrgUnit, int Year, int Units, IReadOnlyList<ClassCount> Classes, int Classified, int Unclassified,
+    decimal? PctKhaTroLen, IReadOnlyList<TargetVerdict> Targets, IReadOnlyList<SummaryChild> Children);

@@ -19,7 +19,7 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
     const string Password = "Mat-khau-E2E-2026";
     static readonly Regex Submitted = new("Đã nộp");
 
-    async Task<IPage> SignInAsync(string username, int width = 1280, int height = 900)
+    async Task<IPage> SignInAsync(string username, int width = 1280, int height = 900, string password = Password)
     {
         var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions
         {
@@ -35,7 +35,7 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
         // The Identity service's own login page, reached through the authorization request with PKCE.
         await page.WaitForURLAsync(new Regex("/account/login"));
         await page.FillAsync("#username", username);
-        await page.FillAsync("#password", Password);
+        await page.FillAsync("#password", password);
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync(new Regex("^" + Regex.Escape(platform.Address) + "$"));
         await InteractiveAsync(page);
@@ -280,5 +280,24 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
         // Without the accepted annual report the computed criteria are missing, so no class is decided yet.
         await Assertions.Expect(page.Locator("[data-test=cls-class]")).ToHaveTextAsync("chưa xếp loại");
         await Browser.ShotAsync(page, "15-classification-approved");
+    }
+
+    [Fact]
+    public async Task The_admin_sees_the_catalogue_in_force_and_a_broken_catalogue_is_refused_with_its_problems()
+    {
+        var page = await SignInAsync("admin", password: Platform.AdminPassword);
+        await page.GotoAsync("/quan-tri");
+        await InteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-test=catalogue-version]")).Not.ToHaveTextAsync("–");
+
+        var broken = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(broken, """
+            {"version":"2027.1","indicators":[{"code":"A","name":"A","unit":"u","valueType":"integer","aggregation":"sum","periods":["Y"]}],
+             "rules":[{"code":"R1","expression":"A <= B","message":"m"}],"narrativeSections":[]}
+            """);
+        await page.SetInputFilesAsync("[data-test=catalogue-file]", broken);
+        await Assertions.Expect(page.Locator("[data-test=catalogue-message]")).ToContainTextAsync("R1");
+        await Assertions.Expect(page.Locator("[data-test=catalogue-version]")).Not.ToHaveTextAsync("2027.1");
+        await Browser.ShotAsync(page, "16-admin-catalogue-refused");
     }
 }

@@ -61,6 +61,14 @@ public sealed class AntqApiClient(HttpClient http, UserSession session, ILogger<
     public Task<ApiResult<Catalogue>> GetCatalogueAsync(string period, CancellationToken ct = default) =>
         SendAsync<Catalogue>(HttpMethod.Get, $"api/indicators?period={Esc(period)}", ct: ct);
 
+    /// <summary>Publishes a new catalogue version (Admin); the service checks it whole and answers its problems in Vietnamese.</summary>
+    public Task<ApiResult<JsonElement>> PublishCatalogueAsync(byte[] json, CancellationToken ct = default)
+    {
+        var content = new ByteArrayContent(json);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return SendAsync<JsonElement>(HttpMethod.Put, "api/indicators/catalogue", content, ct: ct);
+    }
+
     public Task<ApiResult<Report>> GetReportAsync(string code, string period, CancellationToken ct = default) =>
         SendAsync<Report>(HttpMethod.Get, $"api/reports/{Esc(code)}/{Esc(period)}", ct: ct);
 

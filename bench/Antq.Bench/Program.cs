@@ -2,6 +2,7 @@
 //
 //   dotnet run -c Release --project bench/Antq.Bench -- gateway [--seconds 10] [--concurrency 16]
 //   dotnet run -c Release --project bench/Antq.Bench -- bus [--messages 20000]
+//   dotnet run -c Release --project bench/Antq.Bench -- recompute [--rounds 3] [--concurrency 4]   (see Recompute.cs)
 //
 // gateway: the Reporting service on a real socket (Kestrel, port 0) and the gateway in process on another, its
 //   reporting cluster pointed at it; the same authenticated GET /api/indicators?period=2026-H1, Reporting service is sent directly and
@@ -35,6 +36,7 @@ switch (mode)
 {
     case "gateway": await Gateway(); break;
     case "bus": await BusBench(); break;
+    case "recompute": Emit(await RecomputeBench.RunAsync(Option("--rounds", 3), Option("--concurrency", 4))); break;
     default: Console.Error.WriteLine($"unknown mode {mode}"); return 2;
 }
 
@@ -249,7 +251,18 @@ static double Percentile(List<double> values, double p)
     return sorted[Math.Clamp(rank, 0, sorted.Count - 1)];
 }
 
-static void Emit(object result) => Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
+static void Emit(object result)
+{
+    Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
+    using var self = Process.GetCurrentProcess();
+    Console.WriteLine("MEMORY " + JsonSerializer.Serialize(new
+    {
+        process = $"Antq.Bench {Environment.GetCommandLineArgs().Skip(1).FirstOrDefault()} (benchmark client and servers in one process)",
+        working_set_mb = Math.Round(self.WorkingSet64 / 1048576.0, 1),
+        peak_working_set_mb = Math.Round(self.PeakWorkingSet64 / 1048576.0, 1),
+        managed_heap_mb = Math.Round(GC.GetTotalMemory(false) / 1048576.0, 1),
+    }));
+}
 
 int Option(string name, int fallback)
 {

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Measurements against their references, in one run, on this machine. Called by `deploy/antq bench [args]` after it
+# has started PostgreSQL and RabbitMQ and built the solution; prints a table and writes bench/results/latest.json.
+#
+#   deploy/antq bench                  # the default sizes (a few minutes)
+#   deploy/antq bench --quick          # smaller sizes, to check that it runs
+#
+# Every load loop is bounded in count and in time; each step has a timeout. Only loopback traffic.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+CONFIGURATION="${ANTQ_CONFIGURATION:-Release}"
+OUT="$ROOT/bench/results"
+mkdir -p "$OUT"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+PG_PORT="${ANTQ_PG_PORT:-55432}"
+export ANTQ_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=${ANTQ_PG_USER:-antq};Password=${ANTQ_PG_PASSWORD:-antq};Database=postgres"
+export ANTQ_TEST_AMQP="amqp://guest:guest@127.0.0.1:${ANTQ_AMQP_PORT:-55672}"
+export ANTQ_TEST_RABBIT_API="http://127.0.0.1:${ANTQ_RABBIT_API_PORT:-55680}"
+export ANTQ_ROOT="$ROOT"
+[ -n "${ANTQ_SHARED_DIR:-}" ] && export ANTQ_SHARED_DIR
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+GW_SECONDS=20; GW_CONCURRENCY=16; BUS_MESSAGES=20000; FRESH_COUNT=1000; FRESH_LOAD=2; RECOMPUTE_ROUNDS=3
+if [ "${1:-}" = "--quick" ]; then GW_SECONDS=4; BUS_MESSAGES=3000; FRESH_COUNT=100; FRESH_LOAD=1; RECOMPUTE_ROUNDS=1; fi
+if [ "${1:-}" = "--faults" ]; then echo "bench: --faults is not built yet (see docs/benchmarks.md)" >&2; exit 2; fi
+
+dll() { echo "$ROOT/bench/$1/bin/$CONFIGURATION/net10.0/$1.dll"; }
+for p in Antq.Bench Antq.Reporting.Bench; do
+  [ -f "$(dll $p)" ] || (cd "$ROOT" && dotnet build "bench/$p" -c "$CONFIGURATION" -nologo -v q -clp:ErrorsOnly)
+done
+
+started=$(date +%s)
+step() { # step NAME TIMEOUT_SECONDS COMMAND...: runs one measurement, keeps its RESULT/MEMORY lines
+  local name="$1" limit="$2"; shift 2
+  echo "== $name" >&2
+  if timeout --kill-after=10 "$limit" "$@" >"$WORK/$name.log" 2>&1; then
+    grep -v '^\(RESULT\|MEMORY\) ' "$WORK/$name.log" | grep -iv 'warn\|info:\|^ \|fail:' | tail -8 >&2 || true
+  else
+    echo "   $name FAILED (exit $?); last lines:" >&2; tail -15 "$WORK/$name.log" >&2
+    echo "{\"name\": \"$name\", \"error\": \"failed or timed out after ${limit}s; see the run's output\"}" | sed 's/^/RESULT /' >>"$WORK/$name.log"
+  fi
+  grep -h '^RESULT ' "$WORK/$name.log" | sed 's/^RESULT //' >>"$WORK/results.jsonl" || true
+  grep -h '^MEMORY ' "$WORK/$name.log" | sed 's/^MEMORY //' >>"$WORK/memory.jsonl" || true
+}
+
+step gateway 180 dotnet "$(dll Antq.Bench)" gateway --seconds "$GW_SECONDS" --concurrency "$GW_CONCURRENCY"
+step bus 300 dotnet "$(dll Antq.Bench)" bus --messages "$BUS_MESSAGES"
+step recompute 400 dotnet "$(dll Antq.Bench)" recompute --rounds "$RECOMPUTE_ROUNDS"
+step freshness 400 dotnet "$(dll Antq.Reporting.Bench)" --count "$FRESH_COUNT" --load "$FRESH_LOAD"
+
+# Memory of the servers this run used, at the end (resident set size; shared by everything else using them).
+for proc in postgres beam.smp; do
+  kb=$(ps -C "$proc" -o rss= 2>/dev/null | awk '{s+=$1} END {print s+0}')
+  echo "{\"process\": \"$proc (all processes of that name on the machine, RSS sum)\", \"working_set_mb\": $(awk "BEGIN {printf \"%.1f\", $kb/1024}")}" >>"$WORK/memory.jsonl"
+done
+
+python3 - "$WORK" "$OUT/latest.json" "$(( $(date +%s) - started ))" <<'PY'
+import json, os, platform, subprocess, sys
+work, out, elapsed = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def lines(name):
+    path = os.path.join(work, name)
+    return [json.loads(l) for l in open(path)] if os.path.exists(path) else []
+mem_kb = next(int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal"))
+try:
+    cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+except StopIteration:
+    cpu = platform.processor()
+try:
+    os_name = next(l.split("=", 1)[1].strip().strip('"') for l in open("/etc/os-release") if l.startswith("PRETTY_NAME"))
+except (OSError, StopIteration):
+    os_name = platform.platform()
+dotnet = subprocess.run(["dotnet", "--version"], capture_output=True, text=True).stdout.strip()
+load = open("/proc/loadavg").read().split()[:3]
+result = {
+    "machine": {"cores": os.cpu_count(), "cpu": cpu, "memory": f"{mem_kb / 1048576:.1f} GiB", "os": f"{os_name}, kernel {platform.release()}",
+                "dotnet": dotnet, "load_average_at_end": " ".join(load)},
+    "seconds": elapsed,
+    "measurements": lines("results.jsonl"),
+    "memory": lines("memory.jsonl"),
+}
+json.dump(result, open(out, "w"), indent=2, ensure_ascii=False)
+def f(v, d=1):
+    return "" if v is None else (f"{v:.{d}f}" if isinstance(v, (int, float)) else str(v))
+print()
+print(f"machine: {result['machine']['cores']} cores ({cpu}), {result['machine']['memory']}, {result['machine']['os']}, .NET {dotnet}, load {' '.join(load)}")
+print(f"{'name':<10} {'ours':>10} {'reference':>10} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'s':>6}  units")
+for m in result["measurements"]:
+    if "error" in m:
+        print(f"{m['name']:<10} ERROR: {m['error']}"); continue
+    print(f"{m['name']:<10} {f(m.get('ours')):>10} {f(m.get('reference')):>10} {f(m.get('ratio'), 3):>6} {f(m.get('p50_ms'), 2):>8} "
+          f"{f(m.get('p99_ms'), 2):>8} {f(m.get('max_ms'), 2):>8} {f(m.get('seconds')):>6}  {m.get('units', '')}")
+    extra = {k: v for k, v in m.items() if k not in ("name", "ours", "reference", "ratio", "p50_ms", "p99_ms", "max_ms", "seconds", "units")}
+    if extra: print(" " * 11 + ", ".join(f"{k} {v}" for k, v in extra.items()))
+print("memory at the end:")
+for m in result["memory"]:
+    print(f"  {m['process']}: {m.get('working_set_mb')} MB" + (f" (peak {m['peak_working_set_mb']} MB, managed heap {m['managed_heap_mb']} MB)" if "peak_working_set_mb" in m else ""))
+print(f"written: {out} (whole run {elapsed} s)")
+PY

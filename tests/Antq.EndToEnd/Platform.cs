@@ -74,13 +74,13 @@ public sealed class Platform : IAsyncLifetime
             ["Auth:Issuer"] = Address,
             ["Auth:SigningKeyPem"] = publicKey,
         };
-        foreach (var (cluster, host) in new (string, IServiceProvider)[]
-                 { ("identity", identity), ("plan", plan), ("reporting", reporting), ("classification", classification),
-                   ("notification", notification), ("portal", portal.Services) })
+        foreach (var (cluster, addresses) in instances)
         {
-            gatewaySettings[$"ReverseProxy:Clusters:{cluster}:Destinations:d1:Address"] = AddressOf(host);
+            for (var i = 0; i < addresses.Count; i++)
+                gatewaySettings[$"ReverseProxy:Clusters:{cluster}:Destinations:d{i + 1}:Address"] = addresses[i];
         }
 
+        gatewaySettings["ReverseProxy:Clusters:portal:Destinations:d1:Address"] = AddressOf(portal.Services);
         var gateway = new HostFactory<Antq.Gateway.ClusterHealthCheck>(gatewaySettings);
         gateway.UseKestrel(port);
         gateway.StartServer();
@@ -91,19 +91,32 @@ public sealed class Platform : IAsyncLifetime
         await LoadProvinceAsync();
     }
 
+    /// <summary>Instances of each backend service: two, so that every test also shows the services are safe with replicas.</summary>
+    public const int Replicas = 2;
+
+    readonly Dictionary<string, List<string>> instances = new();
+
     async Task<IServiceProvider> StartAsync<TContext>(string name, string publicKey, Action<Dictionary<string, string?>>? configure = null)
         where TContext : class
     {
         var database = await TestDatabase.CreateAsync("e2e-" + name);
-        var factory = new ServiceFactory<TContext>(name, database, vhost);
-        factory.Settings["Auth:SigningKeyPem"] = publicKey;
-        factory.Settings["Auth:Issuer"] = Address;
-        configure?.Invoke(factory.Settings);
-        factory.UseKestrel(0);
-        factory.StartServer();
-        disposables.Add(factory);
         disposables.Add(database);
-        return factory.Services;
+        IServiceProvider? first = null;
+        for (var i = 1; i <= Replicas; i++)
+        {
+            var factory = new ServiceFactory<TContext>(name, database, vhost);
+            factory.Settings["Auth:SigningKeyPem"] = publicKey;
+            factory.Settings["Auth:Issuer"] = Address;
+            configure?.Invoke(factory.Settings);
+            factory.UseKestrel(0);
+            factory.StartServer();
+            disposables.Add(factory);
+            first ??= factory.Services;
+            if (!instances.TryGetValue(name, out var addresses)) instances[name] = addresses = [];
+            addresses.Add(AddressOf(factory.Services));
+        }
+
+        return first!;
     }
 
     /// <summary>Lai Châu from the real two-tier list (the demo province when ../shared is absent), and a plan with the deadline.</summary>

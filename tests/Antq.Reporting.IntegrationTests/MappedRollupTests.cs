@@ -29,52 +29,10 @@ public sealed class MappedRollupTests(ReportingFixture fixture)
     }
 
     /// <summary>The new unit as one commune over the whole predecessors' reports: sums add, ratios of the sums, maxima over all.</summary>
-    static Dictionary<string, (decimal? Value, int Reports)> ExpectedMerged(IReadOnlyList<Dictionary<string, decimal>> own)
-    {
-        (decimal? Value, int Reports) Value(SpecIndicator indicator)
-        {
-            switch (indicator.Aggregation)
-            {
-                case "sum":
-                case "countTrue":
-                {
-                    var given = own.Where(v => v.ContainsKey(indicator.Code)).Select(v => v[indicator.Code]).ToList();
-                    return given.Count == 0 ? (null, 0) : (given.Sum(), given.Count);
-                }
-                case "ratio":
-                {
-                    decimal? SumOf(string[] codes)
-                    {
-                        decimal? total = null;
-                        foreach (var code in codes)
-                        {
-                            var given = own.Where(v => v.ContainsKey(code)).Select(v => v[code]).ToList();
-                            if (given.Count > 0) total = (total ?? 0) + given.Sum();
-                        }
-
-                        return total;
-                    }
-
-                    var reports = indicator.Denominator!.Max(code => own.Count(v => v.ContainsKey(code)));
-                    var numerator = SumOf(indicator.Numerator!);
-                    var denominator = SumOf(indicator.Denominator!);
-                    if (numerator is null || denominator is null || denominator == 0) return (null, reports);
-                    return (numerator / denominator * (indicator.Factor ?? 1), reports);
-                }
-                case "meanOfRatios":
-                    return Value(Spec.ByCode[indicator.Of!]); // a commune without children: its own ratio, here of the sums
-                case "max":
-                {
-                    var given = own.Where(v => v.ContainsKey(indicator.Of!)).Select(v => v[indicator.Of!]).ToList();
-                    return given.Count == 0 ? (null, 0) : (given.Max(), given.Count);
-                }
-                default:
-                    throw new InvalidOperationException(indicator.Aggregation);
-            }
-        }
-
-        return Spec.Indicators.Where(i => i.AskedIn("H1")).ToDictionary(i => i.Code, Value);
-    }
+    static Dictionary<string, (decimal? Value, int Reports)> ExpectedMerged(IReadOnlyList<Dictionary<string, decimal>> own) =>
+        // A commune without children: its mean of ratios is its own ratio, here of the summed reports.
+        Spec.Indicators.Where(i => i.AskedIn("H1")).ToDictionary(i => i.Code,
+            i => Spec.OverReports(i.Aggregation == "meanOfRatios" ? Spec.ByCode[i.Of!] : i, own));
 
     [Fact]
     public async Task A_new_commune_sees_last_years_period_as_the_sum_of_its_whole_predecessors_with_the_partial_one_apart()

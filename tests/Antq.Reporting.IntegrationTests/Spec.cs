@@ -101,7 +101,24 @@ public sealed class Spec
     (decimal? Value, int Reports) Value(SpecIndicator indicator, string unit, DateOnly at, UnitLists tree,
         IReadOnlyDictionary<string, Dictionary<string, decimal>> counted)
     {
-        var own = Subtree(unit, at, tree).Where(counted.ContainsKey).Select(u => counted[u]).ToList();
+        if (indicator.Aggregation == "meanOfRatios")
+        {
+            var of = ByCode[indicator.Of!];
+            var children = tree.ChildrenOf(unit, at).ToList();
+            if (children.Count == 0) return Value(of, unit, at, tree, counted);
+            var values = children.Select(c => Value(of, c.Code, at, tree, counted).Value).Where(v => v is not null).Select(v => v!.Value).ToList();
+            return values.Count == 0 ? (null, 0) : (values.Average(), values.Count);
+        }
+
+        return OverReports(indicator, [.. Subtree(unit, at, tree).Where(counted.ContainsKey).Select(u => counted[u])]);
+    }
+
+    /// <summary>
+    /// The catalogue's rules over a set of counted reports' own values (sum, count of yes, ratio of sums, max), as its
+    /// notes define them; means of ratios need the tree and are taken above.
+    /// </summary>
+    public (decimal? Value, int Reports) OverReports(SpecIndicator indicator, IReadOnlyList<Dictionary<string, decimal>> own)
+    {
         switch (indicator.Aggregation)
         {
             case "sum":
@@ -130,14 +147,6 @@ public sealed class Spec
                 var denominator = SumOf(indicator.Denominator!);
                 if (numerator is null || denominator is null || denominator == 0) return (null, reports);
                 return (numerator / denominator * (indicator.Factor ?? 1), reports);
-            }
-            case "meanOfRatios":
-            {
-                var of = ByCode[indicator.Of!];
-                var children = tree.ChildrenOf(unit, at).ToList();
-                if (children.Count == 0) return Value(of, unit, at, tree, counted);
-                var values = children.Select(c => Value(of, c.Code, at, tree, counted).Value).Where(v => v is not null).Select(v => v!.Value).ToList();
-                return values.Count == 0 ? (null, 0) : (values.Average(), values.Count);
             }
             case "max":
             {

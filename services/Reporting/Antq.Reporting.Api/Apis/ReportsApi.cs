@@ -203,9 +203,8 @@ public static class ReportsApi
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckEnter(user, target!) is { } forbidden) return forbidden;
-        var report = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == code && r.Period == target!.Period.Code, ct);
-        if (report is null) return NoReport(target!);
-        if (IfMatch(http) is { } ifMatch && VersionMismatch(ifMatch, report) is { } conflict) return conflict;
+        var (report, refused) = await ReportForStepAsync(db, target!, http, ct);
+        if (refused is not null) return refused;
         if (await LockedAsync(db, target!, ct) is { } locked) return locked;
         if (!report.IsEditable) return Problem(409, report.Status == ReportStatus.Accepted
             ? "Báo cáo đã được tiếp nhận."
@@ -259,9 +258,8 @@ public static class ReportsApi
         if (string.IsNullOrEmpty(reason)) return Problem(400, "Hãy nêu lý do trả lại báo cáo.", "reason");
         if (reason.Length > MaxReasonLength) return Problem(400, $"Lý do trả lại quá dài (tối đa {MaxReasonLength} ký tự).", "reason");
 
-        var report = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == code && r.Period == target!.Period.Code, ct);
-        if (report is null) return NoReport(target!);
-        if (IfMatch(http) is { } ifMatch && VersionMismatch(ifMatch, report) is { } conflict) return conflict;
+        var (report, refused) = await ReportForStepAsync(db, target!, http, ct);
+        if (refused is not null) return refused;
         if (!report.CountsInRollup) return Problem(409, "Chỉ trả lại được báo cáo đã nộp.");
         if (await LockedAsync(db, target!, ct) is { } locked) return locked;
 
@@ -299,9 +297,8 @@ public static class ReportsApi
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckReview(user, target!) is { } forbidden) return forbidden;
-        var report = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == code && r.Period == target!.Period.Code, ct);
-        if (report is null) return NoReport(target!);
-        if (IfMatch(http) is { } ifMatch && VersionMismatch(ifMatch, report) is { } conflict) return conflict;
+        var (report, refused) = await ReportForStepAsync(db, target!, http, ct);
+        if (refused is not null) return refused;
         if (report.Status != ReportStatus.Submitted)
             return Problem(409, report.Status == ReportStatus.Accepted ? "Báo cáo đã được tiếp nhận." : "Chỉ tiếp nhận được báo cáo đã nộp.");
 
@@ -410,6 +407,17 @@ public static class ReportsApi
         var level = target.Ancestors.LastOrDefault(a => a.Code == lockOf.Closing.OrgUnitCode)?.Name ?? lockOf.Closing.OrgUnitCode;
         return Problem(409, $"Kỳ {target.Period.VietnameseName.ToLowerInvariant()} đã khóa sổ tại {level} lúc {VietnamTime(lockOf.Closing.ClosedAt)}: "
             + "báo cáo này đã được tổng hợp nên không thể sửa, nộp lại hoặc trả lại. Nếu cần điều chỉnh, cấp trên hãy mở lại kỳ báo cáo cho đơn vị (kèm lý do).");
+    }
+
+    /// <summary>The report a lifecycle step acts on: refused when there is none, or when the caller's If-Match is stale.</summary>
+    static async Task<(Report Report, ProblemHttpResult? Refused)> ReportForStepAsync(ReportingDbContext db, PeriodUnit target,
+        HttpContext http, CancellationToken ct)
+    {
+        var report = await db.Reports.Include(r => r.Values)
+            .FirstOrDefaultAsync(r => r.OrgUnitCode == target.Unit.Code && r.Period == target.Period.Code, ct);
+        if (report is null) return (null!, NoReport(target));
+        if (IfMatch(http) is { } ifMatch && VersionMismatch(ifMatch, report) is { } conflict) return (report, conflict);
+        return (report, null);
     }
 
     static ProblemHttpResult NoReport(PeriodUnit target) =>

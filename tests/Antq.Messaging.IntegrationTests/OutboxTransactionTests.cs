@@ -1,3 +1,4 @@
+using Antq.Testing;
 using Antq.Messaging.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,3 +1,4 @@
+using Antq.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Antq.Messaging.IntegrationTests.Infrastructure;

@@ -1,3 +1,4 @@
+using Antq.Testing;
 using System.Diagnostics;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Antq.Testing;
 using MimeKit;
 
-namespace Antq.Notification.IntegrationTests.Infrastructure;
+namespace Antq.Testing;
 
 /// <summary>
 /// A real SMTP server for the test: deploy/smtp-catcher.py (Debian's python3-aiosmtpd) on a free port, keeping every

@@ -1,4 +1,4 @@
-namespace Antq.Messaging.IntegrationTests.Infrastructure;
+namespace Antq.Testing;
 
 /// <summary>Polls a condition until it holds or a deadline passes; never a fixed sleep standing in for an assertion.</summary>
 public static class Eventually

@@ -63,6 +63,29 @@ public sealed class ConcurrencyTests(ReportingFixture fixture)
         var rebuilt = await CellsAsync(period);
         Assert.Equal(rebuilt.Where(c => c.Value.Reports > 0).OrderBy(c => c.Key), live.Where(c => c.Value.Reports > 0).OrderBy(c => c.Key));
         Assert.True(rebuilt.Count > 100, $"only {rebuilt.Count} cells");
+
+        // A rebuild repairs what went wrong: a wrong sum, a lost cell, a cell nothing reaches, a report with a wrong path.
+        var kept = counted.Keys.Order(StringComparer.Ordinal).ToList();
+        string[] wrongPath = ["BCA", "01", kept[1]];
+        await fixture.InDbAsync(async db =>
+        {
+            await db.Database.ExecuteSqlAsync($"UPDATE rollup_cells SET sum = sum + 1000, reports = reports + 7 WHERE period = {period} AND org_unit_code = {province}");
+            await db.Database.ExecuteSqlAsync($"DELETE FROM rollup_cells WHERE period = {period} AND org_unit_code = {kept[0]}");
+            await db.Database.ExecuteSqlAsync($"INSERT INTO rollup_cells (org_unit_code, period, indicator, sum, reports) VALUES ('99999', {period}, 'FORUMS', 5, 1)");
+            return await db.Database.ExecuteSqlAsync($"UPDATE reports SET rollup_path = {wrongPath} WHERE period = {period} AND org_unit_code = {kept[1]}");
+        });
+        Assert.NotEqual(rebuilt.OrderBy(c => c.Key), (await CellsAsync(period)).OrderBy(c => c.Key));
+        var repaired = await fixture.Admin.PostJsonAsync($"/api/rollups/{period}/recompute").OkJsonAsync();
+        Assert.Equal(32, repaired.GetProperty("reports").GetInt32());
+        Assert.Equal(rebuilt.OrderBy(c => c.Key), (await CellsAsync(period)).OrderBy(c => c.Key));
+        var path = await fixture.InDbAsync(db => db.Reports.Where(r => r.Period == period && r.OrgUnitCode == kept[1]).Select(r => r.RollupPath).SingleAsync());
+        Assert.Equal(["BCA", province, kept[1]], path);
+        foreach (var unit in new[] { province, "BCA", "01" })
+        {
+            var rollup = await fixture.Admin.GetAsync($"/api/rollups/{unit}/{period}").OkJsonAsync();
+            Spec.AssertRollup(Spec.Expected("H1", unit, at, fixture.Units, counted), rollup, unit);
+        }
+
         foreach (var client in clients.Values) client.Dispose();
     }
 

@@ -79,55 +79,68 @@ public static class RollupCells
 
     /// <summary>
     /// Rebuilds every cell of a period from the counted reports, through the hierarchy valid at
-    /// <paramref name="hierarchyDate"/> (after a repair of the tree or of the cells). Returns how many reports counted.
-    /// Must run inside a transaction.
+    /// <paramref name="hierarchyDate"/> (after a repair of the tree or of the cells). Returns how many reports counted,
+    /// how many cells the period has and their units. Must run inside a transaction.
     /// </summary>
+    /// <remarks>
+    /// Set-based, in the database: one statement gives every counted report its path (a recursive walk up the tree
+    /// copy valid at the date) and writes only the paths that changed; one more makes the cells equal to the sums over
+    /// those paths, writing only the cells that differ and removing those that no counted report reaches any more. A
+    /// recomputation that finds everything right writes nothing.
+    /// </remarks>
     public static async Task<(int Reports, int Cells, List<string> Units)> RecomputeAsync(this ReportingDbContext db, string period,
         DateOnly hierarchyDate, CancellationToken ct)
     {
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('rollup:' || {period}))", ct);
-        var parents = await db.Units.AsNoTracking().ValidAt(hierarchyDate)
-            .Select(u => new { u.Code, u.ParentCode }).ToDictionaryAsync(u => u.Code, u => u.ParentCode, ct);
-        var reports = await db.Reports.Include(r => r.Values)
-            .Where(r => r.Period == period && (r.Status == ReportStatus.Submitted || r.Status == ReportStatus.Accepted))
-            // Consolidated reports restate the totals of the reports below; they are never in the cells.
-            .Where(r => !r.Consolidated)
-            .ToListAsync(ct);
+        string[] counted = [nameof(ReportStatus.Submitted), nameof(ReportStatus.Accepted)];
+        // Consolidated reports restate the totals of the reports below; they are never in the cells.
+        await db.Database.ExecuteSqlAsync($"""
+            WITH RECURSIVE tree AS (
+                SELECT code, parent_code FROM unit_tree_versions
+                WHERE valid_from <= {hierarchyDate} AND (valid_to IS NULL OR valid_to > {hierarchyDate})
+            ), walk AS (
+                SELECT r.id, ARRAY[r.org_unit_code]::text[] AS path, t.parent_code AS next, 0 AS depth
+                FROM reports r LEFT JOIN tree t ON t.code = r.org_unit_code
+                WHERE r.period = {period} AND r.status = ANY({counted}) AND NOT r.consolidated
+                UNION ALL
+                SELECT w.id, t.code || w.path, t.parent_code, w.depth + 1
+                FROM walk w JOIN tree t ON t.code = w.next
+                WHERE w.depth < 12
+            ), paths AS (
+                SELECT DISTINCT ON (id) id, path, CASE WHEN cardinality(path) > 1 THEN path[cardinality(path) - 1] END AS reports_to
+                FROM walk ORDER BY id, depth DESC
+            )
+            UPDATE reports r SET rollup_path = p.path, reports_to_code = p.reports_to
+            FROM paths p
+            WHERE r.id = p.id AND (r.rollup_path IS DISTINCT FROM p.path OR r.reports_to_code IS DISTINCT FROM p.reports_to)
+            """, ct);
 
-        var cells = new Dictionary<(string Unit, string Indicator), (decimal Sum, int Reports)>();
-        foreach (var report in reports)
-        {
-            var path = PathOf(report.OrgUnitCode, parents);
-            report.RollupPath = path;
-            report.ReportsToCode = path.Count > 1 ? path[^2] : null;
-            foreach (var unit in path)
-            {
-                foreach (var (indicator, value) in report.CurrentValues())
-                {
-                    cells.TryGetValue((unit, indicator), out var cell);
-                    cells[(unit, indicator)] = (cell.Sum + value, cell.Reports + 1);
-                }
-            }
-        }
+        // The new cells once, then in one statement: cells no counted report reaches any more go, the others are
+        // written where they differ (two data-modifying parts over disjoint rows, one snapshot).
+        await db.Database.ExecuteSqlAsync($"""
+            WITH n AS (
+                SELECT u.unit, v.indicator, sum(v.value) AS sum, count(*)::int AS reports
+                FROM reports r
+                JOIN report_values v ON v.report_id = r.id AND v.value IS NOT NULL
+                CROSS JOIN LATERAL unnest(r.rollup_path) AS u(unit)
+                WHERE r.period = {period} AND r.status = ANY({counted}) AND NOT r.consolidated
+                GROUP BY u.unit, v.indicator
+            ), gone AS (
+                DELETE FROM rollup_cells c
+                WHERE c.period = {period} AND NOT EXISTS (SELECT 1 FROM n WHERE n.unit = c.org_unit_code AND n.indicator = c.indicator)
+            )
+            INSERT INTO rollup_cells AS c (org_unit_code, period, indicator, sum, reports)
+            SELECT n.unit, {period}, n.indicator, n.sum, n.reports FROM n
+            ON CONFLICT (org_unit_code, period, indicator) DO UPDATE SET sum = excluded.sum, reports = excluded.reports
+            WHERE (c.sum, c.reports) IS DISTINCT FROM (excluded.sum, excluded.reports)
+            """, ct);
 
-        await db.SaveChangesAsync(ct);
-        await db.Database.ExecuteSqlAsync($"DELETE FROM rollup_cells WHERE period = {period}", ct);
-        await UpsertAsync(db, period, [.. cells.Select(c => (c.Key.Unit, c.Key.Indicator, c.Value.Sum, c.Value.Reports))], ct);
-        return (reports.Count, cells.Count, [.. cells.Keys.Select(k => k.Unit).Distinct().Order(StringComparer.Ordinal)]);
-    }
-
-    /// <summary>The unit and its ancestors, root first, from a map of code to parent code.</summary>
-    public static List<string> PathOf(string code, IReadOnlyDictionary<string, string?> parents)
-    {
-        var path = new List<string> { code };
-        var current = code;
-        for (var depth = 0; depth < 12 && parents.TryGetValue(current, out var parent) && parent is not null; depth++)
-        {
-            path.Insert(0, parent);
-            current = parent;
-        }
-
-        return path;
+        var reports = await db.Reports.CountAsync(r => r.Period == period && (r.Status == ReportStatus.Submitted || r.Status == ReportStatus.Accepted) && !r.Consolidated, ct);
+        var units = await db.Database.SqlQuery<string>($"""
+            SELECT DISTINCT org_unit_code AS "Value" FROM rollup_cells WHERE period = {period}
+            """).ToListAsync(ct);
+        var cells = await db.RollupCells.CountAsync(c => c.Period == period, ct);
+        return (reports, cells, [.. units.Order(StringComparer.Ordinal)]);
     }
 
     /// <summary>The cells of some units for a period, by unit then indicator.</summary>

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Measurements against their references, in one run, on this machine. Called by `deploy/antq bench [args]` after it
-# has started PostgreSQL and RabbitMQ and built the solution; prints a table and writes bench/results/latest.json.
+# has started PostgreSQL and RabbitMQ, installed wrk and built the solution; prints a table and writes
+# bench/results/latest.json.
 #
-#   deploy/antq bench                  # the default sizes (a few minutes)
-#   deploy/antq bench --quick          # smaller sizes, to check that it runs
+#   deploy/antq bench                  # the whole run (about 10 minutes here)
+#   deploy/antq bench --quick          # every part small, to check that it runs
+#   deploy/antq bench --faults [MIN]   # the long fault run (MIN minutes of faults, default 10); writes bench/results/faults.json
 #
-# Every load loop is bounded in count and in time; each step has a timeout. Only loopback traffic.
+# Each step has a timeout. Only loopback traffic.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CONFIGURATION="${ANTQ_CONFIGURATION:-Release}"
@@ -18,45 +20,43 @@ PG_PORT="${ANTQ_PG_PORT:-55432}"
 export ANTQ_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=${ANTQ_PG_USER:-antq};Password=${ANTQ_PG_PASSWORD:-antq};Database=postgres"
 export ANTQ_TEST_AMQP="amqp://guest:guest@127.0.0.1:${ANTQ_AMQP_PORT:-55672}"
 export ANTQ_TEST_RABBIT_API="http://127.0.0.1:${ANTQ_RABBIT_API_PORT:-55680}"
-export ANTQ_ROOT="$ROOT"
+export ANTQ_TEST_STATE="${ANTQ_STATE_DIR:-$ROOT/.antq}"
+export ANTQ_ROOT="$ROOT" ANTQ_CONFIGURATION="$CONFIGURATION"
 [ -n "${ANTQ_SHARED_DIR:-}" ] && export ANTQ_SHARED_DIR
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-GW_SECONDS=20; GW_CONCURRENCY=16; BUS_MESSAGES=20000; FRESH_COUNT=1000; FRESH_LOAD=2; RECOMPUTE_ROUNDS=3
-if [ "${1:-}" = "--quick" ]; then GW_SECONDS=4; BUS_MESSAGES=3000; FRESH_COUNT=100; FRESH_LOAD=1; RECOMPUTE_ROUNDS=1; fi
-if [ "${1:-}" = "--faults" ]; then echo "bench: --faults is not built yet (see docs/benchmarks.md)" >&2; exit 2; fi
-
-dll() { echo "$ROOT/bench/$1/bin/$CONFIGURATION/net10.0/$1.dll"; }
-for p in Antq.Bench Antq.Reporting.Bench; do
-  [ -f "$(dll $p)" ] || (cd "$ROOT" && dotnet build "bench/$p" -c "$CONFIGURATION" -nologo -v q -clp:ErrorsOnly)
-done
+BENCH="$ROOT/bench/Antq.Bench/bin/$CONFIGURATION/net10.0/Antq.Bench.dll"
+[ -f "$BENCH" ] || (cd "$ROOT" && dotnet build bench/Antq.Bench -c "$CONFIGURATION" -nologo -v q -clp:ErrorsOnly)
 
 started=$(date +%s)
-step() { # step NAME TIMEOUT_SECONDS COMMAND...: runs one measurement, keeps its RESULT/MEMORY lines
+step() { # step NAME TIMEOUT_SECONDS ARGS...: one run of the bench tool; keeps its RESULT/MEMORY lines, shows its log
   local name="$1" limit="$2"; shift 2
   echo "== $name" >&2
-  if timeout --kill-after=10 "$limit" "$@" >"$WORK/$name.log" 2>&1; then
-    grep -v '^\(RESULT\|MEMORY\) ' "$WORK/$name.log" | grep -iv 'warn\|info:\|^ \|fail:' | tail -8 >&2 || true
-  else
-    echo "   $name FAILED (exit $?); last lines:" >&2; tail -15 "$WORK/$name.log" >&2
-    echo "{\"name\": \"$name\", \"error\": \"failed or timed out after ${limit}s; see the run's output\"}" | sed 's/^/RESULT /' >>"$WORK/$name.log"
+  if ! timeout --kill-after=20 "$limit" dotnet "$BENCH" "$@" >"$WORK/$name.out" 2> >(tee "$WORK/$name.log" >&2); then
+    echo "   $name FAILED or timed out after ${limit}s" >&2
+    echo "RESULT {\"name\": \"$name\", \"error\": \"failed or timed out after ${limit}s; see the run's output\"}" >>"$WORK/$name.out"
   fi
-  grep -h '^RESULT ' "$WORK/$name.log" | sed 's/^RESULT //' >>"$WORK/results.jsonl" || true
-  grep -h '^MEMORY ' "$WORK/$name.log" | sed 's/^MEMORY //' >>"$WORK/memory.jsonl" || true
+  grep -h '^RESULT ' "$WORK/$name.out" | sed 's/^RESULT //' >>"$WORK/results.jsonl" || true
+  grep -h '^MEMORY ' "$WORK/$name.out" | sed 's/^MEMORY //' >>"$WORK/memory.jsonl" || true
 }
 
-step gateway 180 dotnet "$(dll Antq.Bench)" gateway --seconds "$GW_SECONDS" --concurrency "$GW_CONCURRENCY"
-step bus 300 dotnet "$(dll Antq.Bench)" bus --messages "$BUS_MESSAGES"
-step recompute 400 dotnet "$(dll Antq.Bench)" recompute --rounds "$RECOMPUTE_ROUNDS"
-step freshness 400 dotnet "$(dll Antq.Reporting.Bench)" --count "$FRESH_COUNT" --load "$FRESH_LOAD"
+if [ "${1:-}" = "--faults" ]; then
+  minutes="${2:-10}"
+  step faults $(( minutes * 60 + 900 )) faults --minutes "$minutes"
+  result="$OUT/faults.json"
+else
+  quick=""; [ "${1:-}" = "--quick" ] && quick="--quick"
+  step platform 1500 platform $quick
+  step bus 300 bus --messages "$([ -n "$quick" ] && echo 3000 || echo 20000)"
+  result="$OUT/latest.json"
+  # PostgreSQL and RabbitMQ at the end (resident set size of all their processes on the machine).
+  for proc in postgres beam.smp; do
+    kb=$(ps -C "$proc" -o rss= 2>/dev/null | awk '{s+=$1} END {print s+0}')
+    echo "{\"process\": \"$proc (all processes of that name on the machine, RSS sum)\", \"working_set_mb\": $(awk "BEGIN {printf \"%.1f\", $kb/1024}")}" >>"$WORK/memory.jsonl"
+  done
+fi
 
-# Memory of the servers this run used, at the end (resident set size; shared by everything else using them).
-for proc in postgres beam.smp; do
-  kb=$(ps -C "$proc" -o rss= 2>/dev/null | awk '{s+=$1} END {print s+0}')
-  echo "{\"process\": \"$proc (all processes of that name on the machine, RSS sum)\", \"working_set_mb\": $(awk "BEGIN {printf \"%.1f\", $kb/1024}")}" >>"$WORK/memory.jsonl"
-done
-
-python3 - "$WORK" "$OUT/latest.json" "$(( $(date +%s) - started ))" <<'PY'
+python3 - "$WORK" "$result" "$(( $(date +%s) - started ))" <<'PY'
 import json, os, platform, subprocess, sys
 work, out, elapsed = sys.argv[1], sys.argv[2], int(sys.argv[3])
 def lines(name):
@@ -72,10 +72,11 @@ try:
 except (OSError, StopIteration):
     os_name = platform.platform()
 dotnet = subprocess.run(["dotnet", "--version"], capture_output=True, text=True).stdout.strip()
+pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
 load = open("/proc/loadavg").read().split()[:3]
 result = {
     "machine": {"cores": os.cpu_count(), "cpu": cpu, "memory": f"{mem_kb / 1048576:.1f} GiB", "os": f"{os_name}, kernel {platform.release()}",
-                "dotnet": dotnet, "load_average_at_end": " ".join(load)},
+                "dotnet": dotnet, "postgresql": pg, "load_average_at_end": " ".join(load)},
     "seconds": elapsed,
     "measurements": lines("results.jsonl"),
     "memory": lines("memory.jsonl"),
@@ -93,8 +94,11 @@ for m in result["measurements"]:
           f"{f(m.get('p99_ms'), 2):>8} {f(m.get('max_ms'), 2):>8} {f(m.get('seconds')):>6}  {m.get('units', '')}")
     extra = {k: v for k, v in m.items() if k not in ("name", "ours", "reference", "ratio", "p50_ms", "p99_ms", "max_ms", "seconds", "units")}
     if extra: print(" " * 11 + ", ".join(f"{k} {v}" for k, v in extra.items()))
-print("memory at the end:")
+if result["memory"]:
+    print("memory at the end:")
 for m in result["memory"]:
-    print(f"  {m['process']}: {m.get('working_set_mb')} MB" + (f" (peak {m['peak_working_set_mb']} MB, managed heap {m['managed_heap_mb']} MB)" if "peak_working_set_mb" in m else ""))
-print(f"written: {out} (whole run {elapsed} s)")
+    print(f"  {m['process']}: {m.get('working_set_mb')} MB" + (f" (peak {m['peak_working_set_mb']} MB)" if "peak_working_set_mb" in m else ""))
+print(f"written: {os.path.relpath(out)} (whole run {elapsed} s)")
+failed = [m for m in result["measurements"] if "error" in m or m.get("problems")]
+sys.exit(1 if failed else 0)
 PY

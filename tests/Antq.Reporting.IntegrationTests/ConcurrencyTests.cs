@@ -78,6 +78,11 @@ public sealed class ConcurrencyTests(ReportingFixture fixture)
         var repaired = await fixture.Admin.PostJsonAsync($"/api/rollups/{period}/recompute").OkJsonAsync();
         Assert.Equal(32, repaired.GetProperty("reports").GetInt32());
         Assert.Equal(rebuilt.OrderBy(c => c.Key), (await CellsAsync(period)).OrderBy(c => c.Key));
+        // And from nothing: every cell of the period gone.
+        await fixture.InDbAsync(db => db.Database.ExecuteSqlAsync($"DELETE FROM rollup_cells WHERE period = {period}"));
+        Assert.Empty(await CellsAsync(period));
+        await fixture.Admin.PostJsonAsync($"/api/rollups/{period}/recompute").OkJsonAsync();
+        Assert.Equal(rebuilt.OrderBy(c => c.Key), (await CellsAsync(period)).OrderBy(c => c.Key));
         var path = await fixture.InDbAsync(db => db.Reports.Where(r => r.Period == period && r.OrgUnitCode == kept[1]).Select(r => r.RollupPath).SingleAsync());
         Assert.Equal(["BCA", province, kept[1]], path);
         foreach (var unit in new[] { province, "BCA", "01" })
@@ -111,5 +116,5 @@ public sealed class ConcurrencyTests(ReportingFixture fixture)
 
     Task<Dictionary<(string, string), (decimal Sum, int Reports)>> CellsAsync(string period) =>
         fixture.InDbAsync(async db => (await db.RollupCells.AsNoTracking().Where(c => c.Period == period).ToListAsync())
-            .ToDictionary(c => (c.OrgUnitCode, c.Indicator), c => (c.Sum, c.Reports)));
+            .GroupBy(c => (c.OrgUnitCode, c.Indicator)).ToDictionary(g => g.Key, g => (g.Sum(c => c.Sum), g.Sum(c => c.Reports))));
 }

@@ -113,9 +113,11 @@ public sealed class PlatformProcesses : IAsyncDisposable
             }
         }
 
-        // Identity first: the others read its signing keys when they check their first token.
+        // Identity first: the others read its signing keys when they check their first token. The gateway last, so
+        // that its first health probes find every service up.
         await StartServiceAsync("identity", ct);
-        await Task.WhenAll(Services.Where(s => s.Name != "identity").Select(s => StartServiceAsync(s.Name, ct)));
+        await Task.WhenAll(Services.Where(s => s.Name is not ("identity" or "gateway")).Select(s => StartServiceAsync(s.Name, ct)));
+        await StartServiceAsync("gateway", ct);
     }
 
     /// <summary>Starts a service's process (again, after <see cref="Kill"/>) and waits until it answers its readiness check.</summary>
@@ -169,6 +171,18 @@ public sealed class PlatformProcesses : IAsyncDisposable
         }
 
         return result;
+    }
+
+    /// <summary>CPU time (user + system) each process has used so far, in seconds (from /proc).</summary>
+    public IReadOnlyDictionary<string, double> CpuSeconds() => processes.Where(p => !p.Value.HasExited)
+        .ToDictionary(p => p.Key, p => ProcessCpuSeconds(p.Value.Id));
+
+    /// <summary>utime + stime of a process, fields 14 and 15 of /proc/PID/stat, in clock ticks of 1/100 s.</summary>
+    public static double ProcessCpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
     }
 
     /// <summary>A password-grant token for the admin account, through the gateway.</summary>

@@ -26,8 +26,11 @@ public static class Country
     public static IReadOnlyList<Commune> ThreeTier()
     {
         using var doc = JsonDocument.Parse(File.ReadAllBytes(ThreeTierFile));
-        return [.. doc.RootElement.EnumerateArray().SelectMany(p => p.GetProperty("District").EnumerateArray()
-            .SelectMany(d => d.GetProperty("Ward").EnumerateArray()
+        // A district without communes (an island district) has "Ward": null.
+        static IEnumerable<JsonElement> Items(JsonElement parent, string name) =>
+            parent.TryGetProperty(name, out var items) && items.ValueKind == JsonValueKind.Array ? items.EnumerateArray() : [];
+        return [.. doc.RootElement.EnumerateArray().SelectMany(p => Items(p, "District")
+            .SelectMany(d => Items(d, "Ward")
                 .Select(w => new Commune(w.GetProperty("Code").GetString()!, p.GetProperty("Code").GetString()!, d.GetProperty("Code").GetString()!))))];
     }
 

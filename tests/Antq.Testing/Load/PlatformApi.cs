@@ -123,6 +123,14 @@ public static class Sql
         return value is null or DBNull ? default! : (T)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    public static async Task<int> ExecuteAsync(string connectionString, string sql, CancellationToken ct = default)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(Unpooled(connectionString));
+        await connection.OpenAsync(ct);
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
     public static async Task<List<object?[]>> RowsAsync(string connectionString, string sql, CancellationToken ct = default)
     {
         await using var connection = new Npgsql.NpgsqlConnection(Unpooled(connectionString));

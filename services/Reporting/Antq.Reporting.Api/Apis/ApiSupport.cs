@@ -43,9 +43,8 @@ static class ApiSupport
     {
         if (!TryPeriod(period, out var parsed, out var problem)) return (null, problem);
         var date = parsed.HierarchyDate(window);
-        var unit = await db.FindUnitAsOfAsync(code, date, ct);
+        var (unit, ancestors) = await db.PathAsOfAsync(code, date, ct);
         if (unit is null) return (null, Problem(404, $"Không tìm thấy đơn vị có mã {code} vào ngày {date:dd/MM/yyyy} (ngày chốt cây đơn vị của kỳ {parsed.Code}).", "code"));
-        var ancestors = await db.AncestorsAsOfAsync(code, date, ct);
         return (new PeriodUnit(parsed, date, unit, ancestors), null);
     }
 

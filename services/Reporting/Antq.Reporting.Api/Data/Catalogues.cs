@@ -15,9 +15,9 @@ public static class Catalogues
     /// <summary>The newest published version; the shipped default when none has been published yet.</summary>
     public static async Task<Catalogue> InForceAsync(this ReportingDbContext db, CancellationToken ct)
     {
-        var row = await db.Catalogues.AsNoTracking().OrderByDescending(c => c.Sequence)
-            .Select(c => new { c.Version, c.Json }).FirstOrDefaultAsync(ct);
-        return row is null ? Default : Parsed.GetOrAdd(row.Version, _ => Catalogue.Parse(row.Json));
+        // The version's name only: its text (tens of kilobytes) is read once per process, when first needed.
+        var version = await db.Catalogues.AsNoTracking().OrderByDescending(c => c.Sequence).Select(c => c.Version).FirstOrDefaultAsync(ct);
+        return version is null ? Default : await db.VersionAsync(version, ct);
     }
 
     /// <summary>A version by its name (the one a report was saved under); the one in force if it is unknown.</summary>

@@ -11,14 +11,18 @@ namespace Antq.Reporting.Api.Data;
 /// <remarks>
 /// Why this is exact under concurrency and redelivery:
 /// <list type="bullet">
-/// <item>A cell is only ever changed by <c>sum = sum + excluded.sum, reports = reports + excluded.reports</c> inside
+/// <item>A cell row is only ever changed by <c>sum = sum + excluded.sum, reports = reports + excluded.reports</c> inside
 /// <c>INSERT … ON CONFLICT DO UPDATE</c>. PostgreSQL takes the row lock of the conflicting row and applies the increment
 /// to the row's latest committed version (it re-reads it after the lock), so two sibling communes adding to the same
-/// province cell at once serialize on that row and neither increment is lost; no read-modify-write happens in C#.
-/// Two inserts of a new cell at once are resolved by the unique key: the second waits and then updates.</item>
-/// <item>Every transaction locks its cells in one global order (unit code, then indicator, in the "C" collation):
-/// a transaction never waits for a lock while holding one that comes later in that order, so concurrent submissions
-/// that share ancestors queue up on the first shared cell instead of deadlocking.</item>
+/// row at once serialize on it and neither increment is lost; no read-modify-write happens in C#. Two inserts of a new
+/// row at once are resolved by the unique key: the second waits and then updates.</item>
+/// <item>Every cell is split into <see cref="Shards"/> rows, and one change writes all its rows in one shard, chosen at
+/// random: the cells of a province and of the Ministry, which every submission below them changes, would otherwise be
+/// a queue that all the country's submissions wait in, each holding its row locks until its commit is on disk. A cell
+/// is read as the sum of its shards; a shard alone means nothing (after a return it may be negative).</item>
+/// <item>Every transaction locks its rows in one global order (unit code, then indicator, in the "C" collation, all in
+/// its one shard): a transaction never waits for a lock while holding one that comes later in that order, so
+/// concurrent submissions that share ancestors and a shard queue up on the first shared row instead of deadlocking.</item>
 /// <item>The increment commits in the same transaction as the report's state change, which is guarded by the report's
 /// version (optimistic concurrency): a double click, a retried request or two reviewers at once can move a report into
 /// or out of the counted set only once, so its values are added or subtracted exactly once. No consumer is involved,
@@ -29,6 +33,9 @@ namespace Antq.Reporting.Api.Data;
 /// </remarks>
 public static class RollupCells
 {
+    /// <summary>How many rows each cell is split into (see the remarks). Any number works with the rows already stored.</summary>
+    public const int Shards = 16;
+
     /// <summary>
     /// Begins the transaction of a change that moves a report into or out of the counted set. It first takes the
     /// period's advisory lock shared (before any row lock, so that it never waits for a recomputation while holding a
@@ -55,24 +62,19 @@ public static class RollupCells
             foreach (var (indicator, value) in values) deltas.Add((unit, indicator, sign * value, sign));
         }
 
-        await UpsertAsync(db, period, deltas, ct);
-    }
-
-    static async Task UpsertAsync(ReportingDbContext db, string period,
-        IReadOnlyCollection<(string Unit, string Indicator, decimal Sum, int Reports)> deltas, CancellationToken ct)
-    {
         if (deltas.Count == 0) return;
+        var shard = (short)Random.Shared.Next(Shards);
         var units = deltas.Select(d => d.Unit).ToArray();
         var indicators = deltas.Select(d => d.Indicator).ToArray();
         var sums = deltas.Select(d => d.Sum).ToArray();
         var reports = deltas.Select(d => d.Reports).ToArray();
         // ORDER BY: the one lock order every writer follows (see the remarks above).
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO rollup_cells AS c (org_unit_code, period, indicator, sum, reports)
-            SELECT d.unit, {period}, d.indicator, d.sum, d.reports
+            INSERT INTO rollup_cells AS c (period, org_unit_code, indicator, shard, sum, reports)
+            SELECT {period}, d.unit, d.indicator, {shard}, d.sum, d.reports
             FROM unnest({units}::text[], {indicators}::text[], {sums}::numeric[], {reports}::integer[]) AS d(unit, indicator, sum, reports)
             ORDER BY d.unit COLLATE "C", d.indicator COLLATE "C"
-            ON CONFLICT (org_unit_code, period, indicator)
+            ON CONFLICT (period, org_unit_code, indicator, shard)
             DO UPDATE SET sum = c.sum + excluded.sum, reports = c.reports + excluded.reports
             """, ct);
     }
@@ -83,73 +85,126 @@ public static class RollupCells
     /// how many cells the period has and their units. Must run inside a transaction.
     /// </summary>
     /// <remarks>
-    /// Set-based, in the database: one statement gives every counted report its path (a recursive walk up the tree
-    /// copy valid at the date) and writes only the paths that changed; one more makes the cells equal to the sums over
-    /// those paths, writing only the cells that differ and removing those that no counted report reaches any more. A
-    /// recomputation that finds everything right writes nothing.
+    /// Set-based. The paths are checked against the tree copy valid at the date (two narrow reads, the walk in memory)
+    /// and only the reports whose path changed are written. The cells are summed in one statement over the paths: when
+    /// the period has no cells yet they are inserted in key order, one row (shard 0) each; otherwise the sums are
+    /// compared with the cells (their shards summed) and only the differences are written (cells that are wrong,
+    /// missing, or that no counted report reaches any more), so a recomputation that finds everything right writes nothing.
     /// </remarks>
     public static async Task<(int Reports, int Cells, List<string> Units)> RecomputeAsync(this ReportingDbContext db, string period,
         DateOnly hierarchyDate, CancellationToken ct)
     {
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('rollup:' || {period}))", ct);
+        // The sums of a whole country are larger than the default memory of one sort or hash.
+        await db.Database.ExecuteSqlRawAsync("SET LOCAL work_mem = '64MB'", ct);
         string[] counted = [nameof(ReportStatus.Submitted), nameof(ReportStatus.Accepted)];
-        // Consolidated reports restate the totals of the reports below; they are never in the cells.
-        await db.Database.ExecuteSqlAsync($"""
-            WITH RECURSIVE tree AS (
-                SELECT code, parent_code FROM unit_tree_versions
-                WHERE valid_from <= {hierarchyDate} AND (valid_to IS NULL OR valid_to > {hierarchyDate})
-            ), walk AS (
-                SELECT r.id, ARRAY[r.org_unit_code]::text[] AS path, t.parent_code AS next, 0 AS depth
-                FROM reports r LEFT JOIN tree t ON t.code = r.org_unit_code
-                WHERE r.period = {period} AND r.status = ANY({counted}) AND NOT r.consolidated
-                UNION ALL
-                SELECT w.id, t.code || w.path, t.parent_code, w.depth + 1
-                FROM walk w JOIN tree t ON t.code = w.next
-                WHERE w.depth < 12
-            ), paths AS (
-                SELECT DISTINCT ON (id) id, path, CASE WHEN cardinality(path) > 1 THEN path[cardinality(path) - 1] END AS reports_to
-                FROM walk ORDER BY id, depth DESC
-            )
-            UPDATE reports r SET rollup_path = p.path, reports_to_code = p.reports_to
-            FROM paths p
-            WHERE r.id = p.id AND (r.rollup_path IS DISTINCT FROM p.path OR r.reports_to_code IS DISTINCT FROM p.reports_to)
-            """, ct);
 
-        // The new cells once, then in one statement: cells no counted report reaches any more go, the others are
-        // written where they differ (two data-modifying parts over disjoint rows, one snapshot).
-        await db.Database.ExecuteSqlAsync($"""
-            WITH n AS (
-                SELECT u.unit, v.indicator, sum(v.value) AS sum, count(*)::int AS reports
+        var parents = await db.Units.AsNoTracking().ValidAt(hierarchyDate)
+            .Select(u => new { u.Code, u.ParentCode }).ToDictionaryAsync(u => u.Code, u => u.ParentCode, StringComparer.Ordinal, ct);
+        // Consolidated reports restate the totals of the reports below; they are never in the cells.
+        var reports = await db.Reports.AsNoTracking()
+            .Where(r => r.Period == period && (r.Status == ReportStatus.Submitted || r.Status == ReportStatus.Accepted) && !r.Consolidated)
+            .Select(r => new { r.Id, r.OrgUnitCode, r.RollupPath, r.ReportsToCode }).ToListAsync(ct);
+        var changed = new List<(Guid Id, string Path, string? ReportsTo)>();
+        var units = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var report in reports)
+        {
+            var path = PathOf(report.OrgUnitCode, parents);
+            var reportsTo = path.Count > 1 ? path[^2] : null;
+            units.UnionWith(path);
+            if (!path.SequenceEqual(report.RollupPath) || reportsTo != report.ReportsToCode) changed.Add((report.Id, string.Join('\u001f', path), reportsTo));
+        }
+
+        if (changed.Count > 0)
+        {
+            Guid[] ids = [.. changed.Select(c => c.Id)];
+            string[] paths = [.. changed.Select(c => c.Path)];
+            string?[] reportsTo = [.. changed.Select(c => c.ReportsTo)];
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE reports r SET rollup_path = string_to_array(c.path, E'\x1f'), reports_to_code = c.reports_to
+                FROM unnest({ids}::uuid[], {paths}::text[], {reportsTo}::text[]) AS c(id, path, reports_to)
+                WHERE r.id = c.id
+                """, ct);
+        }
+
+        var hasCells = await db.RollupCells.AnyAsync(c => c.Period == period, ct);
+        if (!hasCells)
+        {
+            // In key order: the index is filled from left to right.
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO rollup_cells (period, org_unit_code, indicator, shard, sum, reports)
+                SELECT {period}, u.unit, v.indicator, 0, sum(v.value), count(*)::int
                 FROM reports r
                 JOIN report_values v ON v.report_id = r.id AND v.value IS NOT NULL
                 CROSS JOIN LATERAL unnest(r.rollup_path) AS u(unit)
                 WHERE r.period = {period} AND r.status = ANY({counted}) AND NOT r.consolidated
                 GROUP BY u.unit, v.indicator
-            ), gone AS (
-                DELETE FROM rollup_cells c
-                WHERE c.period = {period} AND NOT EXISTS (SELECT 1 FROM n WHERE n.unit = c.org_unit_code AND n.indicator = c.indicator)
-            )
-            INSERT INTO rollup_cells AS c (org_unit_code, period, indicator, sum, reports)
-            SELECT n.unit, {period}, n.indicator, n.sum, n.reports FROM n
-            ON CONFLICT (org_unit_code, period, indicator) DO UPDATE SET sum = excluded.sum, reports = excluded.reports
-            WHERE (c.sum, c.reports) IS DISTINCT FROM (excluded.sum, excluded.reports)
-            """, ct);
+                ORDER BY u.unit, v.indicator
+                """, ct);
+        }
+        else
+        {
+            // The true sums once, compared with the cells (their shards summed); only the cells that differ are
+            // rewritten, each as one row: cells no counted report reaches go, wrong ones are replaced, missing ones added.
+            await db.Database.ExecuteSqlAsync($"""
+                CREATE TEMPORARY TABLE rollup_repair ON COMMIT DROP AS
+                WITH n AS (
+                    SELECT u.unit, v.indicator, sum(v.value) AS sum, count(*)::int AS reports
+                    FROM reports r
+                    JOIN report_values v ON v.report_id = r.id AND v.value IS NOT NULL
+                    CROSS JOIN LATERAL unnest(r.rollup_path) AS u(unit)
+                    WHERE r.period = {period} AND r.status = ANY({counted}) AND NOT r.consolidated
+                    GROUP BY u.unit, v.indicator
+                ), c AS (
+                    SELECT org_unit_code, indicator, sum(sum) AS sum, sum(reports)::int AS reports
+                    FROM rollup_cells WHERE period = {period} GROUP BY org_unit_code, indicator
+                )
+                SELECT coalesce(n.unit, c.org_unit_code) AS unit, coalesce(n.indicator, c.indicator) AS indicator,
+                       n.sum, n.reports, n.unit IS NOT NULL AS wanted, c.org_unit_code IS NOT NULL AS present
+                FROM n FULL JOIN c ON c.org_unit_code = n.unit AND c.indicator = n.indicator
+                WHERE n.unit IS NULL OR c.org_unit_code IS NULL OR (n.sum, n.reports) IS DISTINCT FROM (c.sum, c.reports)
+                """, ct);
+            await db.Database.ExecuteSqlAsync($"""
+                DELETE FROM rollup_cells x USING rollup_repair d
+                WHERE d.present AND x.period = {period} AND x.org_unit_code = d.unit AND x.indicator = d.indicator
+                """, ct);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO rollup_cells (period, org_unit_code, indicator, shard, sum, reports)
+                SELECT {period}, d.unit, d.indicator, 0, d.sum, d.reports FROM rollup_repair d WHERE d.wanted
+                ORDER BY d.unit, d.indicator
+                """, ct);
+        }
 
-        var reports = await db.Reports.CountAsync(r => r.Period == period && (r.Status == ReportStatus.Submitted || r.Status == ReportStatus.Accepted) && !r.Consolidated, ct);
-        var units = await db.Database.SqlQuery<string>($"""
-            SELECT DISTINCT org_unit_code AS "Value" FROM rollup_cells WHERE period = {period}
-            """).ToListAsync(ct);
-        var cells = await db.RollupCells.CountAsync(c => c.Period == period, ct);
-        return (reports, cells, [.. units.Order(StringComparer.Ordinal)]);
+        var cells = await db.RollupCells.Where(c => c.Period == period).Select(c => new { c.OrgUnitCode, c.Indicator }).Distinct().CountAsync(ct);
+        return (reports.Count, cells, [.. units.Order(StringComparer.Ordinal)]);
     }
 
-    /// <summary>The cells of some units for a period, by unit then indicator.</summary>
+    /// <summary>The unit and its ancestors, root first, from a map of code to parent code.</summary>
+    static List<string> PathOf(string code, IReadOnlyDictionary<string, string?> parents)
+    {
+        var path = new List<string> { code };
+        var current = code;
+        for (var depth = 0; depth < 12 && parents.TryGetValue(current, out var parent) && parent is not null; depth++)
+        {
+            path.Insert(0, parent);
+            current = parent;
+        }
+
+        return path;
+    }
+
+    /// <summary>The cells of some units for a period (each the sum of its shards), by unit then indicator.</summary>
     public static async Task<Dictionary<string, Dictionary<string, SubtreeCell>>> CellsAsync(this ReportingDbContext db, string period,
         IReadOnlyCollection<string> units, CancellationToken ct)
     {
         var rows = await db.RollupCells.AsNoTracking().Where(c => c.Period == period && units.Contains(c.OrgUnitCode)).ToListAsync(ct);
         var result = units.Distinct().ToDictionary(u => u, _ => new Dictionary<string, SubtreeCell>(StringComparer.Ordinal), StringComparer.Ordinal);
-        foreach (var row in rows) result[row.OrgUnitCode][row.Indicator] = new SubtreeCell(row.Sum, row.Reports);
+        foreach (var row in rows)
+        {
+            var cells = result[row.OrgUnitCode];
+            var cell = cells.GetValueOrDefault(row.Indicator);
+            cells[row.Indicator] = new SubtreeCell(cell.Sum + row.Sum, cell.Reports + row.Reports);
+        }
         return result;
     }
 

@@ -11,13 +11,14 @@ sealed class RollupCellConfiguration : IEntityTypeConfiguration<RollupCell>
     {
         // Names are explicit: cells are written with raw SQL (RollupCells).
         cell.ToTable("rollup_cells");
-        cell.HasKey(c => new { c.OrgUnitCode, c.Period, c.Indicator });
+        // Period first: one index serves the reads of some units of a period, a period's rebuild and its deletion.
+        cell.HasKey(c => new { c.Period, c.OrgUnitCode, c.Indicator, c.Shard });
+        cell.Property(c => c.Shard).HasColumnName("shard");
         cell.Property(c => c.OrgUnitCode).HasColumnName("org_unit_code").HasMaxLength(50);
         cell.Property(c => c.Period).HasColumnName("period").HasMaxLength(10);
         cell.Property(c => c.Indicator).HasColumnName("indicator").HasMaxLength(100);
         cell.Property(c => c.Sum).HasColumnName("sum");
         cell.Property(c => c.Reports).HasColumnName("reports");
-        cell.HasIndex(c => c.Period);
     }
 }
 

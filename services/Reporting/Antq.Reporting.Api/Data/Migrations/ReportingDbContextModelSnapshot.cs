@@ -642,20 +642,24 @@ namespace Antq.Reporting.Api.Data.Migrations
 
             modelBuilder.Entity("Antq.Reporting.Api.Domain.Rollups.RollupCell", b =>
                 {
-                    b.Property<string>("OrgUnitCode")
-                        .HasMaxLength(50)
-                        .HasColumnType("character varying(50)")
-                        .HasColumnName("org_unit_code");
-
                     b.Property<string>("Period")
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)")
                         .HasColumnName("period");
 
+                    b.Property<string>("OrgUnitCode")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("org_unit_code");
+
                     b.Property<string>("Indicator")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("indicator");
+
+                    b.Property<short>("Shard")
+                        .HasColumnType("smallint")
+                        .HasColumnName("shard");
 
                     b.Property<int>("Reports")
                         .HasColumnType("integer")
@@ -665,11 +669,8 @@ namespace Antq.Reporting.Api.Data.Migrations
                         .HasColumnType("numeric")
                         .HasColumnName("sum");
 
-                    b.HasKey("OrgUnitCode", "Period", "Indicator")
+                    b.HasKey("Period", "OrgUnitCode", "Indicator", "Shard")
                         .HasName("pk_rollup_cells");
-
-                    b.HasIndex("Period")
-                        .HasDatabaseName("ix_rollup_cells_period");
 
                     b.ToTable("rollup_cells", (string)null);
                 });

@@ -1,0 +1,522 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Antq.Testing;
+using Antq.Testing.Load;
+using HdrHistogram;
+
+namespace Antq.Bench;
+
+/// <summary>The sizes of one run (<c>--quick</c> makes every part small, to check that it runs).</summary>
+sealed record BenchSizes(int GatewaySeconds, double IngestStepSeconds, int IngestRunSeconds, int FreshnessProbes, int RecomputeRounds)
+{
+    public static readonly BenchSizes Full = new(20, 5, 20, 400, 3);
+    public static readonly BenchSizes Quick = new(4, 2, 6, 60, 1);
+}
+
+/// <summary>
+/// The platform as it runs in production — every service and the gateway in its own process (<see cref="PlatformProcesses"/>),
+/// fresh databases and virtual host, the real unit lists of the whole country (three-tier and two-tier) and the 2025
+/// lineage imported through the API — and, in one run, each measurement with its reference: gateway, ingest, freshness,
+/// recompute (two-tier and three-tier), close; the memory of every process at the end. Load comes from this process:
+/// wrk (closed loop) for the gateway, <see cref="OpenLoop"/> (fixed arrival rate, HdrHistogram) for ingest and freshness.
+/// </summary>
+sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string> log)
+{
+    const string Password = "Mat-khau-Do-kiem-2026";
+    const double SustainedP99BoundMs = 500;
+    readonly FullReport reports = new();
+
+    PlatformProcesses platform = null!;
+    PlatformApi api = null!;
+    HttpClient http = null!;
+    ReportClient client = null!;
+
+    public async Task RunAsync()
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        var setup = Stopwatch.StartNew();
+        await using (platform = await PlatformProcesses.StartAsync(new PlatformOptions
+        {
+            Label = "bench",
+            SmtpPort = smtp.Port,
+            KeepData = Environment.GetEnvironmentVariable("ANTQ_BENCH_KEEP") == "1",
+            AdminPassword = Password,
+            Settings = new()
+            {
+                // The load comes from one administrator's account; the per-user write limit is for people.
+                ["gateway"] = new() { ["Gateway:RateLimits:WritePermits"] = "100000000" },
+                // Production looks for due closings every 30 s; the close measurement wants the closing itself, not the wait.
+                ["reporting"] = new() { ["Closing:PollInterval"] = "00:00:01" },
+            },
+        }))
+        {
+            log($"platform up in {setup.Elapsed.TotalSeconds:F0} s (logs: {platform.LogDirectory}; processes: " +
+                string.Join(", ", PlatformProcesses.Services.Select(s => $"{s.Name} {platform.ProcessIdOf(s.Name)}")) + ")");
+            using (api = new PlatformApi(platform))
+            using (http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+                   { BaseAddress = new Uri(platform.Gateway), Timeout = TimeSpan.FromSeconds(60) })
+            {
+                client = new ReportClient(http, platform.AdminTokenAsync);
+                await LoadCountryAsync();
+                await Measure("gateway", GatewayAsync);
+                var highest = 0.0;
+                await Measure("ingest", async () => highest = await IngestAsync());
+                await Measure("freshness", () => FreshnessAsync(Math.Max(2, highest * 0.5)));
+                await SeedAsync();
+                await Measure("recompute", () => RecomputeAsync("2026-H1", Country.TwoTier().Count, "two-tier (34 provinces)"), "recompute-two-tier");
+                await Measure("recompute", () => RecomputeAsync("2024-Y", Country.ThreeTier().Count, "three-tier (63 provinces, 696 districts)"), "recompute-three-tier");
+                await Measure("close", () => CloseAsync(smtp));
+                foreach (var (name, resident, peak) in platform.Memory())
+                    Memory($"{name} (own process)", resident, peak);
+            }
+        }
+    }
+
+    /// <summary>ANTQ_BENCH_ONLY=ingest,close runs only those measurements (while working on one of them).</summary>
+    static bool Wanted(string name) =>
+        Environment.GetEnvironmentVariable("ANTQ_BENCH_ONLY") is not { Length: > 0 } only || only.Split(',').Contains(name);
+
+    async Task Measure(string name, Func<Task> measurement, string? part = null)
+    {
+        if (!Wanted(name) && (part is null || !Wanted(part))) return;
+        log($"== {name}");
+        try
+        {
+            await measurement();
+        }
+        catch (Exception ex)
+        {
+            log($"{name} failed: {ex}");
+            emit(new { name, error = ex.GetBaseException().Message });
+        }
+    }
+
+    void Memory(string process, double residentMb, double peakMb) =>
+        Console.WriteLine("MEMORY " + JsonSerializer.Serialize(new { process, working_set_mb = residentMb, peak_working_set_mb = peakMb }));
+
+    // ------------------------------------------------------------------ data
+    readonly ConcurrentQueue<(string Code, string Period, int Seed)> ingestPool = new();
+    readonly ConcurrentQueue<(string Code, string Period, int Seed)> backgroundPool = new();
+    List<Commune> twoTier = [];
+    List<Commune> threeTier = [];
+
+    async Task LoadCountryAsync()
+    {
+        var watch = Stopwatch.StartNew();
+        await api.ImportUnitsAsync(Country.ThreeTierFile, "2020-01-01");
+        await api.ImportUnitsAsync(Country.TwoTierFile, "2025-07-01");
+        await api.ImportMergesAsync(Country.MergesFile);
+        var units = await Sql.ScalarAsync<long>(platform.ConnectionStringOf("plan"), "SELECT count(*) FROM org_units");
+        foreach (var service in new[] { "reporting", "notification", "classification" })
+        {
+            await Eventually.UntilAsync(async () => await Sql.ScalarAsync<long>(platform.ConnectionStringOf(service), "SELECT count(*) FROM unit_tree_versions") >= units,
+                TimeSpan.FromMinutes(3), $"{service} has the {units} units");
+        }
+
+        twoTier = Country.Shuffled(Country.TwoTier());
+        threeTier = Country.Shuffled(Country.ThreeTier());
+        // Ingest takes three-tier communes of 2024-Y first (the recompute of 2024-Y needs all of them later anyway), then
+        // two-tier ones of periods nothing else uses; the background load of the freshness measurement takes 2025-H1.
+        foreach (var (c, i) in threeTier.Select((c, i) => (c, i))) ingestPool.Enqueue((c.Code, "2024-Y", i));
+        foreach (var period in new[] { "2025-Y", "2027-H1", "2027-Y" })
+            foreach (var (c, i) in twoTier.Select((c, i) => (c, i))) ingestPool.Enqueue((c.Code, period, i));
+        foreach (var (c, i) in threeTier.Select((c, i) => (c, i))) backgroundPool.Enqueue((c.Code, "2025-H1", i));
+        log($"{units} units (three-tier, two-tier, lineage) imported and copied to every service in {watch.Elapsed.TotalSeconds:F0} s");
+    }
+
+    // ------------------------------------------------------------------ gateway
+    async Task GatewayAsync()
+    {
+        if (!Wrk.Available) throw new InvalidOperationException("wrk is not installed (deploy/antq bench installs it from Debian's packages)");
+        const string path = "api/indicators?period=2026-H1";
+        var direct = platform.AddressOf("reporting") + path;
+        var through = platform.Gateway + path;
+        var token = await platform.AdminTokenAsync();
+        var half = Math.Max(2, sizes.GatewaySeconds / 2);
+        await Wrk.RunAsync(direct, token, 16, 2, 2); // warm-up of both paths
+        await Wrk.RunAsync(through, token, 16, 2, 2);
+        var d1 = await Wrk.RunAsync(direct, token, 16, 2, half);
+        var g1 = await Wrk.RunAsync(through, token, 16, 2, half);
+        var d2 = await Wrk.RunAsync(direct, token, 16, 2, half);
+        var g2 = await Wrk.RunAsync(through, token, 16, 2, half);
+        var d = WrkResult.Merge(d1, d2);
+        var g = WrkResult.Merge(g1, g2);
+        log($"direct : {d}\ngateway: {g}");
+        // The hop itself: one request at a time, so that no queue hides it.
+        var serial = Math.Max(3, sizes.GatewaySeconds / 2);
+        var sd = await Wrk.RunAsync(direct, token, 1, 1, serial);
+        var sg = await Wrk.RunAsync(through, token, 1, 1, serial);
+        log($"one at a time: direct {sd}; gateway {sg}");
+        emit(new
+        {
+            name = "gateway",
+            ours = Math.Round(g.PerSecond, 1),
+            reference = Math.Round(d.PerSecond, 1),
+            ratio = Math.Round(g.PerSecond / d.PerSecond, 3),
+            p50_ms = Math.Round(g.P50Ms, 3),
+            p99_ms = Math.Round(g.P99Ms, 3),
+            max_ms = Math.Round(g.MaxMs, 3),
+            seconds = Math.Round(g.Seconds + d.Seconds, 1),
+            units = "requests/s, wrk closed loop (2 threads, 16 connections), authenticated GET /api/indicators?period=2026-H1 through the gateway process vs straight to the Reporting process; p50/p99 are request-weighted means of two halves",
+            reference_p50_ms = Math.Round(d.P50Ms, 3),
+            reference_p99_ms = Math.Round(d.P99Ms, 3),
+            errors = g.Errors + d.Errors,
+            added_p50_ms_one_at_a_time = Math.Round(sg.P50Ms - sd.P50Ms, 3),
+            added_p99_ms_one_at_a_time = Math.Round(sg.P99Ms - sd.P99Ms, 3),
+        });
+    }
+
+    // ------------------------------------------------------------------ ingest
+    async Task<double> IngestAsync()
+    {
+        async Task<bool> Ours(long _)
+        {
+            if (!ingestPool.TryDequeue(out var next)) return false;
+            return await client.SubmitAsync(next.Code, next.Period, reports.Body(next.Period, next.Seed), retry: false) == SubmitOutcome.Submitted;
+        }
+
+        var step = TimeSpan.FromSeconds(sizes.IngestStepSeconds);
+        log($"warm-up: {await OpenLoop.RunAsync(5, TimeSpan.FromSeconds(6), Ours)}"); // JIT, pools, caches of every process
+        await Task.Delay(2000);
+        var (highest, steps) = await OpenLoop.FindHighestSustainedAsync(Ours, 10, 1.5, 3000, step, SustainedP99BoundMs, r => log($"ours {r}"));
+        if (highest == 0) throw new InvalidOperationException("no rate was sustained: " + string.Join("; ", steps));
+        await Task.Delay(2000);
+        var cpuBefore = platform.CpuSeconds();
+        var run = await OpenLoop.RunAsync(highest * 0.7, TimeSpan.FromSeconds(sizes.IngestRunSeconds), Ours);
+        var cpuAfter = platform.CpuSeconds();
+        // Where the time goes, whatever else the machine is doing: CPU ms of each process per submission.
+        var cpuPerSubmission = cpuAfter.ToDictionary(c => c.Key, c => Math.Round((c.Value - cpuBefore.GetValueOrDefault(c.Key)) * 1000 / Math.Max(1, run.Completed), 2));
+        log($"ours at 70 % of {highest:F1}/s: {run}; CPU ms per submission: {string.Join(", ", cpuPerSubmission.Select(c => $"{c.Key} {c.Value}"))}");
+
+        // The reference in its own process, on a database of its own on the same PostgreSQL.
+        await using var bareDb = await TestDatabase.CreateAsync("bench-bare");
+        var port = FreePort();
+        using var bare = StartBare(port, bareDb.ConnectionString);
+        double bareHighest;
+        OpenLoopResult bareRun;
+        try
+        {
+            using var bareHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            await Eventually.UntilAsync(async () =>
+            {
+                try { using var r = await bareHttp.GetAsync("health"); return r.IsSuccessStatusCode; }
+                catch (HttpRequestException) { return false; }
+            }, TimeSpan.FromSeconds(60), "the bare endpoint answers");
+            long sequence = 0;
+            async Task<bool> Bare(long _)
+            {
+                var n = Interlocked.Increment(ref sequence);
+                using var body = new StringContent(reports.Body("2024-Y", (int)(n % 10_035)), Encoding.UTF8, "application/json");
+                using var response = await bareHttp.PostAsync($"bare/reports/B{n}/2024-Y", body);
+                return response.IsSuccessStatusCode;
+            }
+
+            await OpenLoop.RunAsync(20, TimeSpan.FromSeconds(2), Bare);
+            (bareHighest, var bareSteps) = await OpenLoop.FindHighestSustainedAsync(Bare, 20, 1.5, 20000, step, SustainedP99BoundMs, r => log($"bare {r}"));
+            await Task.Delay(2000);
+            bareRun = await OpenLoop.RunAsync(bareHighest * 0.7, TimeSpan.FromSeconds(sizes.IngestRunSeconds), Bare);
+            log($"bare at 70 % of {bareHighest:F1}/s: {bareRun}");
+            var status = File.ReadAllLines($"/proc/{bare.Id}/status");
+            double Mb(string field) => Math.Round(double.Parse(status.First(l => l.StartsWith(field + ":", StringComparison.Ordinal)).Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024, 1);
+            Memory("bare ingest endpoint (reference, own process)", Mb("VmRSS"), Mb("VmHWM"));
+        }
+        finally
+        {
+            bare.Kill(entireProcessTree: true);
+        }
+
+        emit(new
+        {
+            name = "ingest",
+            ours = Math.Round(highest, 1),
+            reference = Math.Round(bareHighest, 1),
+            ratio = Math.Round(highest / bareHighest, 3),
+            p50_ms = run.P50Ms,
+            p99_ms = run.P99Ms,
+            max_ms = run.MaxMs,
+            seconds = run.Seconds,
+            units = $"full commune reports/s (every asked indicator and the five narrative sections; PUT then POST submit with If-Match, through the gateway) at the highest rate sustained (open loop, every request done without error, achieved ≥ 95 % of offered, p99 ≤ {SustainedP99BoundMs} ms); p50/p99 at 70 % of it ({run.OfferedPerSecond:F1}/s); reference: bare ASP.NET + Npgsql batch insert of the same body",
+            errors_at_70pct = run.Errors,
+            cpu_ms_per_submission = cpuPerSubmission,
+            reference_p50_ms_at_70pct = bareRun.P50Ms,
+            reference_p99_ms_at_70pct = bareRun.P99Ms,
+        });
+        return highest;
+    }
+
+    Process StartBare(int port, string connectionString)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { typeof(BareServer).Assembly.Location, "bare", "--port", port.ToString(CultureInfo.InvariantCulture), "--connection", connectionString })
+            info.ArgumentList.Add(arg);
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log("bare: " + e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    // ------------------------------------------------------------------ freshness
+    async Task FreshnessAsync(double backgroundRate)
+    {
+        const string period = "2026-H1";
+        var token = await platform.AdminTokenAsync();
+        using var probeHttp = new HttpClient { BaseAddress = new Uri(platform.Gateway) };
+        probeHttp.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        using var stop = new CancellationTokenSource();
+        var background = OpenLoop.RunAsync(backgroundRate, TimeSpan.FromMinutes(10), async _ =>
+        {
+            if (!backgroundPool.TryDequeue(out var next)) return false;
+            return await client.SubmitAsync(next.Code, next.Period, reports.Body(next.Period, next.Seed), retry: false) == SubmitOutcome.Submitted;
+        }, ct: stop.Token);
+        await Task.Delay(3000); // the background reaches its rate
+
+        var fromRequest = new LongHistogram(1, 600_000_000, 3);
+        var fromAnswer = new LongHistogram(1, 600_000_000, 3);
+        var counts = new Dictionary<string, int>();
+        var firstRead = 0;
+        var probes = twoTier.Take(sizes.FreshnessProbes).ToList();
+        var watch = Stopwatch.StartNew();
+        foreach (var (commune, i) in probes.Select((c, i) => (c, i)))
+        {
+            using var save = await probeHttp.PutAsync($"api/reports/{commune.Code}/{period}",
+                new StringContent(reports.Body(period, i), Encoding.UTF8, "application/json"));
+            save.EnsureSuccessStatusCode();
+            using var submit = new HttpRequestMessage(HttpMethod.Post, $"api/reports/{commune.Code}/{period}/submit");
+            submit.Headers.IfMatch.Add(save.Headers.ETag!);
+            var requested = Stopwatch.GetTimestamp();
+            using (var submitted = await probeHttp.SendAsync(submit)) submitted.EnsureSuccessStatusCode();
+            var answered = Stopwatch.GetTimestamp();
+            var expected = counts[commune.Province] = counts.GetValueOrDefault(commune.Province) + 1;
+            for (var attempt = 1; ; attempt++)
+            {
+                using var response = await probeHttp.GetAsync($"api/rollups/{commune.Province}/{period}");
+                using var rollup = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                if (rollup.RootElement.GetProperty("values").GetProperty("CONF_BRIEFINGS").GetProperty("reports").GetInt32() >= expected)
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    fromRequest.RecordValue((long)Stopwatch.GetElapsedTime(requested, now).TotalMicroseconds);
+                    fromAnswer.RecordValue(Math.Max(1, (long)Stopwatch.GetElapsedTime(answered, now).TotalMicroseconds));
+                    if (attempt == 1) firstRead++;
+                    break;
+                }
+
+                if (Stopwatch.GetElapsedTime(answered) > TimeSpan.FromSeconds(30)) throw new TimeoutException($"{commune.Code} never showed in {commune.Province}");
+            }
+        }
+
+        var probeSeconds = watch.Elapsed.TotalSeconds;
+        await stop.CancelAsync();
+        var load = await background;
+        log($"background during the probes: {load}");
+        static double Ms(long us) => Math.Round(us / 1000.0, 3);
+        emit(new
+        {
+            name = "freshness",
+            ours = Ms(fromRequest.GetValueAtPercentile(50)),
+            p50_ms = Ms(fromRequest.GetValueAtPercentile(50)),
+            p99_ms = Ms(fromRequest.GetValueAtPercentile(99)),
+            max_ms = Ms(fromRequest.GetMaxValue()),
+            seconds = Math.Round(probeSeconds, 1),
+            units = $"ms from sending a commune's submit (POST …/submit through the gateway) until GET of its province's roll-up shows it; {probes.Count} submissions one after another while {load.OfferedPerSecond:F1} other full reports/s (50 % of the highest sustained ingest rate) were submitted, open loop",
+            answer_to_visible_p50_ms = Ms(fromAnswer.GetValueAtPercentile(50)),
+            answer_to_visible_p99_ms = Ms(fromAnswer.GetValueAtPercentile(99)),
+            first_read_showed_it = firstRead,
+            background_achieved_per_s = Math.Round(load.AchievedPerSecond, 1),
+            background_errors = load.Errors + load.Dropped,
+            background_p99_ms = load.P99Ms,
+        });
+    }
+
+    // ------------------------------------------------------------------ seeding for recompute and close
+    async Task SeedAsync()
+    {
+        var watch = Stopwatch.StartNew();
+        var already = (await Sql.RowsAsync(platform.ConnectionStringOf("reporting"),
+            "SELECT org_unit_code, period FROM reports WHERE status IN ('Submitted', 'Accepted')")).Select(r => ((string)r[0]!, (string)r[1]!)).ToHashSet();
+        var work = new List<(string Code, string Period, int Seed)>();
+        if (Wanted("recompute") || Wanted("recompute-three-tier")) work.AddRange(threeTier.Select((c, i) => (c.Code, "2024-Y", i)));
+        if (Wanted("recompute") || Wanted("recompute-two-tier")) work.AddRange(twoTier.Select((c, i) => (c.Code, "2026-H1", i)));
+        // Half of the country has reported for 2026-Y when its deadline passes (the close measurement).
+        if (Wanted("close")) work.AddRange(twoTier.Where((_, i) => i % 2 == 0).Select((c, i) => (c.Code, "2026-Y", i)));
+        if (work.Count == 0) return;
+        work = [.. work.Where(w => !already.Contains((w.Code, w.Period)))];
+        var failed = 0;
+        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = 12 }, async (w, ct) =>
+        {
+            if (await client.SubmitAsync(w.Code, w.Period, reports.Body(w.Period, w.Seed), ct: ct) == SubmitOutcome.Failed) Interlocked.Increment(ref failed);
+        });
+        log($"seeded {work.Count} more submissions ({failed} failed) in {watch.Elapsed.TotalSeconds:F0} s ({work.Count / watch.Elapsed.TotalSeconds:F0}/s, 12 at a time)");
+    }
+
+    // ------------------------------------------------------------------ recompute
+    async Task RecomputeAsync(string period, int communes, string what)
+    {
+        var reporting = platform.ConnectionStringOf("reporting");
+        var counted = await Sql.ScalarAsync<long>(reporting, $"SELECT count(*) FROM reports WHERE period = '{period}' AND status IN ('Submitted', 'Accepted') AND NOT consolidated");
+        var hierarchyDate = period.EndsWith("-Y", StringComparison.Ordinal) ? $"{period[..4]}-12-14" : $"{period[..4]}-06-14";
+        var threeTier = string.CompareOrdinal(hierarchyDate, "2025-07-01") < 0;
+        var ours = new List<double>();
+        var serverMs = new List<double>();
+        int cells = 0;
+        for (var round = 0; round <= sizes.RecomputeRounds; round++)
+        {
+            // From nothing: the period's cells are deleted first (not timed), so the rebuild writes every one.
+            await Sql.ExecuteAsync(reporting, $"DELETE FROM rollup_cells WHERE period = '{period}'");
+            var t = Stopwatch.GetTimestamp();
+            var response = await api.PostAsync($"api/rollups/{period}/recompute");
+            var elapsed = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            cells = response.GetProperty("cells").GetInt32();
+            if (round == 0) continue;
+            ours.Add(elapsed);
+            serverMs.Add(response.GetProperty("elapsedMs").GetDouble());
+        }
+
+        var warm = Stopwatch.GetTimestamp();
+        await api.PostAsync($"api/rollups/{period}/recompute");
+        var warmMs = Stopwatch.GetElapsedTime(warm).TotalMilliseconds;
+
+        string Valid(string alias) => $"{alias}.valid_from <= '{hierarchyDate}' AND ({alias}.valid_to IS NULL OR {alias}.valid_to > '{hierarchyDate}')";
+        // The levels above a commune: district (three-tier only), province; the Ministry is the whole.
+        string[] levels = threeTier ? ["d", "p"] : ["p"];
+        var joins = string.Join("\n", levels.Select((alias, i) =>
+            $"JOIN unit_tree_versions {alias} ON {alias}.code = {(i == 0 ? "c" : levels[i - 1])}.parent_code AND {Valid(alias)}"));
+        var unit = string.Join(" ", new[] { "c" }.Concat(levels).Select(alias => $"WHEN GROUPING({alias}.code) = 0 THEN {alias}.code"));
+        var sets = string.Join(", ", new[] { "c" }.Concat(levels).Select(alias => $"({alias}.code, v.indicator)"));
+        var sql = $"""
+            CREATE TABLE bench_cells AS
+            SELECT CASE {unit} ELSE 'BCA' END AS unit, v.indicator, sum(v.value) AS sum, count(*) AS reports
+            FROM reports r
+            JOIN report_values v ON v.report_id = r.id AND v.value IS NOT NULL
+            JOIN unit_tree_versions c ON c.code = r.org_unit_code AND {Valid("c")}
+            {joins}
+            WHERE r.period = '{period}' AND r.status IN ('Submitted', 'Accepted') AND NOT r.consolidated
+            GROUP BY GROUPING SETS ({sets}, (v.indicator))
+            """;
+        var reference = new List<double>();
+        long referenceCells = 0, differing = 0;
+        for (var round = 0; round <= sizes.RecomputeRounds; round++)
+        {
+            await Sql.ExecuteAsync(reporting, "DROP TABLE IF EXISTS bench_cells");
+            var t = Stopwatch.GetTimestamp();
+            await Sql.ExecuteAsync(reporting, sql);
+            if (round > 0) reference.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+        }
+
+        referenceCells = await Sql.ScalarAsync<long>(reporting, "SELECT count(*) FROM bench_cells");
+        // The two must agree cell by cell, or the comparison means nothing.
+        differing = await Sql.ScalarAsync<long>(reporting, $"""
+            SELECT count(*) FROM bench_cells b
+            FULL JOIN (SELECT org_unit_code, indicator, sum(sum) AS sum, sum(reports) AS reports FROM rollup_cells WHERE period = '{period}' GROUP BY 1, 2) c
+              ON c.org_unit_code = b.unit AND c.indicator = b.indicator
+            WHERE b.unit IS NULL OR c.org_unit_code IS NULL OR b.sum <> c.sum OR b.reports <> c.reports
+            """);
+        await Sql.ExecuteAsync(reporting, "DROP TABLE IF EXISTS bench_cells");
+        var median = Median(ours);
+        var referenceMedian = Median(reference);
+        log($"recompute {period}: {string.Join(", ", ours.Select(o => o.ToString("F0", CultureInfo.InvariantCulture)))} ms (server {string.Join(", ", serverMs)}); warm {warmMs:F0} ms; SQL {string.Join(", ", reference.Select(o => o.ToString("F0", CultureInfo.InvariantCulture)))} ms; {counted} reports, {cells} cells vs {referenceCells}, {differing} differ");
+        emit(new
+        {
+            name = "recompute",
+            ours = Math.Round(median / 1000, 3),
+            reference = Math.Round(referenceMedian / 1000, 3),
+            ratio = Math.Round(median / referenceMedian, 2),
+            p50_ms = Math.Round(median, 1),
+            max_ms = Math.Round(ours.Max(), 1),
+            seconds = Math.Round(median / 1000, 3),
+            units = $"seconds, median of {ours.Count}: POST /api/rollups/{period}/recompute through the gateway, every cell of the period deleted before each round, whole country {what}: {counted} submitted reports of {communes} communes, {cells} cells; reference: one SQL GROUP BY GROUPING SETS into a new table; ratio = ours / SQL (lower is better)",
+            cells_differing_from_sql = differing,
+            server_elapsed_ms_median = Median(serverMs),
+            nothing_to_repair_ms = Math.Round(warmMs, 1),
+        });
+    }
+
+    // ------------------------------------------------------------------ close
+    async Task CloseAsync(SmtpSink smtp)
+    {
+        const string period = "2026-Y";
+        var watch = Stopwatch.StartNew();
+        var units = twoTier.Select(c => c.Code).Concat(twoTier.Select(c => c.Province).Distinct()).ToList();
+        await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = 12 }, async (code, ct) =>
+            await api.SetContactPointAsync(code, [$"ca.{code}@congan.example.vn"], ct));
+        log($"contact points for {units.Count} units in {watch.Elapsed.TotalSeconds:F0} s");
+
+        var provinces = twoTier.Select(c => c.Province).Distinct().Order(StringComparer.Ordinal).ToList();
+        // Every province's plan sets its communes' deadline; the Ministry's sets the provinces'. One moment for all.
+        var due = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddSeconds(40 + provinces.Count).ToUnixTimeSeconds());
+        var dueText = due.ToOffset(TimeSpan.FromHours(7)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        var deadlines = new Dictionary<string, string> { [period] = dueText };
+        foreach (var province in provinces)
+            await api.IssuePlanAsync(province, 2026, $"{province}/KH-CAT-PV01", deadlines, ["PT1S"]);
+        await api.IssuePlanAsync("BCA", 2026, "01/KH-BCA-V05", deadlines, ["PT1S"]);
+        var expectedDeadlines = twoTier.Count + provinces.Count;
+        await Eventually.UntilAsync(async () => await Sql.ScalarAsync<long>(platform.ConnectionStringOf("reporting"),
+            $"SELECT count(*) FROM unit_deadlines WHERE period = '{period}' AND due_at = '{due.UtcDateTime:yyyy-MM-dd HH:mm:ss}+00'") >= expectedDeadlines,
+            due - DateTimeOffset.UtcNow, $"Reporting has the {expectedDeadlines} deadlines of {period} before they pass");
+
+        var submitted = await Sql.ScalarAsync<long>(platform.ConnectionStringOf("reporting"),
+            $"SELECT count(*) FROM reports WHERE period = '{period}' AND status IN ('Submitted', 'Accepted') AND NOT consolidated");
+        var missingCommunes = twoTier.Count - submitted;
+        var expectedClosings = provinces.Count + 1;
+        var expectedOverdue = missingCommunes + provinces.Count;   // the provinces' own reports are not in either
+        var expectedNotices = expectedOverdue + expectedClosings;  // overdue notices and one "period closed" per level
+        var expectedEmails = expectedOverdue + provinces.Count;    // the Ministry level has no contact point here
+        log($"deadline {dueText}: {submitted} communes submitted; waiting for {expectedClosings} closings, {expectedNotices} notices, {expectedEmails} e-mails");
+
+        var wait = due - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+        var started = Stopwatch.GetTimestamp();
+        double? closingsDone = null, noticesDone = null, emailsDone = null;
+        long closings = 0, notices = 0, emails = 0;
+        var notification = platform.ConnectionStringOf("notification");
+        while (Stopwatch.GetElapsedTime(started) < TimeSpan.FromMinutes(3) && (closingsDone is null || noticesDone is null || emailsDone is null))
+        {
+            closings = await Sql.ScalarAsync<long>(platform.ConnectionStringOf("reporting"), $"SELECT count(*) FROM period_closings WHERE period = '{period}'");
+            notices = await Sql.ScalarAsync<long>(notification, $"SELECT count(*) FROM notices WHERE period = '{period}' AND kind IN ('overdue', 'periodClosed') AND status = 'sent'");
+            emails = await Sql.ScalarAsync<long>(notification, $"""
+                SELECT count(*) FROM deliveries d JOIN notices n ON n.id = d.notice_id
+                WHERE n.period = '{period}' AND n.kind IN ('overdue', 'periodClosed') AND d.channel = 'email' AND d.status = 'delivered'
+                """);
+            var at = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            if (closingsDone is null && closings >= expectedClosings) closingsDone = at;
+            if (noticesDone is null && notices >= expectedNotices) noticesDone = at;
+            if (emailsDone is null && emails >= expectedEmails) emailsDone = at;
+            await Task.Delay(100);
+        }
+
+        var inbox = smtp.Messages().Count(m => m.Subject?.Length > 0);
+        log($"closings {closings}/{expectedClosings} after {closingsDone:F1} s, notices {notices}/{expectedNotices} after {noticesDone:F1} s, e-mails {emails}/{expectedEmails} delivered after {emailsDone:F1} s; {inbox} messages at the SMTP server in all");
+        var seconds = new[] { closingsDone, noticesDone, emailsDone }.Max();
+        emit(new
+        {
+            name = "close",
+            ours = seconds is null ? (double?)null : Math.Round(seconds.Value, 2),
+            seconds = seconds is null ? (double?)null : Math.Round(seconds.Value, 2),
+            units = $"seconds from the national deadline of {period} passing until every level is closed ({expectedClosings}: 34 provinces and the Ministry, {twoTier.Count} communes, {submitted} submitted) and every notice is sent ({expectedNotices}: overdue to each missing unit, 'period closed' to each level) and e-mailed ({expectedEmails} e-mails delivered to a real SMTP server); closing looks for due deadlines every 1 s here (Closing:PollInterval, 30 s by default)",
+            closings_done_s = closingsDone,
+            notices_sent_s = noticesDone,
+            emails_delivered_s = emailsDone,
+            closings,
+            notices,
+            emails,
+            timed_out = seconds is null,
+        });
+    }
+
+    static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

@@ -8,6 +8,8 @@ namespace Antq.Identity.Api.Domain;
 public static partial class UserRules
 {
     public const int MinPasswordLength = 10;
+    /// <summary>Long enough for any passphrase; hashing megabytes on request is not a service this platform offers.</summary>
+    public const int MaxPasswordLength = 128;
     public const int MaxFullNameLength = 200;
     public const int MaxEmailLength = 254;
 
@@ -48,13 +50,14 @@ public static partial class UserRules
     }
 
     /// <summary>
-    /// The password rules: at least <see cref="MinPasswordLength"/> characters with letters and digits, not containing the
+    /// The password rules: <see cref="MinPasswordLength"/> to <see cref="MaxPasswordLength"/> characters with letters and digits, not containing the
     /// user name, not one of the passwords every guessing list starts with. Null when <paramref name="password"/> passes.
     /// </summary>
     public static string? PasswordError(string? password, string? userName)
     {
         if (string.IsNullOrEmpty(password)) return "Mật khẩu là bắt buộc.";
         if (!IsStrongPassword(password)) return $"Mật khẩu phải có ít nhất {MinPasswordLength} ký tự, gồm cả chữ cái và chữ số.";
+        if (password.Length > MaxPasswordLength) return $"Mật khẩu không được dài quá {MaxPasswordLength} ký tự.";
         if (!string.IsNullOrWhiteSpace(userName) && password.Contains(userName.Trim(), StringComparison.OrdinalIgnoreCase))
             return "Mật khẩu không được chứa tên đăng nhập.";
         if (CommonPasswords.Contains(LettersAndDigits(password)))

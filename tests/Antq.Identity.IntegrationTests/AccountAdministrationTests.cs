@@ -173,6 +173,8 @@ public sealed class AccountAdministrationTests(IdentityService identity) : IClas
     [InlineData("dat.lai.mk", "Password@123", "Mật khẩu này quá phổ biến, dễ bị đoán; hãy chọn một mật khẩu khác.")]
     [InlineData("dat.lai.mk", "matkhau-123", "Mật khẩu này quá phổ biến, dễ bị đoán; hãy chọn một mật khẩu khác.")]
     [InlineData("dat.lai.mk", "ngan1", "Mật khẩu phải có ít nhất 10 ký tự, gồm cả chữ cái và chữ số.")]
+    [InlineData("dat.lai.mk", "Mot-cau-rat-dai-2026-Mot-cau-rat-dai-2026-Mot-cau-rat-dai-2026-Mot-cau-rat-dai-2026-Mot-cau-rat-dai-2026-Mot-cau-rat-dai-2026-Mot-cau-rat-dai-2026!",
+        "Mật khẩu không được dài quá 128 ký tự.")]
     public async Task A_password_set_by_an_admin_must_satisfy_the_password_rules(string userName, string password, string message)
     {
         if (!await identity.QueryAsync(db => db.Users.AnyAsync(u => u.UserName == userName))) await identity.CreateUserAsync(userName);

@@ -166,14 +166,14 @@ public static class OrgUnitsApi
         }
 
         if (!TryDate(request.ValidFrom, clock, "validFrom", out var date, out var problem)) return problem;
-        var line1 = file.Units[0];
+        var entry = file.Units[0];
         UnitImportPlan plan;
         try
         {
             plan = await db.PerformAdministrativeActAsync(http, clock, c => OrgUnitChanges.ImportAsync(db, file, date, clock, c),
-                p => ("org-unit.created", line1.Code, p.ToCreate.Count > 0
-                    ? $"Thêm đơn vị {line1.Code} {line1.Name} ({line1.Kind}) thuộc đơn vị {line1.ParentCode}, hiệu lực từ {date:dd/MM/yyyy}."
-                    : $"Đơn vị {line1.Code} đã có với cùng thông tin vào ngày {date:dd/MM/yyyy}; không có thay đổi."),
+                p => ("org-unit.created", entry.Code, p.ToCreate.Count > 0
+                    ? $"Thêm đơn vị {entry.Code} {entry.Name} ({entry.Kind}) thuộc đơn vị {entry.ParentCode}, hiệu lực từ {date:dd/MM/yyyy}."
+                    : $"Đơn vị {entry.Code} đã có với cùng thông tin vào ngày {date:dd/MM/yyyy}; không có thay đổi."),
                 ct);
         }
         catch (UnitFileException ex)
@@ -181,7 +181,7 @@ public static class OrgUnitsApi
             return FileProblem(ex, "Đơn vị không hợp lệ");
         }
 
-        var unit = (await FindAsync(db, line1.Code, date, ct))!;
+        var unit = (await FindAsync(db, entry.Code, date, ct))!;
         var response = OrgUnitResponse.From(unit, await PathAsync(db, unit, date, ct));
         return plan.ToCreate.Count > 0
             ? TypedResults.Created($"/api/org-units/{Uri.EscapeDataString(unit.Code)}?asOf={date:yyyy-MM-dd}", response)

@@ -22,6 +22,9 @@ public static class GatewayExtensions
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options =>
         {
             options.Limits.MaxRequestBodySize = maxBody;
+            // The server's own refusal of a long request line has no body; the gateway refuses long addresses itself
+            // (MaxRequestTargetLength) with a Vietnamese problem, and the server only past this ceiling.
+            options.Limits.MaxRequestLineSize = RequestLineCeiling;
             options.AddServerHeader = false;
         });
 
@@ -56,9 +59,34 @@ public static class GatewayExtensions
     static long MaxRequestBodyBytes(IConfiguration configuration) =>
         configuration.GetValue<long?>("Gateway:MaxRequestBodyBytes") ?? 10 * 1024 * 1024;
 
+    /// <summary>Kestrel's limit on the request line at the gateway; addresses are refused well before (<see cref="MaxRequestTargetLength"/>).</summary>
+    const int RequestLineCeiling = 64 * 1024;
+
+    /// <summary>
+    /// <c>Gateway:MaxRequestTargetLength</c>: the longest path and query the gateway forwards, default 8,000 characters,
+    /// under the services' own request-line limit (8 KiB) so that none of them ever refuses one without a body.
+    /// </summary>
+    static int MaxRequestTargetLength(IConfiguration configuration) =>
+        Math.Min(configuration.GetValue<int?>("Gateway:MaxRequestTargetLength") ?? 8000, RequestLineCeiling - 100);
+
     public static WebApplication MapGateway(this WebApplication app)
     {
         var maxBody = MaxRequestBodyBytes(app.Configuration);
+        var maxTarget = MaxRequestTargetLength(app.Configuration);
+        app.Use(async (context, next) =>
+        {
+            // 414 with no body; the status code pages make it a Vietnamese problem.
+            // As sent (percent-encoded) where the server keeps it, else as decoded.
+            var length = Math.Max(context.Features.Get<IHttpRequestFeature>()?.RawTarget?.Length ?? 0,
+                (context.Request.Path.Value?.Length ?? 0) + (context.Request.QueryString.Value?.Length ?? 0));
+            if (length > maxTarget)
+            {
+                context.Response.StatusCode = StatusCodes.Status414UriTooLong;
+                return;
+            }
+
+            await next(context);
+        });
         app.UseTokenGrantType();
         app.UseRateLimiter();
         app.MapReverseProxy(proxy =>

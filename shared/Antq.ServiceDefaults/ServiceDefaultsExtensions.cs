@@ -29,19 +29,35 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
 
-        builder.Services.Configure<ForwardedHeadersOptions>(options =>
-        {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
-            // Behind the gateway or a TLS terminator on a private network: the deployment names the proxies it trusts.
-            options.KnownIPNetworks.Clear();
-            options.KnownProxies.Clear();
-            foreach (var proxy in builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? ["127.0.0.1", "::1"])
-            {
-                if (System.Net.IPAddress.TryParse(proxy, out var address)) options.KnownProxies.Add(address);
-            }
-        });
-
+        builder.Services.Configure<ForwardedHeadersOptions>(options => TrustProxies(options, builder.Configuration));
         return builder;
+    }
+
+    /// <summary>
+    /// Behind the gateway, an ingress or a TLS terminator on a private network, <c>X-Forwarded-*</c> is believed only
+    /// from the proxies the deployment names: single addresses (<c>ForwardedHeaders:KnownProxies</c>, default loopback)
+    /// and networks in CIDR notation (<c>ForwardedHeaders:KnownNetworks</c>, e.g. a cluster's pod network 10.0.0.0/8,
+    /// whose addresses are not known in advance). A value that is neither stops the start: a typo must not trust
+    /// nobody silently, nor anybody.
+    /// </summary>
+    public static void TrustProxies(ForwardedHeadersOptions options, IConfiguration configuration)
+    {
+        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+        options.KnownIPNetworks.Clear();
+        options.KnownProxies.Clear();
+        foreach (var proxy in configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? ["127.0.0.1", "::1"])
+        {
+            options.KnownProxies.Add(System.Net.IPAddress.TryParse(proxy, out var address)
+                ? address
+                : throw new InvalidOperationException($"ForwardedHeaders:KnownProxies holds '{proxy}', which is not an IP address."));
+        }
+
+        foreach (var network in configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
+        {
+            options.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(network, out var parsed)
+                ? parsed
+                : throw new InvalidOperationException($"ForwardedHeaders:KnownNetworks holds '{network}', which is not a network in CIDR notation (such as 10.0.0.0/8)."));
+        }
     }
 
     /// <summary>Health endpoints, the OpenAPI document, and the middleware every service shares, in the right order.</summary>

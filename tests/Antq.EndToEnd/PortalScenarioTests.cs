@@ -300,4 +300,49 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
         await Assertions.Expect(page.Locator("[data-test=catalogue-version]")).Not.ToHaveTextAsync("2027.1");
         await Browser.ShotAsync(page, "16-admin-catalogue-refused");
     }
+
+    [Fact]
+    public async Task The_admin_disables_an_account_sets_a_new_password_and_enables_it_again_from_the_users_list()
+    {
+        const string user = "nghi.phep.e2e";
+        await platform.CreateUserAsync(user, Password, "Hà Thị Thu", "CommuneOfficer", platform.Communes[3].Code);
+        var page = await SignInAsync("admin", password: Platform.AdminPassword);
+        await page.GotoAsync("/quan-tri");
+        await InteractiveAsync(page);
+        await page.FillAsync("[data-test=user-search]", "nghi.phep");
+        await page.ClickAsync("[data-test=user-search-go]");
+        var row = page.Locator($"[data-test='user-{user}']");
+        await Assertions.Expect(row.Locator("[data-test=user-state]")).ToHaveTextAsync("Đang hoạt động");
+
+        await row.Locator("[data-test=toggle-active]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-test=users-message]")).ToContainTextAsync($"Đã vô hiệu hoá tài khoản {user}");
+        await Assertions.Expect(row.Locator("[data-test=user-state]")).ToHaveTextAsync("Đã vô hiệu hoá");
+        Assert.Equal("Tài khoản đã bị vô hiệu hoá; vui lòng liên hệ quản trị viên.", await RefusalAsync(user, Password));
+
+        await row.Locator("[data-test=reset-password]").ClickAsync();
+        await row.Locator("[data-test=new-password]").FillAsync("ngan");
+        await row.Locator("[data-test=save-password]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-test=users-message]")).ToContainTextAsync("Mật khẩu phải có ít nhất 10 ký tự");
+        await row.Locator("[data-test=new-password]").FillAsync("Mat-khau-Moi-E2E-2027");
+        await row.Locator("[data-test=save-password]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-test=users-message]")).ToContainTextAsync($"Đã đặt mật khẩu mới cho {user}");
+
+        await row.Locator("[data-test=toggle-active]").ClickAsync();
+        await Assertions.Expect(row.Locator("[data-test=user-state]")).ToHaveTextAsync("Đang hoạt động");
+        await Browser.ShotAsync(page, "17-admin-users");
+        Assert.Equal("Tên đăng nhập hoặc mật khẩu không đúng.", await RefusalAsync(user, Password));
+        Assert.False(string.IsNullOrEmpty(await platform.TokenAsync(user, "Mat-khau-Moi-E2E-2027")));
+    }
+
+    /// <summary>Why the token endpoint refuses a password grant (error_description).</summary>
+    async Task<string?> RefusalAsync(string username, string password)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(platform.Address) };
+        using var response = await client.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password", ["client_id"] = "antq-cli", ["username"] = username, ["password"] = password,
+        }));
+        Assert.False(response.IsSuccessStatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error_description").GetString();
+    }
 }

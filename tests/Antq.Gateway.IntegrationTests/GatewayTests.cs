@@ -122,6 +122,23 @@ public sealed class GatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_address_over_the_limit_is_a_vietnamese_414_problem_and_never_reaches_a_service()
+    {
+        var client = gateway.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Issue("xa.ngocson", AntqRoles.CommuneOfficer, "12345"));
+        var tooLong = await client.GetAsync("/api/reports/" + new string('1', 8000) + "/2026-H1");
+        var justUnder = await client.GetAsync("/api/reports/" + new string('1', 7900) + "/2026-H1");
+
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, tooLong.StatusCode);
+        Assert.Equal("application/problem+json", tooLong.Content.Headers.ContentType?.MediaType);
+        var problem = await tooLong.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Địa chỉ yêu cầu quá dài", problem.GetProperty("title").GetString());
+        Assert.False(problem.TryGetProperty("path", out _)); // the stand-in service echoes every request it gets
+        Assert.Equal(HttpStatusCode.OK, justUnder.StatusCode);
+        Assert.Equal(7900 + 21, (await justUnder.Content.ReadFromJsonAsync<Echo>())!.Path.Length);
+    }
+
+    [Fact]
     public async Task A_body_over_the_limit_is_refused_before_it_reaches_a_service()
     {
         var client = gateway.CreateClient();

@@ -25,12 +25,39 @@ public sealed class PasswordGrantTests(IdentityService identity) : IClassFixture
     }
 
     [Fact]
-    public async Task Access_token_lives_one_hour()
+    public async Task Access_token_lives_fifteen_minutes_and_the_refresh_token_eight_hours_by_default()
     {
-        var jwt = await identity.ValidateAccessTokenAsync(await identity.GetAdminTokenAsync());
+        using var response = await identity.RequestPasswordTokenAsync("admin", IdentityService.AdminPassword, scope: "offline_access");
+        var body = await response.ReadJsonAsync();
+        var jwt = await identity.ValidateAccessTokenAsync(body.Text("access_token"));
 
-        Assert.Equal(TimeSpan.FromHours(1), jwt.ValidTo - jwt.IssuedAt);
+        Assert.Equal(TimeSpan.FromMinutes(15), jwt.ValidTo - jwt.IssuedAt);
+        Assert.InRange(body.GetProperty("expires_in").GetInt32(), 895, 900); // seconds left when the answer was written
+        Assert.Equal(TimeSpan.FromHours(8), await RefreshTokenLifetimeAsync(identity));
     }
+
+    [Fact]
+    public async Task Token_lifetimes_are_settings()
+    {
+        await using var configured = await IdentityService.CreateAsync(settings =>
+        {
+            settings["Identity:AccessTokenLifetime"] = "00:05:00";
+            settings["Identity:RefreshTokenLifetime"] = "02:00:00";
+        });
+        using var response = await configured.RequestPasswordTokenAsync("admin", IdentityService.AdminPassword, scope: "offline_access");
+        var jwt = await configured.ValidateAccessTokenAsync((await response.ReadJsonAsync()).Text("access_token"));
+
+        Assert.Equal(TimeSpan.FromMinutes(5), jwt.ValidTo - jwt.IssuedAt);
+        Assert.Equal(TimeSpan.FromHours(2), await RefreshTokenLifetimeAsync(configured));
+    }
+
+    /// <summary>The lifetime OpenIddict recorded for the newest refresh token (the token itself is encrypted).</summary>
+    static Task<TimeSpan> RefreshTokenLifetimeAsync(IdentityService service) => service.QueryAsync(async db =>
+    {
+        var token = await db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>().AsNoTracking()
+            .Where(t => t.Type!.Contains("refresh_token")).OrderByDescending(t => t.CreationDate).FirstAsync();
+        return token.ExpirationDate!.Value - token.CreationDate!.Value;
+    });
 
     [Fact]
     public async Task Me_with_the_token_answers_the_admin_profile()

@@ -72,7 +72,7 @@ public sealed class DeadlinesTests(PlansFixture fixture, ITestOutputHelper outpu
         Assert.False(problem.GetProperty("errors").TryGetProperty("deadlines.2026-Y", out _)); // 20/11 is before 01/12
         var (_, plan) = await SendAsync(officer, HttpMethod.Get, $"/api/plans/{id}");
         Assert.Equal("Draft", plan.GetProperty("status").GetString());
-        var (below, _) = await SendAsync(officer, HttpMethod.Get, "/api/deadlines/25747-X/2026-H1");
+        var (below, _) = await SendAsync(fixture.Admin, HttpMethod.Get, "/api/deadlines/25747-X/2026-H1");
         Assert.Equal(HttpStatusCode.NotFound, below);
     }
 

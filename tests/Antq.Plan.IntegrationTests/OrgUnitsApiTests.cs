@@ -3,7 +3,11 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Antq.Messaging;
+using Antq.Plan.Api.Data;
 using Antq.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Antq.Plan.IntegrationTests;
@@ -185,6 +189,39 @@ public sealed class OrgUnitsApiTests(UnitTreeFixture fixture, ITestOutputHelper 
         using var orphan = await fixture.Admin.PostAsJsonAsync("/api/org-units", new { code = "KDC-X", name = "Thôn X", kind = "ResidentialArea", parentCode = "001", validFrom = "2026-01-01" });
         Assert.Equal(HttpStatusCode.BadRequest, orphan.StatusCode);
         Assert.Contains("không có đơn vị cấp trên mã 001", (await orphan.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Each_import_is_announced_as_an_administrative_act_from_the_same_outbox_as_its_changes()
+    {
+        const string actType = "Antq.Contracts.Audit.AdministrativeActPerformed, Antq.Contracts";
+        await using var scope = fixture.Plan.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PlanDbContext>();
+        var acts = (await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.MessageType == actType).OrderBy(m => m.Id).ToListAsync())
+            .Select(m => JsonDocument.Parse(m.Body).RootElement).ToList();
+
+        var lists = acts.Where(a => a.GetProperty("action").GetString() == "org-units.imported").Select(a => a.GetProperty("subject").GetString()).ToList();
+        Assert.Contains("org-units/2020-01-01", lists);
+        Assert.Contains("org-units/2025-07-01", lists);
+        var merges = Assert.Single(acts, a => a.GetProperty("action").GetString() == "org-units.merges-imported");
+        Assert.Equal(("plan", "admin", "lineage/2025-07-01"), (merges.GetProperty("service").GetString(), merges.GetProperty("actor").GetString(), merges.GetProperty("subject").GetString()));
+        Assert.Contains($"{fixture.MergesImport.GetProperty("links").GetInt32()} liên kết", merges.GetProperty("detail").GetString());
+        var threeTier = acts.First(a => a.GetProperty("subject").GetString() == "org-units/2020-01-01");
+        Assert.Contains($"{fixture.ThreeTierImport.GetProperty("created").GetInt32()} tạo mới", threeTier.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_refused_import_announces_nothing()
+    {
+        const string actType = "Antq.Contracts.Audit.AdministrativeActPerformed, Antq.Contracts";
+        await using var scope = fixture.Plan.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PlanDbContext>();
+        var before = await db.Set<OutboxMessage>().CountAsync(m => m.MessageType == actType);
+
+        using var refused = await fixture.Admin.PostAsync("/api/org-units/import", new StringContent("""[{"Code":null,"Wards":"x"}]""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(before, await db.Set<OutboxMessage>().CountAsync(m => m.MessageType == actType));
     }
 
     [Fact]

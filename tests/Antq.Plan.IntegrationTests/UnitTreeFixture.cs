@@ -40,7 +40,8 @@ public sealed class UnitTreeFixture : IAsyncLifetime
         Reporting = new ServiceFactory<ReportingDbContext>("reporting", ReportingDatabase, VirtualHost);
         Admin = Plan.CreateClientAs("admin", AntqRoles.Admin, "BCA");
         Admin.Timeout = TimeSpan.FromMinutes(5);
-        Viewer = Plan.CreateClientAs("viewer", AntqRoles.Viewer, "38");
+        // At the Ministry, the root: a viewer reads units of every province (a province's viewer reads only its own).
+        Viewer = Plan.CreateClientAs("viewer", AntqRoles.Viewer, "BCA");
         _ = Reporting.Server; // start it before the imports: its queue must exist to receive the live changes
 
         (ThreeTierImport, ThreeTierElapsed) = await PostFileAsync("/api/org-units/import", Dvhc("units-2025-06-three-tier.json"));

@@ -16,6 +16,8 @@ public enum Access
     Admin,
     /// <summary>The unit's subtree: the account's unit or one below it; Admin everything.</summary>
     ReadSubtree,
+    /// <summary>The subtree or the ancestors: the account's unit, one below it, or one above it (never a sibling); Admin everything.</summary>
+    ReadSubtreeOrAncestors,
     /// <summary>Data entry: an officer of that very unit; Admin.</summary>
     EnterOwn,
     /// <summary>Review: an officer of the unit's direct parent; Admin.</summary>
@@ -56,27 +58,35 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
         ["identity POST /connect/logout"] = new(Access.Public),
         ["identity GET /account/login"] = new(Access.Public),
         ["identity POST /account/login"] = new(Access.Public),
+        ["identity GET /api/users"] = new(Access.Admin),
         ["identity POST /api/users"] = new(Access.Admin, c => Json($$"""{"username":"u{{Guid.NewGuid():N}}","password":"Mat-khau-2026-an","fullName":"Nguyễn Văn Bình","role":"Viewer","orgUnitCode":"{{c.Target}}"}""")),
         ["identity GET /api/users/me"] = new(Access.Authenticated),
+        // The test tokens name no stored account: the caller's own password change is a clean 404, never a 403.
+        ["identity POST /api/users/me/password"] = new(Access.Authenticated, _ => Json("""{"currentPassword":"Mat-khau-cu-2026","newPassword":"Mat-khau-moi-2026"}""")),
         ["identity GET /api/users/audit"] = new(Access.Admin),
         ["identity GET /api/users/{username}"] = new(Access.Admin),
+        // Harmless for the admin account the routes name: the same full name, a password the rules refuse, an unlock.
+        ["identity PATCH /api/users/{username}"] = new(Access.Admin, _ => Json("""{"fullName":"Quản trị hệ thống"}""")),
+        ["identity POST /api/users/{username}/password"] = new(Access.Admin, _ => Json("""{"password":"ngan"}""")),
+        ["identity POST /api/users/{username}/unlock"] = new(Access.Admin),
 
-        // Plan: the unit tree, plans and deadlines are the movement's shared reference data; every account reads them.
+        // Plan: a unit, and the plans it issued, for the subtree and the ancestors; what lies below a unit (children,
+        // lineage, deadlines, the cascade of implementing plans) for the subtree only; searches and lists are filtered.
         ["plan GET /api/org-units"] = new(Access.Authenticated),
-        ["plan GET /api/org-units/{code}"] = new(Access.Authenticated),
-        ["plan GET /api/org-units/{code}/children"] = new(Access.Authenticated),
-        ["plan GET /api/org-units/{code}/lineage"] = new(Access.Authenticated),
+        ["plan GET /api/org-units/{code}"] = new(Access.ReadSubtreeOrAncestors),
+        ["plan GET /api/org-units/{code}/children"] = new(Access.ReadSubtree),
+        ["plan GET /api/org-units/{code}/lineage"] = new(Access.ReadSubtree),
         ["plan POST /api/org-units"] = new(Access.Admin, _ => Json("{}")),
         ["plan POST /api/org-units/import"] = new(Access.Admin, _ => Json("[]")),
         ["plan POST /api/org-units/merges/import"] = new(Access.Admin, _ => Json("[]")),
         ["plan POST /api/plans"] = new(Access.EnterOwn, c => JsonContent(SecurityPlatform.PlanBody(c.Target, $"{Random.Shared.Next(100, 999)}/KH-MT"))),
         ["plan GET /api/plans"] = new(Access.Authenticated),
-        ["plan GET /api/plans/{id:guid}"] = new(Access.Authenticated),
-        ["plan GET /api/plans/{id:guid}/cascade"] = new(Access.Authenticated),
+        ["plan GET /api/plans/{id:guid}"] = new(Access.ReadSubtreeOrAncestors),
+        ["plan GET /api/plans/{id:guid}/cascade"] = new(Access.ReadSubtree),
         ["plan POST /api/plans/{id:guid}/issue"] = new(Access.EnterOwn),
         ["plan POST /api/plans/{id:guid}/supersede"] = new(Access.EnterOwn, _ => Json("{}")),
         ["plan POST /api/plans/drafts/from-text"] = new(Access.Authenticated, _ => new StringContent("KẾ HOẠCH số 1/KH-CAT", Encoding.UTF8, "text/plain")),
-        ["plan GET /api/deadlines/{code}/{period}"] = new(Access.Authenticated),
+        ["plan GET /api/deadlines/{code}/{period}"] = new(Access.ReadSubtree),
         ["plan POST /api/deadlines/recompute"] = new(Access.Admin),
 
         // Reporting
@@ -159,6 +169,7 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
         _ when role == AntqRoles.Admin => true,
         Access.Admin => false,
         Access.ReadSubtree => InSubtree(home, target),
+        Access.ReadSubtreeOrAncestors => InSubtree(home, target) || InSubtree(target, home),
         Access.EnterOwn => IsOfficer(role) && home == target,
         Access.ReviewParent => IsOfficer(role) && platform.Parent.GetValueOrDefault(target) == home,
         Access.EnterOrReview => IsOfficer(role) && (home == target || platform.Parent.GetValueOrDefault(target) == home),
@@ -177,16 +188,29 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
                 : (noticeId ?? Guid.NewGuid()).ToString());
     }
 
-    /// <summary>The target units of a role's cases: its own unit, a unit below it (none for a commune), another province's commune.</summary>
+    /// <summary>
+    /// The target units of a role's cases: its own unit, a unit below it (a province's account) or above it and a sibling
+    /// (a commune's account), another province's commune.
+    /// </summary>
     IEnumerable<(string Case, string Target)> Cases(string home)
     {
         yield return ("own unit", home);
         if (home == SecurityPlatform.ProvinceA) yield return ("unit in scope", platform.CommuneA1);
+        if (home == platform.CommuneA1)
+        {
+            yield return ("ancestor", SecurityPlatform.ProvinceA);
+            yield return ("sibling", platform.CommuneA2);
+        }
+
         yield return ("unit out of scope", platform.CommuneB1);
     }
 
+    /// <summary>The cases the matrix can have: own, below, ancestor, sibling, out of scope.</summary>
+    const int MaxCases = 4;
+
+    /// <summary>A route names a unit in its path, or (plan routes) in the plan it names or the plan it creates.</summary>
     static bool NamesUnit(string pattern, Access access) =>
-        pattern.Contains("{code}") || (pattern.StartsWith("/api/plans", StringComparison.Ordinal) && access == Access.EnterOwn);
+        pattern.Contains("{code}") || (pattern.StartsWith("/api/plans", StringComparison.Ordinal) && access != Access.Authenticated);
 
     Guid? noticeId;
 
@@ -210,10 +234,12 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
                 {
                     var c = new RequestCase("anonymous", "", "anonymous", platform.CommuneA1, platform);
                     using var client = service.CreateClient();
-                    var (status, body) = await SendAsync(client, method, Fill(pattern, c), rule, c);
+                    var (status, body, servedBy) = await SendAsync(client, method, Fill(pattern, c), rule, c);
                     requests++;
                     if (status >= 500 || (rule.Access != Access.Public && status != 401) || (rule.Access == Access.Public && status == 401))
                         failures.Add($"{Key(service, method, pattern)} anonymous → {status} {Clip(body)}");
+                    else if (rule.Access == Access.Public && servedBy != service.Name)
+                        failures.Add($"{Key(service, method, pattern)} anonymous → {status} from the gateway itself: it does not route this public route to {service.Name}. {Clip(body)}");
                 }
 
                 foreach (var (role, home) in Accounts)
@@ -222,11 +248,12 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
                     foreach (var (caseName, target) in unitRoute ? Cases(home) : [("no unit in route", home)])
                     {
                         var c = new RequestCase(role, home, caseName, target, platform);
-                        var (status, body) = await SendAsync(client, method, Fill(pattern, c), rule, c);
+                        var (status, body, servedBy) = await SendAsync(client, method, Fill(pattern, c), rule, c);
                         requests++;
                         var allowed = Allowed(rule.Access, role, home, target);
                         var outOfScope = unitRoute && !InSubtree(home, target) && role != AntqRoles.Admin;
-                        string? wrong = status >= 500 ? "server error"
+                        string? wrong = servedBy != service.Name ? $"answered by the gateway itself, not by {service.Name}: the gateway does not route it"
+                            : status >= 500 ? "server error"
                             : status == 401 ? "401 with a valid token"
                             : allowed && status == 403 ? "refused but allowed by the rule"
                             : !allowed && status is >= 200 and < 400 ? "accepted but refused by the rule"
@@ -241,16 +268,18 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
             }
         }
 
-        output.WriteLine($"Matrix: {routes} routes × {Accounts.Length} accounts ({Accounts.Select(a => a.Role).Distinct().Count()} roles) × up to 3 unit cases + anonymous = {requests} requests");
+        output.WriteLine($"Matrix, through the gateway: {routes} routes × {Accounts.Length} accounts ({Accounts.Select(a => a.Role).Distinct().Count()} roles) × up to {MaxCases} unit cases + anonymous = {requests} requests");
         Assert.True(failures.Count == 0, $"{failures.Count} of {requests} answers break the rules:\n" + string.Join("\n", failures));
     }
 
-    static async Task<(int Status, string Body)> SendAsync(HttpClient client, string method, string path, Rule rule, RequestCase c)
+    /// <summary>Sends one request through the gateway; answers the status, the body and which service answered (null: the gateway itself).</summary>
+    static async Task<(int Status, string Body, string? ServedBy)> SendAsync(HttpClient client, string method, string path, Rule rule, RequestCase c)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = rule.Body?.Invoke(c) };
-        if (request.Content is null && method is "POST" or "PUT") request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+        if (request.Content is null && method is "POST" or "PUT" or "PATCH") request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
         using var response = await client.SendAsync(request);
-        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        var servedBy = response.Headers.TryGetValues(SecurityPlatform.ServedBy, out var values) ? values.FirstOrDefault() : null;
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(), servedBy);
     }
 
     static string Clip(string text) => text.Length > 300 ? text[..300] + "…" : text;

@@ -11,14 +11,22 @@ using Antq.Plan.Api.Data;
 using Antq.Reporting.Api.Data;
 using Antq.ServiceDefaults;
 using Antq.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Antq.Security.Tests;
 
-/// <summary>One service of the platform as the security tests see it: its host, its database and its routes.</summary>
+/// <summary>
+/// One service of the platform as the security tests see it: its host (for its routes), its database, and clients that
+/// reach it the only way the public does, through the gateway.
+/// </summary>
 public sealed record ServiceUnderTest(string Name, IServiceProvider Services, Func<HttpClient> CreateClient, TestDatabase Database)
 {
     /// <summary>Every route the running app answers (method + pattern), from its EndpointDataSource; health and OpenAPI left out.</summary>
@@ -80,9 +88,13 @@ public sealed record ServiceUnderTest(string Name, IServiceProvider Services, Fu
 }
 
 /// <summary>
-/// The five services in this process (WebApplicationFactory, in-memory transport), each on its own database of the
-/// real PostgreSQL, all on one virtual host of the real RabbitMQ. Requests go to each service directly with the same
-/// kind of signed token the gateway passes through (the gateway's own limits are tested in Antq.Gateway.IntegrationTests).
+/// The platform as the public reaches it: the five services in this process, each on a real socket (Kestrel), on its
+/// own database of the real PostgreSQL, all on one virtual host of the real RabbitMQ, and the real gateway in front of
+/// them, configured from its own appsettings.json like production, with its clusters pointed at the services. Every
+/// request of the security tests goes through the gateway, with the same kind of signed token the gateway checks.
+/// Two settings differ from production: the rate limits are raised (the matrix would be throttled; the limits are
+/// tested in Antq.Gateway.IntegrationTests), and the portal's catch-all route is moved aside (there is no portal here),
+/// so that a service route the gateway does not expose is the gateway's own 404, which the matrix reports.
 /// Units: province A (Lai Châu, two of its communes) and province B (Điện Biên, one commune), from the real two-tier list.
 /// </summary>
 public sealed class SecurityPlatform : IAsyncLifetime
@@ -93,8 +105,18 @@ public sealed class SecurityPlatform : IAsyncLifetime
     public const string ProvinceA = "12";
     public const string ProvinceB = "11";
 
+    /// <summary>An account the hostile corpus changes and sets passwords for, never one the other tests sign in with.</summary>
+    public const string TargetUser = "muc.tieu.kiem.thu";
+
     readonly List<IAsyncDisposable> disposables = [];
     TestVirtualHost vhost = null!;
+
+    /// <summary>One connection pool for every client of the tests; clients are cheap, connections are not.</summary>
+    /// Redirects are not followed: a route's own answer (a 302 to the login page) is what the matrix judges.
+    readonly SocketsHttpHandler connections = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false };
+
+    /// <summary>The gateway's address, the only one the tests' requests go to.</summary>
+    public Uri Gateway { get; private set; } = null!;
 
     public string CommuneA1 { get; private set; } = "";
     public string CommuneA2 { get; private set; } = "";
@@ -132,18 +154,95 @@ public sealed class SecurityPlatform : IAsyncLifetime
         };
         var started = await Task.WhenAll(starts);
         (Identity, Plan, Reporting, Classification, Notification) = (started[0], started[1], started[2], started[3], started[4]);
+        StartGateway(started.ToDictionary(s => s.Name, s => AddressOf(s.Services)));
         await LoadUnitsAsync();
+        await CreateTargetUserAsync();
     }
 
     async Task<ServiceUnderTest> StartAsync<TContext>(string name, Action<Dictionary<string, string?>>? configure = null) where TContext : class
     {
         var database = await TestDatabase.CreateAsync("sec-" + name);
-        var factory = new ServiceFactory<TContext>(name, database, vhost);
+        var factory = new SignedServiceFactory<TContext>(name, database, vhost);
         configure?.Invoke(factory.Settings);
         disposables.Add(database);
         disposables.Add(factory);
-        _ = factory.Server; // starts the host
-        return new ServiceUnderTest(name, factory.Services, () => factory.CreateClient(), database);
+        factory.UseKestrel(0);
+        factory.StartServer();
+        return new ServiceUnderTest(name, factory.Services, () => new HttpClient(connections, disposeHandler: false) { BaseAddress = Gateway }, database);
+    }
+
+    void StartGateway(Dictionary<string, string> services)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Auth:SigningKeyPem"] = TestTokens.PublicKeyPem,
+            ["Gateway:RateLimits:TokenPermits"] = "1000000",
+            ["Gateway:RateLimits:WritePermits"] = "1000000",
+            ["ReverseProxy:Routes:portal:Match:Path"] = "/khong-co-cong-thong-tin-trong-kiem-thu/{**rest}",
+        };
+        foreach (var (name, address) in services) settings[$"ReverseProxy:Clusters:{name}:Destinations:d1:Address"] = address;
+        var gateway = new GatewayHost(settings);
+        gateway.UseKestrel(0);
+        gateway.StartServer();
+        disposables.Add(gateway);
+        Gateway = new Uri(AddressOf(gateway.Services));
+    }
+
+    static string AddressOf(IServiceProvider services) =>
+        services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
+
+    async Task CreateTargetUserAsync()
+    {
+        using var admin = Identity.As(AntqRoles.Admin, "BCA", "admin");
+        var created = await admin.PostAsJsonAsync("/api/users", new
+        {
+            username = TargetUser, password = "Muc-Tieu-Ban-Dau-2026", fullName = "Lường Văn Thử", role = AntqRoles.CommuneOfficer, orgUnitCode = CommuneA1,
+        });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The header each service signs its answers with, so a test tells them from the gateway's own.</summary>
+    public const string ServedBy = "X-Antq-Test-Served-By";
+
+    /// <summary>A service that signs every answer with <see cref="ServedBy"/> (its name).</summary>
+    sealed class SignedServiceFactory<TContext>(string name, TestDatabase database, TestVirtualHost virtualHost)
+        : ServiceFactory<TContext>(name, database, virtualHost) where TContext : class
+    {
+        readonly SignAnswers signature = new(name);
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(signature));
+        }
+    }
+
+    sealed class SignAnswers(string name) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, inner) =>
+            {
+                context.Response.OnStarting(() =>
+                {
+                    context.Response.Headers[ServedBy] = name;
+                    return Task.CompletedTask;
+                });
+                return inner(context);
+            });
+            next(app);
+        };
+    }
+
+    /// <summary>The gateway, from its own project and appsettings.json, with the settings above.</summary>
+    sealed class GatewayHost(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Antq.Gateway.ClusterHealthCheck>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            builder.UseSetting("ANTQ_MODE", "local");
+            foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        }
     }
 
     async Task LoadUnitsAsync()
@@ -177,7 +276,7 @@ public sealed class SecurityPlatform : IAsyncLifetime
         var issued = await CreatePlanAsync(admin, ProvinceA, "15/KH-CAT-PV01");
         var issue = await admin.PostAsync($"/api/plans/{issued}/issue", null);
         Assert.True(issue.IsSuccessStatusCode, await issue.Content.ReadAsStringAsync());
-        foreach (var (unit, number) in new[] { (ProvinceA, "16/KH-CAT"), (CommuneA1, "3/KH-CAX"), (CommuneB1, "4/KH-CAX"), (ProvinceB, "17/KH-CAT") })
+        foreach (var (unit, number) in new[] { (ProvinceA, "16/KH-CAT"), (CommuneA1, "3/KH-CAX"), (CommuneA2, "5/KH-CAX"), (CommuneB1, "4/KH-CAX"), (ProvinceB, "17/KH-CAT") })
         {
             DraftPlans[unit] = await CreatePlanAsync(admin, unit, number);
         }
@@ -241,6 +340,7 @@ public sealed class SecurityPlatform : IAsyncLifetime
         }
 
         await vhost.DisposeAsync();
+        connections.Dispose();
     }
 }
 

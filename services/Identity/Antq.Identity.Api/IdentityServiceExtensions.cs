@@ -20,6 +20,12 @@ namespace Antq.Identity.Api;
 /// <summary>The Identity service's own wiring: users, roles, unit scopes and token issuing (OpenID Connect).</summary>
 public static class IdentityServiceExtensions
 {
+    /// <summary><c>Identity:AccessTokenLifetime</c> unless set.</summary>
+    public static readonly TimeSpan DefaultAccessTokenLifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary><c>Identity:RefreshTokenLifetime</c> unless set: a working day; each use gives a new one.</summary>
+    public static readonly TimeSpan DefaultRefreshTokenLifetime = TimeSpan.FromHours(8);
+
     public static IHostApplicationBuilder AddIdentityServices(this IHostApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
@@ -62,6 +68,8 @@ public static class IdentityServiceExtensions
                     .SetTokenEndpointUris("connect/token")
                     .SetAuthorizationEndpointUris("connect/authorize")
                     .SetEndSessionEndpointUris("connect/logout")
+                    // A script logs out by revoking its refresh token (token=…&token_type_hint=refresh_token&client_id=…).
+                    .SetRevocationEndpointUris("connect/revoke")
                     .SetJsonWebKeySetEndpointUris(".well-known/jwks");
 
                 server.AllowPasswordFlow()
@@ -71,9 +79,12 @@ public static class IdentityServiceExtensions
 
                 server.RegisterScopes(Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess);
 
-                // Plain signed JWTs: every service checks them with standard JwtBearer and the published key set.
+                // Plain signed JWTs: every service checks them with standard JwtBearer and the published key set. They
+                // cannot be revoked, so they are short: a disabled account or a changed role takes effect within their
+                // lifetime, while the refresh token (revocable, rolled at each use) keeps a working session going.
                 server.DisableAccessTokenEncryption()
-                    .SetAccessTokenLifetime(configuration.GetValue("Identity:AccessTokenLifetime", TimeSpan.FromHours(1)));
+                    .SetAccessTokenLifetime(configuration.GetValue("Identity:AccessTokenLifetime", DefaultAccessTokenLifetime))
+                    .SetRefreshTokenLifetime(configuration.GetValue("Identity:RefreshTokenLifetime", DefaultRefreshTokenLifetime));
 
                 server.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()

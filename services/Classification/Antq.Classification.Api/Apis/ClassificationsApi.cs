@@ -111,6 +111,8 @@ public static class ClassificationsApi
     {
         var (unit, problem) = await ResolveAsync(db, code, year, options.Value, ct);
         if (problem is not null) return problem;
+        // A unit outside the account's subtree is refused before anything else is said about it.
+        if (CheckRead(user, unit!) is { } outside) return outside;
         if (unit!.SubjectKind is not { } kind) return NotClassified(unit);
 
         var self = request.SelfScores ?? [];
@@ -276,6 +278,7 @@ public static class ClassificationsApi
     {
         var (unit, problem) = await ResolveAsync(db, code, year, options.Value, ct);
         if (problem is not null) return problem;
+        if (CheckRead(user, unit!) is { } outside) return outside;
         if (unit!.SubjectKind is not { } kind) return NotClassified(unit);
         if (!MayActFor(user, unit) && !MayApprove(user, unit))
             return Problem(403, $"Chỉ cán bộ của {unit.Unit.Name} ({code}) hoặc cấp trên trực tiếp mới được đăng ký cho đơn vị.");
@@ -321,6 +324,7 @@ public static class ClassificationsApi
     {
         var (unit, problem) = await ResolveAsync(db, code, year, options.Value, ct);
         if (problem is not null) return problem;
+        if (CheckRead(user, unit!) is { } outside) return outside;
         if (unit!.SubjectKind is null) return NotClassified(unit);
         if (!MayApprove(user, unit))
             return Problem(403, user.OrgUnitCode() == code

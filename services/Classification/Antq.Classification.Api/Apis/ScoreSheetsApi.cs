@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Antq.Audit;
 using Antq.Classification.Api.Data;
 using Antq.Classification.Api.Domain;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -62,7 +63,7 @@ public static class ScoreSheetsApi
     }
 
     public static async Task<Results<Ok<ScoreSheetResponse>, ProblemHttpResult>> PublishScoreSheet(
-        int year, string kind, PublishScoreSheetRequest request, ClaimsPrincipal user, ClassificationDbContext db, TimeProvider clock, CancellationToken ct)
+        int year, string kind, PublishScoreSheetRequest request, HttpContext http, ClaimsPrincipal user, ClassificationDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (CheckAdmin(user) is { } forbidden) return forbidden;
         if (CheckYear(year) is { } bad) return bad;
@@ -89,6 +90,8 @@ public static class ScoreSheetsApi
             PublishedBy = user.Who(), PublishedAt = clock.GetUtcNow(),
         };
         db.ScoreSheets.Add(version);
+        db.AddAdministrativeAct(http, "score-sheet.published", $"score-sheet/{year}/{subject}",
+            $"Ban hành bảng chấm điểm năm {year} cho {SubjectKinds.Label(subject)}, phiên bản {version.Version}: {sheet.Criteria.Count} tiêu chí.", clock);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -112,7 +115,7 @@ public static class ScoreSheetsApi
     }
 
     public static async Task<Results<Ok<SafeStandardResponse>, ProblemHttpResult>> PublishSafeStandard(
-        int year, string kind, PublishSafeStandardRequest request, ClaimsPrincipal user, ClassificationDbContext db, TimeProvider clock, CancellationToken ct)
+        int year, string kind, PublishSafeStandardRequest request, HttpContext http, ClaimsPrincipal user, ClassificationDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (CheckAdmin(user) is { } forbidden) return forbidden;
         if (CheckYear(year) is { } bad) return bad;
@@ -133,6 +136,8 @@ public static class ScoreSheetsApi
             PublishedBy = user.Who(), PublishedAt = clock.GetUtcNow(),
         };
         db.SafeStandards.Add(version);
+        db.AddAdministrativeAct(http, "safe-standard.published", $"safe-standard/{year}/{subject}",
+            $"Ban hành bộ tiêu chí \"An toàn về an ninh, trật tự\" năm {year} cho {SubjectKinds.Label(subject)}, phiên bản {version.Version}: {standard.Criteria.Count} tiêu chí.", clock);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -104,8 +104,10 @@ public static class ConnectApi
     /// name costs as much time as a known one, so neither tells which accounts exist. Too many wrong passwords in a
     /// row lock the account for a while (<see cref="AccountLockoutOptions"/>); every attempt is written to the audit trail.
     /// </summary>
+    /// <param name="successAction">What the trail records for a good password: a login, or nothing (the caller records its own act).</param>
     internal static async Task<(User? User, string? Refusal)> CheckPasswordAsync(HttpContext context,
-        IdentityDbContext db, IPasswordHasher<User> hasher, string? userName, string? password, CancellationToken cancellationToken)
+        IdentityDbContext db, IPasswordHasher<User> hasher, string? userName, string? password, CancellationToken cancellationToken,
+        string? successAction = AuditEntry.LoginSucceeded)
     {
         var clock = context.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
         var lockout = context.RequestServices.GetService<Microsoft.Extensions.Options.IOptions<AccountLockoutOptions>>()?.Value ?? new AccountLockoutOptions();
@@ -155,7 +157,7 @@ public static class ConnectApi
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded) user.PasswordHash = hasher.HashPassword(user, password);
         user.FailedLogins = 0;
         user.LockedUntil = null;
-        db.AuditEntries.Add(AuditEntry.Create(now, user.UserName, AuditEntry.LoginSucceeded, user.UserName, null, address));
+        if (successAction is not null) db.AuditEntries.Add(AuditEntry.Create(now, user.UserName, successAction, user.UserName, null, address));
         await db.SaveChangesAsync(cancellationToken);
         return (user, null);
     }

@@ -54,6 +54,7 @@ sealed class IdentitySeed(
         Permissions =
         {
             Permissions.Endpoints.Token,
+            Permissions.Endpoints.Revocation,
             Permissions.GrantTypes.Password,
             Permissions.GrantTypes.RefreshToken,
             Permissions.Scopes.Profile,
@@ -75,6 +76,7 @@ sealed class IdentitySeed(
             {
                 Permissions.Endpoints.Authorization,
                 Permissions.Endpoints.Token,
+                Permissions.Endpoints.Revocation,
                 Permissions.Endpoints.EndSession,
                 Permissions.GrantTypes.AuthorizationCode,
                 Permissions.GrantTypes.RefreshToken,

@@ -1,5 +1,8 @@
+using System.Security.Claims;
+using Antq.Audit;
 using Antq.Plan.Api.Data;
 using Antq.Plan.Api.Domain.Deadlines;
+using Antq.Plan.Api.Domain.Units;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +21,9 @@ public static class DeadlinesApi
         return group;
     }
 
-    public static async Task<Results<Ok<DeadlineResponse>, ProblemHttpResult>> GetDeadline(string code, string period, PlanDbContext db, CancellationToken ct)
+    /// <summary>A deadline of a unit of the account's subtree, as the tree stands today (<see cref="PlanScope"/>).</summary>
+    public static async Task<Results<Ok<DeadlineResponse>, ProblemHttpResult>> GetDeadline(
+        string code, string period, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (!ReportingPeriod.TryParse(period, out var parsed))
         {
@@ -26,6 +31,9 @@ public static class DeadlinesApi
             return TypedResults.Problem(statusCode: 400, title: ProblemDetailsDefaults.TitleFor(400), detail: detail,
                 extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["period"] = [detail] } });
         }
+
+        if (!await PlanScope.MayReadUnitAsync(db, user, code, VietnamTime.Today(clock), withAncestors: false, ct))
+            return PlanScope.BelowRefused("hạn nộp báo cáo", code);
 
         var periodCode = parsed.Code;
         var row = await db.UnitDeadlines.AsNoTracking().FirstOrDefaultAsync(d => d.OrgUnitCode == code && d.Period == periodCode, ct);
@@ -43,7 +51,7 @@ public static class DeadlinesApi
     /// that changed.
     /// </summary>
     public static async Task<Results<Ok<RecomputeResponse>, ProblemHttpResult>> RecomputeDeadlines(
-        int? year, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> options, CancellationToken ct)
+        int? year, HttpContext http, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> options, CancellationToken ct)
     {
         if (year is not { } y || y < 2000 || y > 2100)
         {
@@ -62,6 +70,8 @@ public static class DeadlinesApi
             (examined, changed, messages, elapsed) = (examined + result.UnitsExamined, changed + result.DeadlinesChanged, messages + result.Messages, elapsed + result.ElapsedMs);
         }
 
+        db.AddAdministrativeAct(http, "deadlines.recomputed", $"deadlines/{y}",
+            $"Tính lại hạn nộp năm {y}: {examined} hạn nộp được xem xét, {changed} thay đổi.", clock);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Ok(new RecomputeResponse(y, examined, changed, messages, elapsed));

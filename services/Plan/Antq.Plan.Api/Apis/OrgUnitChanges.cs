@@ -23,9 +23,14 @@ public static class OrgUnitChanges
 
     const long WriterLock = 0x414E5451_0001; // "ANTQ" 1: one unit writer at a time
 
+    /// <summary>
+    /// Imports the units of <paramref name="file"/> valid from <paramref name="effectiveFrom"/>. Runs in the caller's
+    /// transaction when there is one (which then commits the import together with what it adds, such as the audit of
+    /// the act), else in one of its own.
+    /// </summary>
     public static async Task<UnitImportPlan> ImportAsync(PlanDbContext db, UnitFile file, DateOnly effectiveFrom, TimeProvider clock, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await OwnTransactionAsync(db, ct);
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({WriterLock})", ct);
 
         var valid = await db.OrgUnits.AsNoTracking()
@@ -82,15 +87,18 @@ public static class OrgUnitChanges
             await db.SaveChangesAsync(ct);
         }
 
-        await transaction.CommitAsync(ct);
+        if (transaction is not null) await transaction.CommitAsync(ct);
         return plan;
     }
 
-    /// <summary>Replaces the predecessors of every successor in <paramref name="successorIds"/> with <paramref name="links"/>.</summary>
+    /// <summary>
+    /// Replaces the predecessors of every successor in <paramref name="successorIds"/> with <paramref name="links"/>, in
+    /// the caller's transaction when there is one.
+    /// </summary>
     public static async Task ReplaceLineageAsync(PlanDbContext db, IReadOnlyCollection<Guid> successorIds, IReadOnlyList<LineageLink> links,
         IReadOnlyList<OrgUnitLineageChanged> messages, TimeProvider clock, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await OwnTransactionAsync(db, ct);
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({WriterLock})", ct);
         var ids = successorIds.ToArray();
         await db.Database.ExecuteSqlAsync($"DELETE FROM org_unit_predecessors WHERE successor_id = ANY({ids})", ct);
@@ -112,8 +120,12 @@ public static class OrgUnitChanges
 
         foreach (var message in messages) db.AddOutboxMessage(message, clock);
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        if (transaction is not null) await transaction.CommitAsync(ct);
     }
+
+    /// <summary>A transaction of this writer's own, or null when the caller's is already open (the writer lock then lasts until it commits).</summary>
+    static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction?> OwnTransactionAsync(PlanDbContext db, CancellationToken ct) =>
+        db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
 
     /// <summary>
     /// The links as <see cref="OrgUnitLineageChanged"/> messages: a successor's predecessors always in one message, at most

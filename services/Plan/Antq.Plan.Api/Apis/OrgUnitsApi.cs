@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Claims;
+using Antq.Audit;
 using Antq.Plan.Api.Data;
 using Antq.Plan.Api.Domain.Lineage;
 using Antq.Plan.Api.Domain.Units;
@@ -27,22 +29,27 @@ public static class OrgUnitsApi
         return group;
     }
 
+    /// <summary>A unit with its path up to the root: the account's unit, one below it or one of its ancestors (<see cref="PlanScope"/>).</summary>
     public static async Task<Results<Ok<OrgUnitResponse>, ProblemHttpResult>> GetOrgUnit(
-        string code, string? asOf, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        string code, string? asOf, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (!TryDate(asOf, clock, "asOf", out var date, out var problem)) return problem;
         var unit = await FindAsync(db, code, date, ct);
         if (unit is null) return NotFound(code, date);
+        if (!await PlanScope.MayReadUnitAsync(db, user, code, date, withAncestors: true, ct)) return PlanScope.UnitRefused(unit);
         var path = await PathAsync(db, unit, date, ct);
         return TypedResults.Ok(OrgUnitResponse.From(unit, path));
     }
 
+    /// <summary>The units directly below a unit of the account's subtree.</summary>
     public static async Task<Results<Ok<ChildrenResponse>, ProblemHttpResult>> GetChildren(
-        string code, string? asOf, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        string code, string? asOf, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (!TryDate(asOf, clock, "asOf", out var date, out var problem)) return problem;
         var unit = await FindAsync(db, code, date, ct);
         if (unit is null) return NotFound(code, date);
+        if (!await PlanScope.MayReadUnitAsync(db, user, code, date, withAncestors: false, ct))
+            return PlanScope.BelowRefused("các đơn vị trực thuộc", $"{unit.Name} ({unit.Code})");
         var children = await ValidAt(db.OrgUnits.AsNoTracking(), date)
             .Where(u => u.ParentCode == code)
             .OrderBy(u => u.Code)
@@ -50,8 +57,9 @@ public static class OrgUnitsApi
         return TypedResults.Ok(new ChildrenResponse(OrgUnitResponse.From(unit, null), date, [.. children.Select(c => OrgUnitResponse.From(c, null))]));
     }
 
+    /// <summary>Units by name (without diacritics) among those the account may read at the date: its subtree and its ancestors.</summary>
     public static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchOrgUnits(
-        string? search, string? asOf, string? kind, int? limit, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        string? search, string? asOf, string? kind, int? limit, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (!TryDate(asOf, clock, "asOf", out var date, out var problem)) return problem;
         var text = VietnameseText.Normalize(search ?? "");
@@ -65,18 +73,21 @@ public static class OrgUnitsApi
 
         var take = Math.Clamp(limit ?? 50, 1, 500);
         var pattern = "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-        var query = ValidAt(db.OrgUnits.AsNoTracking(), date).Where(u => EF.Functions.Like(u.NormalizedName, pattern));
+        var query = PlanScope.Units(db, user, date, withAncestors: true).Where(u => EF.Functions.Like(u.NormalizedName, pattern));
         if (wanted is { } w) query = query.Where(u => u.Kind == w);
         var units = await query.OrderBy(u => u.Kind).ThenBy(u => u.NormalizedName.Length).ThenBy(u => u.Code).Take(take).ToListAsync(ct);
         return TypedResults.Ok(new SearchResponse(search!, date, [.. units.Select(u => OrgUnitResponse.From(u, null))]));
     }
 
+    /// <summary>What a unit of the account's subtree was formed from in a merge, and what it went into.</summary>
     public static async Task<Results<Ok<LineageResponse>, ProblemHttpResult>> GetLineage(
-        string code, string? asOf, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        string code, string? asOf, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (!TryDate(asOf, clock, "asOf", out var date, out var problem)) return problem;
         var unit = await FindAsync(db, code, date, ct);
         if (unit is null) return NotFound(code, date);
+        if (!await PlanScope.MayReadUnitAsync(db, user, code, date, withAncestors: false, ct))
+            return PlanScope.BelowRefused("lịch sử sáp nhập", $"{unit.Name} ({unit.Code})");
 
         var predecessors = await (from link in db.OrgUnitPredecessors
                                   join p in db.OrgUnits on link.PredecessorId equals p.Id
@@ -100,8 +111,9 @@ public static class OrgUnitsApi
     /// list, 2025-07-01 for the two-tier list, today for CSV.
     /// </summary>
     public static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> ImportOrgUnits(
-        HttpRequest request, string? effectiveFrom, PlanDbContext db, TimeProvider clock, ILoggerFactory logs, CancellationToken ct)
+        HttpContext http, string? effectiveFrom, PlanDbContext db, TimeProvider clock, ILoggerFactory logs, CancellationToken ct)
     {
+        var request = http.Request;
         var started = TimeProvider.System.GetTimestamp();
         UnitFile file;
         try
@@ -121,7 +133,10 @@ public static class OrgUnitsApi
         UnitImportPlan plan;
         try
         {
-            plan = await OrgUnitChanges.ImportAsync(db, file, date, clock, ct);
+            plan = await db.PerformAdministrativeActAsync(http, clock, c => OrgUnitChanges.ImportAsync(db, file, date, clock, c),
+                p => ("org-units.imported", $"org-units/{date:yyyy-MM-dd}",
+                    $"Nhập tệp đơn vị ({file.Format}) hiệu lực từ {date:dd/MM/yyyy}: {file.Units.Count} đơn vị trong tệp, {p.ToCreate.Count} tạo mới, {p.ToClose.Count} đóng, {p.Unchanged.Count} không đổi."),
+                ct);
         }
         catch (UnitFileException ex)
         {
@@ -137,7 +152,7 @@ public static class OrgUnitsApi
     }
 
     public static async Task<Results<Created<OrgUnitResponse>, Ok<OrgUnitResponse>, ProblemHttpResult>> CreateOrgUnit(
-        CreateOrgUnitRequest request, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        CreateOrgUnitRequest request, HttpContext http, PlanDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var line = string.Join(",", new[] { request.Code, request.Name, request.Kind, request.ParentCode }.Select(Quote));
         UnitFile file;
@@ -151,17 +166,22 @@ public static class OrgUnitsApi
         }
 
         if (!TryDate(request.ValidFrom, clock, "validFrom", out var date, out var problem)) return problem;
+        var entry = file.Units[0];
         UnitImportPlan plan;
         try
         {
-            plan = await OrgUnitChanges.ImportAsync(db, file, date, clock, ct);
+            plan = await db.PerformAdministrativeActAsync(http, clock, c => OrgUnitChanges.ImportAsync(db, file, date, clock, c),
+                p => ("org-unit.created", entry.Code, p.ToCreate.Count > 0
+                    ? $"Thêm đơn vị {entry.Code} {entry.Name} ({entry.Kind}) thuộc đơn vị {entry.ParentCode}, hiệu lực từ {date:dd/MM/yyyy}."
+                    : $"Đơn vị {entry.Code} đã có với cùng thông tin vào ngày {date:dd/MM/yyyy}; không có thay đổi."),
+                ct);
         }
         catch (UnitFileException ex)
         {
             return FileProblem(ex, "Đơn vị không hợp lệ");
         }
 
-        var unit = (await FindAsync(db, file.Units[0].Code, date, ct))!;
+        var unit = (await FindAsync(db, entry.Code, date, ct))!;
         var response = OrgUnitResponse.From(unit, await PathAsync(db, unit, date, ct));
         return plan.ToCreate.Count > 0
             ? TypedResults.Created($"/api/org-units/{Uri.EscapeDataString(unit.Code)}?asOf={date:yyyy-MM-dd}", response)
@@ -173,8 +193,9 @@ public static class OrgUnitsApi
     /// (valid the day before) that its text names. Importing again replaces the links of the same new units.
     /// </summary>
     public static async Task<Results<Ok<MergeImportResponse>, ProblemHttpResult>> ImportMerges(
-        HttpRequest request, string? effectiveFrom, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        HttpContext http, string? effectiveFrom, PlanDbContext db, TimeProvider clock, CancellationToken ct)
     {
+        var request = http.Request;
         if (!TryDate(effectiveFrom, clock, "effectiveFrom", out var date, out var problem, UnitFile.ReformDate)) return problem;
         IReadOnlyList<MergeLine> lines;
         try
@@ -200,7 +221,11 @@ public static class OrgUnitsApi
         var successors = lines.Where(l => newByCode.ContainsKey(l.Code!)).Select(l => newByCode[l.Code!].Id).Distinct().ToList();
         var unitById = oldUnits.Concat(newUnits).DistinctBy(u => u.Id).ToDictionary(u => u.Id);
         var messages = OrgUnitChanges.LineageMessages(result.Links, unitById, clock.GetUtcNow());
-        await OrgUnitChanges.ReplaceLineageAsync(db, successors, result.Links, messages, clock, ct);
+        await db.PerformAdministrativeActAsync(http, clock,
+            async c => { await OrgUnitChanges.ReplaceLineageAsync(db, successors, result.Links, messages, clock, c); return result; },
+            r => ("org-units.merges-imported", $"lineage/{date:yyyy-MM-dd}",
+                $"Nhập tệp sáp nhập hiệu lực từ {date:dd/MM/yyyy}: {lines.Count} đơn vị mới, {r.Links.Count} liên kết ({r.Links.Count(l => l.Partial)} một phần), {r.Unresolved.Count} tên chưa xác định được."),
+            ct);
 
         return TypedResults.Ok(new MergeImportResponse(
             date, lines.Count, result.Links.Count, result.Links.Count(l => l.Partial),

@@ -204,16 +204,21 @@ public static class PlansApi
         return TypedResults.Ok(PlanResponse.From(plan));
     }
 
-    public static async Task<Results<Ok<PlanResponse>, ProblemHttpResult>> GetPlan(Guid id, PlanDbContext db, CancellationToken ct)
+    /// <summary>A plan issued by the account's unit, one below it or one above it (<see cref="PlanScope"/>).</summary>
+    public static async Task<Results<Ok<PlanResponse>, ProblemHttpResult>> GetPlan(
+        Guid id, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
-        return plan is null ? PlanNotFound(id) : TypedResults.Ok(PlanResponse.From(plan));
+        if (plan is null) return PlanNotFound(id);
+        if (!await PlanScope.MayReadPlanAsync(db, user, id, VietnamTime.Today(clock), withAncestors: true, ct)) return PlanScope.PlanRefused();
+        return TypedResults.Ok(PlanResponse.From(plan));
     }
 
+    /// <summary>The plans the account may read (<see cref="PlanScope"/>), filtered; another unit's plans are simply not listed.</summary>
     public static async Task<Results<Ok<PlanListResponse>, ProblemHttpResult>> ListPlans(
-        string? issuer, int? year, string? status, PlanDbContext db, CancellationToken ct)
+        string? issuer, int? year, string? status, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var query = db.Plans.AsNoTracking();
+        var query = PlanScope.Plans(db, user, VietnamTime.Today(clock), withAncestors: true);
         if (!string.IsNullOrWhiteSpace(issuer)) query = query.Where(p => p.IssuerCode == issuer.Trim());
         if (year is { } y) query = query.Where(p => p.Year == y);
         if (!string.IsNullOrWhiteSpace(status))
@@ -232,10 +237,12 @@ public static class PlansApi
     /// else the plan's date) and whether each issued a plan implementing this one (any version of it) in time.
     /// </summary>
     public static async Task<Results<Ok<CascadeResponse>, ProblemHttpResult>> GetCascade(
-        Guid id, string? asOf, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid id, string? asOf, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (plan is null) return PlanNotFound(id);
+        // Every child's status: for the issuer and the levels above it, not for the units below that implement it.
+        if (!await PlanScope.MayReadPlanAsync(db, user, id, VietnamTime.Today(clock), withAncestors: false, ct)) return PlanScope.CascadeRefused();
         var date = plan.ImplementingPlansDueOn ?? plan.IssuedOn;
         if (!string.IsNullOrWhiteSpace(asOf) && !DateOnly.TryParseExact(asOf.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
             return FieldProblem(400, $"Ngày \"{asOf}\" không hợp lệ; dùng dạng YYYY-MM-DD, ví dụ 2026-03-30.", "asOf");

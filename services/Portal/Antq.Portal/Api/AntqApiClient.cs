@@ -137,6 +137,21 @@ public sealed class AntqApiClient(HttpClient http, UserSession session, ILogger<
     public Task<ApiResult<UserProfile>> CreateUserAsync(CreateUser user, CancellationToken ct = default) =>
         SendAsync<UserProfile>(HttpMethod.Post, "api/users", JsonContent.Create(user, options: Json), ct: ct);
 
+    public Task<ApiResult<UserPage>> ListUsersAsync(string? search, string? role, int page, CancellationToken ct = default) =>
+        SendAsync<UserPage>(HttpMethod.Get, $"api/users?page={page}&pageSize=20"
+            + (string.IsNullOrWhiteSpace(search) ? "" : $"&search={Esc(search.Trim())}")
+            + (string.IsNullOrWhiteSpace(role) ? "" : $"&role={Esc(role)}"), ct: ct);
+
+    /// <summary>Disables (ending the user's sessions) or enables an account.</summary>
+    public Task<ApiResult<UserProfile>> SetUserActiveAsync(string username, bool active, CancellationToken ct = default) =>
+        SendAsync<UserProfile>(HttpMethod.Patch, $"api/users/{Esc(username)}", JsonContent.Create(new { active }, options: Json), ct: ct);
+
+    public Task<ApiResult<UserProfile>> ResetPasswordAsync(string username, string password, CancellationToken ct = default) =>
+        SendAsync<UserProfile>(HttpMethod.Post, $"api/users/{Esc(username)}/password", JsonContent.Create(new { password }, options: Json), ct: ct);
+
+    public Task<ApiResult<UserProfile>> UnlockUserAsync(string username, CancellationToken ct = default) =>
+        SendAsync<UserProfile>(HttpMethod.Post, $"api/users/{Esc(username)}/unlock", ct: ct);
+
     static string Esc(string value) => Uri.EscapeDataString(value);
 
     async Task<HttpRequestMessage?> RequestAsync(HttpMethod method, string path, HttpContent? content, string? etag, CancellationToken ct)

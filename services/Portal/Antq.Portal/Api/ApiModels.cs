@@ -56,7 +56,10 @@ public sealed record Notice(JsonElement Id, string Kind, string? OrgUnitCode, st
 
 public sealed record CreateUser(string Username, string Password, string FullName, string Role, string OrgUnitCode, string? Email);
 
-public sealed record UserProfile(Guid Id, string Username, string FullName, string Role, string OrgUnitCode, string? Email, bool Active);
+public sealed record UserProfile(Guid Id, string Username, string FullName, string Role, string OrgUnitCode, string? Email, bool Active,
+    DateTimeOffset? LockedUntil = null);
+
+public sealed record UserPage(int Page, int PageSize, int Total, IReadOnlyList<UserProfile> Users);
 
 public sealed record ImportCounts(int Created, int Closed, int Unchanged);
 

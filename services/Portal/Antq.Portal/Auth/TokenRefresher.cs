@@ -15,12 +15,19 @@ public sealed class TokenRefresher(IHttpClientFactory httpClients, IMemoryCache 
     public const string HttpClientName = "antq-identity";
     public const string ClientId = "antq-portal";
     static readonly TimeSpan Margin = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How many refreshes a session may be behind: an open page refreshes in its circuit, and the next page load starts
+    /// again from the session's older set and follows the chain. With 15-minute access tokens, four links an hour for as
+    /// long as the chain is remembered (12 hours).
+    /// </summary>
+    public const int MaxChain = 64;
     readonly ConcurrentDictionary<string, SemaphoreSlim> gates = new(StringComparer.Ordinal);
 
     /// <summary>Fresh tokens: the same set while it is still valid, a refreshed one otherwise, null when the session cannot go on.</summary>
     public async Task<TokenSet?> EnsureFreshAsync(TokenSet tokens, CancellationToken cancellationToken)
     {
-        for (var hops = 0; hops < 10; hops++)
+        for (var hops = 0; hops < MaxChain; hops++)
         {
             if (!tokens.ExpiresWithin(Margin, clock.GetUtcNow())) return tokens;
             if (tokens.RefreshToken is not { } refresh) return null;

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Antq.Audit;
 using Antq.Reporting.Api.Data;
 using Antq.Reporting.Api.Domain.Catalogue;
 using Antq.Reporting.Api.Domain.Reports;
@@ -44,8 +45,9 @@ public static class IndicatorsApi
 
     /// <summary>Publishes a new version; it applies to reports saved from now on and never rewrites submitted ones.</summary>
     public static async Task<Results<Ok<CatalogueResponse>, ProblemHttpResult>> PublishCatalogue(
-        HttpRequest request, ClaimsPrincipal user, ReportingDbContext db, TimeProvider clock, CancellationToken ct)
+        HttpContext http, ClaimsPrincipal user, ReportingDbContext db, TimeProvider clock, CancellationToken ct)
     {
+        var request = http.Request;
         Catalogue catalogue;
         try
         {
@@ -71,6 +73,8 @@ public static class IndicatorsApi
         {
             Version = catalogue.Version, Json = catalogue.ToJson(), PublishedAt = clock.GetUtcNow(), PublishedBy = user.Who(),
         });
+        db.AddAdministrativeAct(http, "catalogue.published", $"catalogue/{catalogue.Version}",
+            $"Công bố danh mục chỉ tiêu phiên bản {catalogue.Version}: {catalogue.Indicators.Count} chỉ tiêu, {catalogue.Rules.Count} quy tắc kiểm tra.", clock);
         try
         {
             await db.SaveChangesAsync(ct);

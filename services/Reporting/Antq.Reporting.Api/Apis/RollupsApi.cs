@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Claims;
+using Antq.Audit;
 using Antq.Contracts.Reporting;
 using Antq.Messaging;
 using Antq.Reporting.Api.Data;
@@ -257,7 +258,7 @@ public static class RollupsApi
 
     /// <summary>Rebuilds every cell of a period from the stored reports (after a repair of the tree or the cells; benchmarks).</summary>
     public static async Task<Results<Ok<RecomputeResponse>, ProblemHttpResult>> Recompute(
-        string period, ReportingDbContext db, IOptions<DataWindowOptions> window, TimeProvider clock, CancellationToken ct)
+        string period, HttpContext http, ReportingDbContext db, IOptions<DataWindowOptions> window, TimeProvider clock, CancellationToken ct)
     {
         if (!TryPeriod(period, out var parsed, out var problem)) return problem;
         var started = Stopwatch.GetTimestamp();
@@ -265,6 +266,8 @@ public static class RollupsApi
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var (reports, cells, units) = await db.RecomputeAsync(parsed.Code, date, ct);
         db.AddOutboxMessage(new RollupChanged { Period = parsed.Code, OrgUnitCodes = units, OccurredAt = clock.GetUtcNow() });
+        db.AddAdministrativeAct(http, "rollups.recomputed", $"rollups/{parsed.Code}",
+            $"Tính lại tổng hợp kỳ {parsed.Code} theo cây đơn vị ngày {date:dd/MM/yyyy}: {reports} báo cáo, {cells} ô số liệu.", clock);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Ok(new RecomputeResponse(parsed.Code, date, reports, cells, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds));

@@ -30,8 +30,8 @@ namespace Antq.Identity.Api.Data.Migrations
 
                     b.Property<string>("Action")
                         .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
                         .HasColumnName("action");
 
                     b.Property<string>("Actor")
@@ -54,6 +54,14 @@ namespace Antq.Identity.Api.Data.Migrations
                         .HasColumnType("character varying(500)")
                         .HasColumnName("detail");
 
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasDefaultValue("identity")
+                        .HasColumnName("service");
+
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -65,6 +73,12 @@ namespace Antq.Identity.Api.Data.Migrations
 
                     b.HasIndex("At")
                         .HasDatabaseName("ix_audit_entries_at");
+
+                    b.HasIndex("Action", "At")
+                        .HasDatabaseName("ix_audit_entries_action_at");
+
+                    b.HasIndex("Service", "At")
+                        .HasDatabaseName("ix_audit_entries_service_at");
 
                     b.ToTable("audit_entries", (string)null);
                 });

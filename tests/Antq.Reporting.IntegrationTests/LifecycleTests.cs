@@ -57,6 +57,58 @@ public sealed class LifecycleTests(ReportingFixture fixture)
     }
 
     [Fact]
+    public async Task A_submission_with_its_form_saves_and_submits_in_one_step_or_changes_nothing()
+    {
+        const string period = "2037-Y";
+        var communes = Communes(new DateOnly(2037, 12, 14));
+        var (fresh, bad, existing) = (communes[1], communes[2], communes[3]);
+
+        // A new report, saved and submitted by one request: counted at once, with its values and its audit.
+        using (var client = fixture.As($"cb-{fresh}", AntqRoles.CommuneOfficer, fresh))
+        {
+            var submitted = await client.PostJsonAsync($"/api/reports/{fresh}/{period}/submit",
+                new { values = new Dictionary<string, object> { ["FORUMS"] = 4, ["TIPS_TOTAL"] = 9, ["TIPS_VALUABLE"] = 3 }, narrative = new Dictionary<string, string> { ["KET_QUA"] = "Đã tổ chức 4 diễn đàn." } }).OkJsonAsync();
+            Assert.Equal("submitted", submitted.GetProperty("status").GetString());
+            var report = await client.GetAsync($"/api/reports/{fresh}/{period}").OkJsonAsync();
+            Assert.Equal(4, report.GetProperty("values").GetProperty("FORUMS").GetInt32());
+            Assert.Equal("Đã tổ chức 4 diễn đàn.", report.GetProperty("narrative").GetProperty("KET_QUA").GetString());
+            Assert.Contains(report.GetProperty("history").EnumerateArray(), e => e.GetProperty("field").ValueKind == System.Text.Json.JsonValueKind.String
+                && e.GetProperty("field").GetString() == "TIPS_TOTAL");
+        }
+
+        var rollup = await fixture.Admin.GetAsync($"/api/rollups/{Province}/{period}").OkJsonAsync();
+        Assert.Equal(4m, rollup.GetProperty("values").GetProperty("FORUMS").GetProperty("value").GetDecimal());
+        Assert.Equal(1, rollup.GetProperty("completeness").GetProperty("submitted").GetInt32());
+
+        // A form that breaks a rule: refused with the catalogue's message, and no report exists.
+        using (var client = fixture.As($"cb-{bad}", AntqRoles.CommuneOfficer, bad))
+        {
+            using var refused = await client.PostJsonAsync($"/api/reports/{bad}/{period}/submit",
+                new { values = new Dictionary<string, object> { ["TIPS_TOTAL"] = 2, ["TIPS_VALUABLE"] = 5 } });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("Số tin có giá trị không được lớn hơn tổng số nguồn tin", (await refused.ReadJsonAsync()).GetProperty("detail").GetString());
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/reports/{bad}/{period}")).StatusCode);
+        }
+
+        // An existing draft: the form needs the version being edited, as a save does; without it nothing changes.
+        using (var client = fixture.As($"cb-{existing}", AntqRoles.CommuneOfficer, existing))
+        {
+            using var saved = await client.PutJsonAsync($"/api/reports/{existing}/{period}", Values(("FORUMS", 1)));
+            using var withoutVersion = await client.PostJsonAsync($"/api/reports/{existing}/{period}/submit", Values(("FORUMS", 7)));
+            Assert.Equal((HttpStatusCode)428, withoutVersion.StatusCode);
+            var draft = await client.GetAsync($"/api/reports/{existing}/{period}").OkJsonAsync();
+            Assert.Equal(("draft", 1), (draft.GetProperty("status").GetString(), draft.GetProperty("values").GetProperty("FORUMS").GetInt32()));
+
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/reports/{existing}/{period}/submit") { Content = JsonBody(Values(("FORUMS", 7))) };
+            request.Headers.TryAddWithoutValidation("If-Match", saved.Headers.ETag!.Tag);
+            using var withVersion = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, withVersion.StatusCode);
+            var done = await withVersion.ReadJsonAsync();
+            Assert.Equal(("submitted", 7), (done.GetProperty("status").GetString(), done.GetProperty("values").GetProperty("FORUMS").GetInt32()));
+        }
+    }
+
+    [Fact]
     public async Task Only_the_own_unit_enters_data_only_the_level_above_reviews_and_reads_stay_in_the_subtree()
     {
         const string period = "2034-Y";

@@ -103,6 +103,23 @@ public sealed class ReportClient(HttpClient http, Func<CancellationToken, Task<s
         }
     }
 
+    /// <summary>
+    /// A script's submission: the form and the submission in one request (<c>POST …/submit</c> with the body), for a
+    /// report that does not exist yet; no retry. True when answered 2xx.
+    /// </summary>
+    public async Task<bool> SubmitInOneStepAsync(string code, string period, string body, CancellationToken ct = default)
+    {
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Post, $"api/reports/{Uri.EscapeDataString(code)}/{Uri.EscapeDataString(period)}/submit", body, null, ct);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The report's status ("draft", "submitted", …; lower case), or null when there is none or it cannot be read now.</summary>
     public async Task<string?> StatusAsync(string code, string period, CancellationToken ct = default)
     {

@@ -9,6 +9,8 @@ using Antq.Reporting.Api.Documents;
 using Antq.Reporting.Api.Domain.Reports;
 using Antq.UnitTree;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -92,7 +94,15 @@ public static class ReportsApi
         if (CheckEnter(user, target!) is { } forbidden) return forbidden;
 
         var catalogue = await db.InForceAsync(ct);
-        var (values, errors) = ReportValidator.ReadValues(catalogue, target!.Period.Kind, request.Values ?? []);
+        var (values, errors) = ReadForm(catalogue, target!, request);
+        if (errors.Count > 0) return Invalid("Báo cáo chưa được lưu vì có số liệu không hợp lệ; không có thay đổi nào được ghi.", errors);
+        return await SaveValuesAsync(target!, catalogue, values, request.Narrative ?? [], IfMatch(http), http, user, db, clock, ct);
+    }
+
+    /// <summary>The values of a form as the catalogue reads them, and every error of its values and narrative (keyed by code).</summary>
+    static (Dictionary<string, decimal?> Values, Dictionary<string, List<string>> Errors) ReadForm(Catalogue catalogue, PeriodUnit target, SaveReportRequest request)
+    {
+        var (values, errors) = ReportValidator.ReadValues(catalogue, target.Period.Kind, request.Values ?? []);
         var sections = catalogue.NarrativeSections.Select(s => s.Code).ToHashSet(StringComparer.Ordinal);
         foreach (var (section, text) in request.Narrative ?? [])
         {
@@ -102,8 +112,7 @@ public static class ReportsApi
                 errors[section] = [$"Nội dung mục này quá dài (tối đa {MaxNarrativeLength.ToString("N0", CultureInfo.GetCultureInfo("vi-VN"))} ký tự)."];
         }
 
-        if (errors.Count > 0) return Invalid("Báo cáo chưa được lưu vì có số liệu không hợp lệ; không có thay đổi nào được ghi.", errors);
-        return await SaveValuesAsync(target!, catalogue, values, request.Narrative ?? [], IfMatch(http), http, user, db, clock, ct);
+        return (values, errors);
     }
 
     /// <summary>
@@ -149,44 +158,23 @@ public static class ReportsApi
         string? ifMatch, HttpContext http, ClaimsPrincipal user, ReportingDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var code = target.Unit.Code;
-        var report = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == code && r.Period == target.Period.Code, ct);
         var now = clock.GetUtcNow();
         var by = user.Who();
-        var created = report is null;
-        if (report is null)
-        {
-            if (ifMatch is not null && ifMatch != "*")
-                return Problem(412, "Báo cáo này chưa tồn tại nhưng yêu cầu gửi kèm phiên bản (If-Match); hãy tải lại báo cáo.");
-            report = new Report
-            {
-                OrgUnitCode = code, Period = target.Period.Code, CatalogueVersion = catalogue.Version,
-                CreatedAt = now, CreatedBy = by, UpdatedAt = now, UpdatedBy = by,
-            };
-            db.Reports.Add(report);
-        }
-        else
-        {
-            if (ifMatch is null)
-                return Problem(428, "Báo cáo đã tồn tại: hãy gửi kèm phiên bản đang sửa (tiêu đề If-Match với ETag nhận được khi tải báo cáo).");
-            if (VersionMismatch(ifMatch, report) is { } conflict) return conflict;
-            if (await LockedAsync(db, target, ct) is { } locked) return locked;
-            if (!report.IsEditable) return Problem(409, report.Status == ReportStatus.Accepted
-                ? "Báo cáo đã được tiếp nhận, không thể sửa."
-                : "Báo cáo đã nộp, không thể sửa. Nếu cần sửa, đề nghị cấp trên trả lại báo cáo.");
-        }
+        var (report, created, refused) = await DraftForSaveAsync(db, target, catalogue, ifMatch, by, now, ct);
+        if (refused is not null) return refused;
 
-        report.SaveDraft(values, narrative, catalogue.Version, by, now);
+        report!.SaveDraft(values, narrative, catalogue.Version, by, now);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await db.SaveReportChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {
             return Conflict412();
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException ex) when (IsCreatedMeanwhile(ex))
         {
-            return Problem(412, "Báo cáo vừa được người khác tạo; hãy tải lại báo cáo rồi lưu lại thay đổi của bạn.");
+            return CreatedMeanwhile();
         }
 
         SetETag(http, report);
@@ -196,15 +184,72 @@ public static class ReportsApi
             : TypedResults.Ok(response);
     }
 
+    /// <summary>
+    /// The report a save writes into: a new one (no If-Match, or "*") or the existing one, which needs the caller's
+    /// current version (If-Match), must be editable and not locked by a closing.
+    /// </summary>
+    static async Task<(Report? Report, bool Created, ProblemHttpResult? Refused)> DraftForSaveAsync(ReportingDbContext db, PeriodUnit target,
+        Catalogue catalogue, string? ifMatch, string by, DateTimeOffset now, CancellationToken ct)
+    {
+        var code = target.Unit.Code;
+        var report = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == code && r.Period == target.Period.Code, ct);
+        if (report is null)
+        {
+            if (ifMatch is not null && ifMatch != "*")
+                return (null, false, Problem(412, "Báo cáo này chưa tồn tại nhưng yêu cầu gửi kèm phiên bản (If-Match); hãy tải lại báo cáo."));
+            report = new Report
+            {
+                OrgUnitCode = code, Period = target.Period.Code, CatalogueVersion = catalogue.Version,
+                CreatedAt = now, CreatedBy = by, UpdatedAt = now, UpdatedBy = by,
+            };
+            db.Reports.Add(report);
+            return (report, true, null);
+        }
+
+        if (ifMatch is null)
+            return (null, false, Problem(428, "Báo cáo đã tồn tại: hãy gửi kèm phiên bản đang sửa (tiêu đề If-Match với ETag nhận được khi tải báo cáo)."));
+        if (VersionMismatch(ifMatch, report) is { } conflict) return (null, false, conflict);
+        if (await LockedAsync(db, target, ct) is { } locked) return (null, false, locked);
+        if (!report.IsEditable) return (null, false, Problem(409, report.Status == ReportStatus.Accepted
+            ? "Báo cáo đã được tiếp nhận, không thể sửa."
+            : "Báo cáo đã nộp, không thể sửa. Nếu cần sửa, đề nghị cấp trên trả lại báo cáo."));
+        return (report, false, null);
+    }
+
+    static bool IsCreatedMeanwhile(DbUpdateException ex) => ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    static ProblemHttpResult CreatedMeanwhile() =>
+        Problem(412, "Báo cáo vừa được người khác tạo; hãy tải lại báo cáo rồi lưu lại thay đổi của bạn.");
+
+    /// <summary>
+    /// Submits the report. With a body (the same form as <c>PUT</c>), its values and narrative are saved and the report
+    /// submitted in one step and one transaction — both or neither; the existing report needs If-Match, as for a save.
+    /// Without one, the report as last saved is submitted.
+    /// </summary>
     public static async Task<Results<Ok<ReportResponse>, ProblemHttpResult>> SubmitReport(
-        string code, string period, HttpContext http, ClaimsPrincipal user, ReportingDbContext db,
-        IOptions<DataWindowOptions> window, TimeProvider clock, CancellationToken ct)
+        string code, string period, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] SaveReportRequest? request, HttpContext http,
+        ClaimsPrincipal user, ReportingDbContext db, IOptions<DataWindowOptions> window, TimeProvider clock, CancellationToken ct)
     {
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckEnter(user, target!) is { } forbidden) return forbidden;
-        var (report, refused) = await ReportForStepAsync(db, target!, http, ct);
-        if (refused is not null) return refused;
+        Report report;
+        if (request is { Values.Count: > 0 } or { Narrative.Count: > 0 })
+        {
+            var form = await db.InForceAsync(ct);
+            var (formValues, formErrors) = ReadForm(form, target!, request);
+            if (formErrors.Count > 0) return Invalid("Báo cáo chưa được nộp vì có số liệu không hợp lệ; không có thay đổi nào được ghi.", formErrors);
+            var (draft, _, notSaved) = await DraftForSaveAsync(db, target!, form, IfMatch(http), user.Who(), clock.GetUtcNow(), ct);
+            if (notSaved is not null) return notSaved;
+            report = draft!;
+            report.SaveDraft(formValues, request.Narrative ?? [], form.Version, user.Who(), clock.GetUtcNow());
+        }
+        else
+        {
+            (report, var refused) = await ReportForStepAsync(db, target!, http, ct);
+            if (refused is not null) return refused;
+        }
+
         if (await LockedAsync(db, target!, ct) is { } locked) return locked;
         if (!report.IsEditable) return Problem(409, report.Status == ReportStatus.Accepted
             ? "Báo cáo đã được tiếp nhận."
@@ -233,11 +278,15 @@ public static class ReportsApi
         if (path.Count > 0) db.AddOutboxMessage(new RollupChanged { Period = report.Period, OrgUnitCodes = path, OccurredAt = now });
         try
         {
-            await db.SaveChangesAsync(ct);
+            await db.SaveReportChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {
             return Conflict412();
+        }
+        catch (DbUpdateException ex) when (IsCreatedMeanwhile(ex))
+        {
+            return CreatedMeanwhile();
         }
 
         // Same transaction as the status change: the report counts exactly when its values are in the cells.

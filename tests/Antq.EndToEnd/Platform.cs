@@ -42,7 +42,7 @@ public sealed class Platform : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         Address = $"http://127.0.0.1:{port}/";
         vhost = await TestVirtualHost.CreateAsync("e2e");
         var publicKey = signingKey.ExportSubjectPublicKeyInfoPem();
@@ -197,14 +197,6 @@ public sealed class Platform : IAsyncLifetime
         await vhost.DisposeAsync();
     }
 
-    static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     static string AddressOf(IServiceProvider services) =>
         services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";

@@ -105,7 +105,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
             await admin.OpenAsync(ct);
             foreach (var (name, _, database) in Services)
             {
-                ports[name] = FreePort();
+                ports[name] = FreePorts.Next();
                 if (database is null) continue;
                 databases[name] = $"p_{Sanitize(options.Label)}_{database}_{suffix}";
                 await using var create = new NpgsqlCommand($"CREATE DATABASE \"{databases[name]}\"", admin);
@@ -279,14 +279,6 @@ public sealed class PlatformProcesses : IAsyncDisposable
     static string Configuration => System.Environment.GetEnvironmentVariable("ANTQ_CONFIGURATION")
         ?? (AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release");
 
-    static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     static string Sanitize(string label) => new(label.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(12).ToArray());
 

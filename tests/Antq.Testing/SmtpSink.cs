@@ -26,7 +26,7 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public static async Task<SmtpSink> StartAsync()
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         var directory = Path.Combine(Path.GetTempPath(), $"antq-mail-{Guid.NewGuid():N}");
         var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3"; // Debian's, where python3-aiosmtpd lives
         var start = new ProcessStartInfo(python)
@@ -56,14 +56,6 @@ public sealed class SmtpSink : IAsyncDisposable
     public IReadOnlyList<MimeMessage> To(string address) =>
         Messages().Where(m => m.To.Mailboxes.Any(b => string.Equals(b.Address, address, StringComparison.OrdinalIgnoreCase))).ToList();
 
-    static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -34,14 +34,17 @@ public static class NotificationsApi
         return group;
     }
 
-    /// <summary>The caller's notices, newest first.</summary>
+    /// <summary>
+    /// The caller's notices, newest first by the moment each was meant for (its due time; for an event, when it
+    /// happened): notices that went out together after a stop keep their order, whichever dispatcher sent which.
+    /// </summary>
     public static async Task<Ok<List<InboxNotice>>> GetInbox(ClaimsPrincipal user, NotificationDbContext db, bool? unread, int? limit, CancellationToken ct)
     {
         var take = Math.Clamp(limit ?? 100, 1, 500);
         var items = InboxOf(user, db);
         if (unread == true) items = items.Where(i => i.ReadAt == null);
         var list = await items
-            .OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id)
+            .OrderByDescending(i => i.Notice!.DueAt).ThenByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id)
             .Take(take)
             .Select(i => new InboxNotice(i.NoticeId, i.Notice!.Kind, i.Notice.OrgUnitCode, i.Notice.Period, i.Notice.Title ?? "", i.Notice.Body ?? "",
                 i.CreatedAt, i.ReadAt != null, i.Notice.Late, i.Notice.DueAt))

@@ -14,8 +14,11 @@ namespace Antq.Notification.Api.Dispatch;
 public sealed class DeliverySender(NotificationDbContext db, EmailChannel email, WebhookChannel webhook, TimeProvider clock,
     IOptions<NotificationOptions> options, ILogger<DeliverySender> logger)
 {
-    /// <summary>Sends one batch of due deliveries; returns how many were attempted.</summary>
-    public async Task<int> SendDueAsync(CancellationToken ct)
+    /// <summary>
+    /// Sends one batch of due deliveries of share <paramref name="share"/> of <paramref name="shares"/>; returns how many
+    /// were attempted. Deliveries are divided by recipient, so that one address or webhook gets its notices in order.
+    /// </summary>
+    public async Task<int> SendDueAsync(CancellationToken ct, int share = 0, int shares = 1)
     {
         var settings = options.Value.Dispatcher;
         db.ChangeTracker.Clear();
@@ -24,7 +27,11 @@ public sealed class DeliverySender(NotificationDbContext db, EmailChannel email,
         {
             var now = clock.GetUtcNow();
             claimed = await db.Set<Delivery>()
-                .FromSql($"SELECT * FROM deliveries WHERE status IN ('pending', 'sending') AND next_attempt_at <= {now} ORDER BY next_attempt_at, id LIMIT {settings.BatchSize} FOR UPDATE SKIP LOCKED")
+                .FromSql($"""
+                    SELECT * FROM deliveries
+                    WHERE status IN ('pending', 'sending') AND next_attempt_at <= {now} AND (hashtext(recipient) & 2147483647) % {shares} = {share}
+                    ORDER BY next_attempt_at, id LIMIT {settings.BatchSize} FOR UPDATE SKIP LOCKED
+                    """)
                 .ToListAsync(ct);
             if (claimed.Count == 0) return 0;
             foreach (var delivery in claimed)

@@ -7,32 +7,65 @@ using Microsoft.Extensions.Options;
 namespace Antq.Notification.Api.Dispatch;
 
 /// <summary>
-/// Sends due notices: one at a time, each in its own transaction that locks it (<c>FOR UPDATE SKIP LOCKED</c>, so
-/// replicas share the work), fixes its text, marks it sent and fans it out: an inbox item for each officer of the
+/// Sends due notices, a few at a time in one transaction that locks them (<c>FOR UPDATE SKIP LOCKED</c>, so replicas
+/// share the work): for each it fixes the text, marks it sent and fans it out: an inbox item for each officer of the
 /// receiving unit, and a delivery row for each e-mail address and the webhook of its contact point. Those rows are the
 /// durable promise; <see cref="DeliverySender"/> keeps it. A notice is thus sent once, whatever crashes when.
 /// </summary>
 public sealed class NoticeFiring(NotificationDbContext db, Policies policies, TimeProvider clock,
     IOptions<NotificationOptions> options, ILogger<NoticeFiring> logger)
 {
+    /// <summary>How many due notices one transaction takes: a closing makes thousands due at once.</summary>
+    const int PerTransaction = 25;
+
     /// <summary>Sends up to <paramref name="max"/> due notices; returns how many it handled (sent or cancelled).</summary>
     public async Task<int> FireDueAsync(int max, CancellationToken ct)
     {
         var handled = 0;
-        while (handled < max && await FireNextAsync(ct)) handled++;
+        while (handled < max)
+        {
+            int fired;
+            try
+            {
+                fired = await FireBatchAsync(Math.Min(PerTransaction, max - handled), ct);
+            }
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException && !ct.IsCancellationRequested)
+            {
+                // One notice of the batch could not be sent (the batch is rolled back whole): one at a time, so that the
+                // others go and only that one waits for the next round.
+                logger.LogWarning(ex, "A batch of notices failed; sending them one at a time");
+                fired = await FireBatchAsync(1, ct);
+            }
+
+            if (fired == 0) break;
+            handled += fired;
+        }
+
         return handled;
     }
 
-    async Task<bool> FireNextAsync(CancellationToken ct)
+    /// <summary>
+    /// Takes up to <paramref name="count"/> due notices (<c>FOR UPDATE SKIP LOCKED</c>, so replicas and loops share the
+    /// work) and sends them in one transaction: each is fixed, marked sent and fanned out, and all commit together.
+    /// </summary>
+    async Task<int> FireBatchAsync(int count, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow();
-        var notice = (await db.Set<Notice>()
-            .FromSql($"SELECT *, xmin FROM notices WHERE status = 'pending' AND due_at <= {now} ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED")
-            .ToListAsync(ct)).SingleOrDefault();
-        if (notice is null) return false;
+        var notices = await db.Set<Notice>()
+            .FromSql($"SELECT *, xmin FROM notices WHERE status = 'pending' AND due_at <= {now} ORDER BY due_at, id LIMIT {count} FOR UPDATE SKIP LOCKED")
+            .ToListAsync(ct);
+        if (notices.Count == 0) return 0;
+        // Each at its own moment, in due order: inboxes list what was sent in the order it was sent.
+        foreach (var notice in notices) await FireAsync(notice, clock.GetUtcNow(), ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return notices.Count;
+    }
 
+    async Task FireAsync(Notice notice, DateTimeOffset now, CancellationToken ct)
+    {
         string audience;
         if (NoticeKinds.IsScheduled(notice.Kind))
         {
@@ -42,11 +75,9 @@ public sealed class NoticeFiring(NotificationDbContext db, Policies policies, Ti
             if (schedule is null || !schedule.Fire(notice, policy, now, out var next))
             {
                 if (schedule is null) notice.Cancel("no-schedule");
-                await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
                 logger.LogInformation("Notice {NoticeId} ({Kind} {Slot} of {OrgUnitCode} {Period}) cancelled: {Reason}",
                     notice.Id, notice.Kind, notice.Slot, notice.OrgUnitCode, notice.Period, notice.CancelReason);
-                return true;
+                return;
             }
 
             if (next is not null) db.Add(next);
@@ -67,11 +98,8 @@ public sealed class NoticeFiring(NotificationDbContext db, Policies policies, Ti
         notice.MarkSent(now, late, audience, text);
 
         var deliveries = await FanOutAsync(notice, audience, audienceUnit?.Kind, now, ct);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
         logger.LogInformation("Notice {NoticeId} ({Kind} {Slot} of {OrgUnitCode} {Period}) sent to {Audience}{Late}: {Deliveries} deliveries",
             notice.Id, notice.Kind, notice.Slot, notice.OrgUnitCode, notice.Period, audience, late ? " late" : "", deliveries);
-        return true;
     }
 
     /// <summary>The unit above on the deadline's day (the copy of the unit tree); the unit the report goes to if the tree does not know it.</summary>

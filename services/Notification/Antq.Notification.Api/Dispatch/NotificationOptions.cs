@@ -46,6 +46,9 @@ public sealed class DispatcherSettings
 
     public int BatchSize { get; set; } = 50;
 
+    /// <summary>How many dispatching loops each replica runs at once (they share the work as replicas do).</summary>
+    public int Parallelism { get; set; } = 4;
+
     /// <summary>A notice sent more than this after its due time is marked late and says so.</summary>
     public TimeSpan LateAfter { get; set; } = TimeSpan.FromMinutes(5);
 

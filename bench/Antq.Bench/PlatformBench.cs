@@ -47,8 +47,8 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
             AdminPassword = Password,
             Settings = new()
             {
-                // The load comes from one administrator's account; the per-user write limit is for people.
-                ["gateway"] = new() { ["Gateway:RateLimits:WritePermits"] = "100000000" },
+                // The load comes from one administrator's account; the per-user write and sign-in limits are for people.
+                ["gateway"] = new() { ["Gateway:RateLimits:WritePermits"] = "100000000", ["Gateway:RateLimits:TokenPermitsPerUser"] = "10000" },
                 // Production looks for due closings every 30 s; the close measurement wants the closing itself, not the wait.
                 ["reporting"] = new() { ["Closing:PollInterval"] = "00:00:01" },
             },

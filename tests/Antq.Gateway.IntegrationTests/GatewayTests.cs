@@ -4,6 +4,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Antq.ServiceDefaults;
 using Antq.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Antq.Gateway.IntegrationTests;
 
@@ -195,8 +198,10 @@ public sealed class GatewayLimitTests : IAsyncLifetime
         gateway = new GatewayFactory(backends.ToDictionary(b => b.Key, b => b.Value.Address), builder =>
         {
             builder.UseSetting("Gateway:RateLimits:TokenPermits", "5");
+            builder.UseSetting("Gateway:RateLimits:TokenPermitsPerUser", "3");
             builder.UseSetting("Gateway:RateLimits:WritePermits", "8");
             builder.UseSetting("Gateway:RateLimits:Window", "00:10:00");
+            builder.ConfigureServices(services => services.AddTransient<IStartupFilter, TestRemoteAddress>());
         });
     }
 
@@ -220,6 +225,56 @@ public sealed class GatewayLimitTests : IAsyncLifetime
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(ProblemDetailsDefaults.TitleFor(429), problem.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task One_account_is_guarded_from_many_addresses_at_the_token_endpoint_and_the_login_form_alike()
+    {
+        // Three attempts per user name whatever the address: password grants and login forms count together, and the
+        // user name is compared as Identity compares it (trimmed, any case).
+        var answers = new List<HttpResponseMessage>();
+        foreach (var (address, userName, login) in new[]
+                 { ("10.1.0.1", "pv01.hanoi", false), ("10.1.0.2", " PV01.HaNoi ", true), ("10.1.0.3", "pv01.hanoi", false), ("10.1.0.4", "Pv01.hanoi", true) })
+        {
+            var client = gateway.CreateClient();
+            client.DefaultRequestHeaders.Add(TestRemoteAddress.Header, address);
+            var form = new Dictionary<string, string> { ["username"] = userName, ["password"] = "doan-mo-1234" };
+            if (!login) form["grant_type"] = "password";
+            answers.Add(await client.PostAsync(login ? "/account/login" : "/connect/token", new FormUrlEncodedContent(form)));
+        }
+
+        var another = gateway.CreateClient();
+        another.DefaultRequestHeaders.Add(TestRemoteAddress.Header, "10.1.0.5");
+        var otherAccount = await another.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+            { ["grant_type"] = "password", ["username"] = "xa.ngocson", ["password"] = "doan-mo-1234" }));
+
+        Assert.All(answers.Take(3), a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var refused = answers[3];
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        // The login form is read by a person: a Vietnamese page that says when to try again.
+        Assert.Equal("text/html", refused.Content.Headers.ContentType?.MediaType);
+        var page = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("Vui lòng thử lại sau", page);
+        Assert.Contains($"{(int)refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds} giây", page);
+        Assert.Equal(HttpStatusCode.OK, otherAccount.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_login_form_counts_against_the_address_as_password_grants_do()
+    {
+        var client = gateway.CreateClient();
+        client.DefaultRequestHeaders.Add(TestRemoteAddress.Header, "10.2.0.9");
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            // Different accounts each time (password spraying): only the address limit (5) can stop it.
+            var form = new Dictionary<string, string> { ["username"] = $"tai.khoan.{i}", ["password"] = "Mat-khau-2026" };
+            if (i % 2 == 0) form["grant_type"] = "password";
+            answers.Add((await client.PostAsync(i % 2 == 0 ? "/connect/token" : "/account/login", new FormUrlEncodedContent(form))).StatusCode);
+        }
+
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.OK, 5).Append(HttpStatusCode.TooManyRequests), answers);
     }
 
     [Fact]
@@ -278,4 +333,23 @@ public sealed class GatewayLimitTests : IAsyncLifetime
         Assert.False(response.Headers.Contains("Server"));
         Assert.Equal(api, response.Content.Headers.Contains("Content-Security-Policy") || response.Headers.Contains("Content-Security-Policy"));
     }
+}
+
+/// <summary>
+/// The in-process server has no client address; a test names one in a header of its own, set before anything else
+/// runs, as the connection's address would be.
+/// </summary>
+sealed class TestRemoteAddress : IStartupFilter
+{
+    public const string Header = "X-Test-Remote-Address";
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            context.Connection.RemoteIpAddress = IPAddress.Parse(context.Request.Headers[Header].FirstOrDefault() ?? "127.0.0.1");
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }

@@ -57,7 +57,7 @@ public sealed class BrokerOutageTests(ITestOutputHelper output) : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         Guid written;
         List<Guid> manualRows;
-        await Broker.StopAsync();
+        await LocalServers.StopBrokerAsync();
         output.WriteLine($"broker stopped after {clock.ElapsedMilliseconds} ms");
         try
         {
@@ -77,7 +77,7 @@ public sealed class BrokerOutageTests(ITestOutputHelper output) : IAsyncLifetime
         }
         finally
         {
-            await Broker.StartAsync();
+            await LocalServers.StartBrokerAsync();
             output.WriteLine($"broker started again after {clock.ElapsedMilliseconds} ms");
         }
 

@@ -177,6 +177,7 @@ public sealed class SecurityPlatform : IAsyncLifetime
         {
             ["Auth:SigningKeyPem"] = TestTokens.PublicKeyPem,
             ["Gateway:RateLimits:TokenPermits"] = "1000000",
+            ["Gateway:RateLimits:TokenPermitsPerUser"] = "1000000",
             ["Gateway:RateLimits:WritePermits"] = "1000000",
             ["ReverseProxy:Routes:portal:Match:Path"] = "/khong-co-cong-thong-tin-trong-kiem-thu/{**rest}",
         };

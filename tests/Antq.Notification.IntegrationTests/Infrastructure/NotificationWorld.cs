@@ -25,9 +25,10 @@ public sealed class NotificationService(TestDatabase database, TestVirtualHost v
 
 /// <summary>
 /// Everything one test class needs: its own database and virtual host, a real SMTP server, a webhook receiver, the
-/// shifted clock, and the service, which it can stop and start again on the same database and queues.
+/// shifted clock, and the service, which it can stop and start again on the same database and queues. A world of other
+/// settings derives from it and overrides <see cref="Configure"/>.
 /// </summary>
-public sealed class NotificationWorld : IAsyncLifetime
+public class NotificationWorld : IAsyncLifetime
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -66,7 +67,7 @@ public sealed class NotificationWorld : IAsyncLifetime
         return service;
     }
 
-    void Configure(NotificationService service)
+    protected virtual void Configure(NotificationService service)
     {
         service.Settings["Logging:LogLevel:Default"] = "Warning";
         service.Settings["Notification:Smtp:Host"] = "127.0.0.1";

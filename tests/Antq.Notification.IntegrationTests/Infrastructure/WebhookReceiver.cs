@@ -24,6 +24,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     readonly ConcurrentQueue<WebhookCall> calls = new();
     readonly ConcurrentDictionary<string, string> secrets = new();
     readonly ConcurrentDictionary<string, int> failuresLeft = new();
+    readonly ConcurrentDictionary<string, Func<Task>> holds = new();
 
     WebhookReceiver(WebApplication app) => this.app = app;
 
@@ -33,11 +34,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public IReadOnlyList<WebhookCall> CallsTo(string path) => calls.Where(c => c.Path == path).ToList();
 
-    /// <summary>The URL of <paramref name="path"/>, whose calls are checked against <paramref name="secret"/>.</summary>
-    public string Url(string path, string secret, int failFirst = 0)
+    /// <summary>
+    /// The URL of <paramref name="path"/>, whose calls are checked against <paramref name="secret"/>; each call is answered
+    /// once <paramref name="hold"/> has run (a slow receiver, or one the test lets answer when it chooses).
+    /// </summary>
+    public string Url(string path, string secret, int failFirst = 0, Func<Task>? hold = null)
     {
         secrets[path] = secret;
         failuresLeft[path] = failFirst;
+        holds[path] = hold ?? (() => Task.CompletedTask);
         return BaseUrl + path;
     }
 
@@ -60,6 +65,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         await http.Request.Body.CopyToAsync(buffer);
         var bytes = buffer.ToArray();
         var path = http.Request.Path.Value ?? "";
+        if (holds.TryGetValue(path, out var hold)) await hold();
         var valid = secrets.TryGetValue(path, out var secret) &&
                     WebhookSignature.Verify(bytes, secret, http.Request.Headers[WebhookSignature.Header].ToString());
         var status = TakeFailure(path) ? 500 : 200;

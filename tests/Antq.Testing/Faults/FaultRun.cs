@@ -71,8 +71,8 @@ public static class FaultRun
             SmtpPort = smtp.Port,
             Settings = new()
             {
-                // One administrator submits for every commune here; the per-user write limit is for people.
-                ["gateway"] = new() { ["Gateway:RateLimits:WritePermits"] = "1000000" },
+                // One administrator submits for every commune here; the per-user write and sign-in limits are for people.
+                ["gateway"] = new() { ["Gateway:RateLimits:WritePermits"] = "1000000", ["Gateway:RateLimits:TokenPermitsPerUser"] = "10000" },
                 // Retries of e-mail that failed while PostgreSQL or a process was down come back quickly.
                 ["notification"] = new() { ["Notification:Dispatcher:FirstRetryDelay"] = "00:00:02", ["Notification:Dispatcher:MaxRetryDelay"] = "00:00:10" },
             },
@@ -101,15 +101,15 @@ public static class FaultRun
         {
             steps.Add(("RabbitMQ stopped and started", async () =>
             {
-                await Antq("broker", "stop");
+                await LocalServers.StopBrokerAsync();
                 await Task.Delay(options.Down, ct);
-                await Antq("broker", "start");
+                await LocalServers.StartBrokerAsync();
             }));
             steps.Add(("PostgreSQL stopped and started", async () =>
             {
-                await Antq("postgres", "stop");
+                await LocalServers.StopPostgresAsync();
                 await Task.Delay(options.Down, ct);
-                await Antq("postgres", "start");
+                await LocalServers.StartPostgresAsync();
             }));
             foreach (var (service, _, _) in PlatformProcesses.Services)
             {
@@ -158,8 +158,8 @@ public static class FaultRun
             stopLoad.Cancel();
             try { await load; } catch (OperationCanceledException) { }
             // Whatever the schedule did, leave the servers running for whoever comes next.
-            await Antq("broker", "start");
-            await Antq("postgres", "start");
+            await LocalServers.StartBrokerAsync();
+            await LocalServers.StartPostgresAsync();
         }
 
         result.Started = Math.Min(next + 1, communes.Count);
@@ -268,18 +268,5 @@ public static class FaultRun
         if (result.EmailDuplicates > 0)
             result.Problems.Add($"{result.EmailDuplicates} e-mails reached the SMTP server twice: {string.Join(", ", received.Where(r => r.Value > 1).Select(r => r.Key).Take(5))}");
         log($"checked: {result}");
-    }
-
-    /// <summary>Runs <c>deploy/antq</c> (the servers' own script: the same ports and state as the run that started them).</summary>
-    static async Task Antq(params string[] args)
-    {
-        var info = new ProcessStartInfo(Path.Combine(TestEnvironment.Root, "deploy", "antq")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        if (Environment.GetEnvironmentVariable("ANTQ_TEST_STATE") is { } state) info.Environment["ANTQ_STATE_DIR"] = state;
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"deploy/antq {string.Join(' ', args)} failed ({process.ExitCode}): {await output} {await error}");
     }
 }

@@ -7,9 +7,11 @@ namespace Antq.Notification.Api.Dispatch;
 
 /// <summary>
 /// Sends the e-mail and webhook deliveries that are due. First it claims a batch (<c>FOR UPDATE SKIP LOCKED</c>) and
-/// records the attempt, committing before anything leaves; then it sends; then it records the result. A crash after
-/// the claim leaves the rows in <c>sending</c> until their lease runs out; the next attempt sends them again with the
-/// same idempotency key. A failure is retried with back-off doubling up to a ceiling, then given up and logged.
+/// records the attempt, committing before anything leaves; then it sends; then it records the result. The claim is a
+/// short lease that the sender renews while it works (<see cref="DeliveryLeaseRenewal"/>): a crash leaves the rows in
+/// <c>sending</c> only until the lease runs out, and the next attempt sends them again with the same idempotency key.
+/// A result that cannot be recorded (the database restarting) is retried until it is, so that what went out is not sent
+/// again. A failure to send is retried with back-off doubling up to a ceiling, then given up and logged.
 /// </summary>
 public sealed class DeliverySender(NotificationDbContext db, EmailChannel email, WebhookChannel webhook, TimeProvider clock,
     IOptions<NotificationOptions> options, ILogger<DeliverySender> logger)
@@ -43,13 +45,16 @@ public sealed class DeliverySender(NotificationDbContext db, EmailChannel email,
                     logger.LogWarning("Delivery {IdempotencyKey} resent after an attempt whose result was not recorded", delivery.IdempotencyKey);
                 }
 
-                // The lease outlasts the whole batch's sending (below), so no other replica takes a row still in flight.
-                delivery.BeginAttempt(now, settings.DeliveryLease + settings.SendTimeout * (claimed.Count + 1));
+                delivery.BeginAttempt(now, settings.DeliveryLease);
             }
 
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }
+
+        // No other replica takes a row still in flight: the lease is renewed until every result is recorded.
+        await using var renewal = DeliveryLeaseRenewal.Start(db.Database.GetConnectionString()!, claimed.Select(d => d.Id).ToArray(),
+            claimed[0].LastAttemptAt!.Value, settings.DeliveryLease, clock, logger);
 
         // From here on the sends and their results are not cut short by a stopping host: the result of what went out
         // must be recorded, or the next start would send it again.
@@ -79,7 +84,7 @@ public sealed class DeliverySender(NotificationDbContext db, EmailChannel email,
                     delivery.IdempotencyKey, delivery.Attempts, delivery.Status, delivery.NextAttemptAt, error);
             }
 
-            await db.SaveChangesAsync(CancellationToken.None);
+            await SaveResultAsync(delivery);
         }
 
         await email.SendAsync(outgoing.Where(o => o.Delivery.Channel == DeliveryChannels.Email).ToList(), RecordAsync, sendToken);
@@ -94,5 +99,32 @@ public sealed class DeliverySender(NotificationDbContext db, EmailChannel email,
         }
 
         return claimed.Count;
+    }
+
+    /// <summary>
+    /// Records a result, waiting out a database that is restarting (up to <c>ResultPatience</c>): the message has left,
+    /// and a result left unrecorded would send it again once the lease runs out.
+    /// </summary>
+    async Task SaveResultAsync(Delivery delivery)
+    {
+        var patience = options.Value.Dispatcher.ResultPatience;
+        var started = DateTime.UtcNow;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+                if (attempt > 1)
+                    logger.LogInformation("Result of delivery {IdempotencyKey} recorded after {Attempts} attempts", delivery.IdempotencyKey, attempt);
+                return;
+            }
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or Npgsql.NpgsqlException
+                                       && DateTime.UtcNow - started < patience)
+            {
+                logger.LogWarning("Result of delivery {IdempotencyKey} not recorded yet (attempt {Attempt}): {Error}",
+                    delivery.IdempotencyKey, attempt, ex.GetBaseException().Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)));
+            }
+        }
     }
 }

@@ -52,8 +52,14 @@ public sealed class DispatcherSettings
     /// <summary>A notice sent more than this after its due time is marked late and says so.</summary>
     public TimeSpan LateAfter { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long a delivery attempt keeps other replicas off it, beyond the longest its batch may take to send.</summary>
-    public TimeSpan DeliveryLease { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long a claimed delivery keeps other replicas off it; the sender renews it every third of this while it works,
+    /// so this is also how soon the deliveries of a replica that died mid-send are taken up again.
+    /// </summary>
+    public TimeSpan DeliveryLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the sender keeps trying to record a result (sent or failed) while the database does not answer.</summary>
+    public TimeSpan ResultPatience { get; set; } = TimeSpan.FromMinutes(5);
 
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -182,16 +182,31 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
         }
 
         var step = TimeSpan.FromSeconds(sizes.IngestStepSeconds);
-        log($"warm-up: {await OpenLoop.RunAsync(5, TimeSpan.FromSeconds(6), Ours)}"); // JIT, pools, caches of every process
+        // Warm-up: every process's hot paths reach their optimised code (tiered JIT) and its pools and caches fill
+        // before anything is timed; the tiered compiler otherwise competes with the first steps for the same cores.
+        log($"warm-up: {await OpenLoop.RunAsync(15, TimeSpan.FromSeconds(sizes.IngestStepSeconds * 4), Ours)}");
         await Task.Delay(2000);
+        if (Environment.GetEnvironmentVariable("ANTQ_BENCH_INGEST_RATE") is { Length: > 0 } fixedRate)
+        {
+            // For profiling: a steady load at a given rate for a minute, no search; the log line marks its start.
+            log("steady load starts");
+            for (var window = 0; window < 12; window++)
+            {
+                var before = MachineCpu.Read(platform);
+                var steady = await OpenLoop.RunAsync(double.Parse(fixedRate, CultureInfo.InvariantCulture), TimeSpan.FromSeconds(10), Ours);
+                var cpu = MachineCpu.PerOperation(before, MachineCpu.Read(platform), steady.Completed);
+                log($"steady: {steady}; CPU ms per submission: {string.Join(", ", cpu.Select(c => $"{c.Key} {c.Value}"))}");
+            }
+        }
+
         var (highest, steps) = await OpenLoop.FindHighestSustainedAsync(Ours, 10, 1.5, 3000, step, SustainedP99BoundMs, r => log($"ours {r}"));
         if (highest == 0) throw new InvalidOperationException("no rate was sustained: " + string.Join("; ", steps));
         await Task.Delay(2000);
-        var cpuBefore = platform.CpuSeconds();
+        var cpuBefore = MachineCpu.Read(platform);
         var run = await OpenLoop.RunAsync(highest * 0.7, TimeSpan.FromSeconds(sizes.IngestRunSeconds), Ours);
-        var cpuAfter = platform.CpuSeconds();
+        var cpuAfter = MachineCpu.Read(platform);
         // Where the time goes, whatever else the machine is doing: CPU ms of each process per submission.
-        var cpuPerSubmission = cpuAfter.ToDictionary(c => c.Key, c => Math.Round((c.Value - cpuBefore.GetValueOrDefault(c.Key)) * 1000 / Math.Max(1, run.Completed), 2));
+        var cpuPerSubmission = MachineCpu.PerOperation(cpuBefore, cpuAfter, run.Completed);
         log($"ours at 70 % of {highest:F1}/s: {run}; CPU ms per submission: {string.Join(", ", cpuPerSubmission.Select(c => $"{c.Key} {c.Value}"))}");
 
         // The reference in its own process, on a database of its own on the same PostgreSQL.
@@ -200,6 +215,7 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
         using var bare = StartBare(port, bareDb.ConnectionString);
         double bareHighest;
         OpenLoopResult bareRun;
+        Dictionary<string, double> bareCpu;
         try
         {
             using var bareHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
@@ -217,13 +233,18 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
                 return response.IsSuccessStatusCode;
             }
 
-            await OpenLoop.RunAsync(20, TimeSpan.FromSeconds(2), Bare);
+            await OpenLoop.RunAsync(50, TimeSpan.FromSeconds(sizes.IngestStepSeconds * 2), Bare); // the same warm-up in kind
             // From our highest rate up: the bare endpoint does less than the service with the same request.
             (bareHighest, var bareSteps) = await OpenLoop.FindHighestSustainedAsync(Bare, Math.Max(20, highest), 1.5, 20000, step, SustainedP99BoundMs, r => log($"bare {r}"));
             if (bareHighest == 0) throw new InvalidOperationException("the bare endpoint sustained no rate: " + string.Join("; ", bareSteps));
             await Task.Delay(2000);
+            var bareBefore = MachineCpu.Read(platform);
+            bareBefore["bare endpoint"] = PlatformProcesses.ProcessCpuSeconds(bare.Id);
             bareRun = await OpenLoop.RunAsync(bareHighest * 0.7, TimeSpan.FromSeconds(sizes.IngestRunSeconds), Bare);
-            log($"bare at 70 % of {bareHighest:F1}/s: {bareRun}");
+            var bareAfter = MachineCpu.Read(platform);
+            bareAfter["bare endpoint"] = PlatformProcesses.ProcessCpuSeconds(bare.Id);
+            bareCpu = MachineCpu.PerOperation(bareBefore, bareAfter, bareRun.Completed);
+            log($"bare at 70 % of {bareHighest:F1}/s: {bareRun}; CPU ms per request: {string.Join(", ", bareCpu.Select(c => $"{c.Key} {c.Value}"))}");
             var status = File.ReadAllLines($"/proc/{bare.Id}/status");
             double Mb(string field) => Math.Round(double.Parse(status.First(l => l.StartsWith(field + ":", StringComparison.Ordinal)).Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024, 1);
             Memory("bare ingest endpoint (reference, own process)", Mb("VmRSS"), Mb("VmHWM"));
@@ -248,6 +269,7 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
             cpu_ms_per_submission = cpuPerSubmission,
             reference_p50_ms_at_70pct = bareRun.P50Ms,
             reference_p99_ms_at_70pct = bareRun.P99Ms,
+            reference_cpu_ms_per_request = bareCpu.Where(c => c.Key is "bare endpoint" or "postgresql" or "load generator" or "machine").ToDictionary(),
         });
         return highest;
     }

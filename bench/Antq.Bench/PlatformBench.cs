@@ -437,7 +437,9 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
         // The two must agree cell by cell, or the comparison means nothing.
         differing = await Sql.ScalarAsync<long>(reporting, $"""
             SELECT count(*) FROM bench_cells b
-            FULL JOIN (SELECT org_unit_code, indicator, sum(sum) AS sum, sum(reports) AS reports FROM rollup_cells WHERE period = '{period}' GROUP BY 1, 2) c
+            FULL JOIN (SELECT c.org_unit_code, e.indicator, sum(e.sum) AS sum, sum(e.reports) AS reports
+                       FROM rollup_cells c CROSS JOIN LATERAL unnest(c.indicators, c.sums, c.reports) AS e(indicator, sum, reports)
+                       WHERE c.period = '{period}' GROUP BY 1, 2) c
               ON c.org_unit_code = b.unit AND c.indicator = b.indicator
             WHERE b.unit IS NULL OR c.org_unit_code IS NULL OR b.sum <> c.sum OR b.reports <> c.reports
             """);

@@ -15,8 +15,8 @@ public static class Database
     public static IHostApplicationBuilder AddAntqDbContext<TContext>(this IHostApplicationBuilder builder, string name)
         where TContext : DbContext
     {
-        var connectionString = builder.Configuration.GetConnectionString(name)
-            ?? throw new InvalidOperationException($"Missing connection string 'ConnectionStrings:{name}'.");
+        var connectionString = Tuned(builder.Configuration.GetConnectionString(name)
+            ?? throw new InvalidOperationException($"Missing connection string 'ConnectionStrings:{name}'."));
 
         // Pooled: a request leases a context whose options and internal services were built once, instead of building
         // them again (the largest share of a small request's allocations). Contexts keep no state of their own.
@@ -35,6 +35,26 @@ public static class Database
 
         return builder;
     }
+
+    /// <summary>
+    /// What every service's connections get unless its connection string says otherwise. Statements a service sends
+    /// again and again are prepared once per connection (<c>Max Auto Prepare</c>): parsing and planning them each time
+    /// was about a quarter of PostgreSQL's work per report submitted. A connection given back to the pool is not reset
+    /// with a round trip of its own (<c>No Reset On Close</c>): no service leaves state in a session (only
+    /// <c>SET LOCAL</c>, transaction-scoped advisory locks and <c>ON COMMIT DROP</c> tables).
+    /// </summary>
+    public static string Tuned(string connectionString)
+    {
+        var tuned = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!Mentions(connectionString, "Max Auto Prepare", "MaxAutoPrepare")) tuned.MaxAutoPrepare = 128;
+        if (!Mentions(connectionString, "Auto Prepare Min Usages", "AutoPrepareMinUsages")) tuned.AutoPrepareMinUsages = 2;
+        if (!Mentions(connectionString, "No Reset On Close", "NoResetOnClose")) tuned.NoResetOnClose = true;
+        return tuned.ConnectionString;
+    }
+
+    static bool Mentions(string connectionString, params string[] keys) =>
+        connectionString.Split(';').Select(part => part.Split('=')[0].Trim())
+            .Any(key => keys.Any(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>
     /// Applies pending migrations before the service accepts requests. EF Core takes a database lock while migrating,

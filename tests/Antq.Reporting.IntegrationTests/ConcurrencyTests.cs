@@ -69,9 +69,9 @@ public sealed class ConcurrencyTests(ReportingFixture fixture)
         string[] wrongPath = ["BCA", "01", kept[1]];
         await fixture.InDbAsync(async db =>
         {
-            await db.Database.ExecuteSqlAsync($"UPDATE rollup_cells SET sum = sum + 1000, reports = reports + 7 WHERE period = {period} AND org_unit_code = {province}");
+            await db.Database.ExecuteSqlAsync($"UPDATE rollup_cells SET sums[1] = sums[1] + 1000, reports[1] = reports[1] + 7 WHERE period = {period} AND org_unit_code = {province}");
             await db.Database.ExecuteSqlAsync($"DELETE FROM rollup_cells WHERE period = {period} AND org_unit_code = {kept[0]}");
-            await db.Database.ExecuteSqlAsync($"INSERT INTO rollup_cells (org_unit_code, period, indicator, sum, reports) VALUES ('99999', {period}, 'FORUMS', 5, 1)");
+            await db.Database.ExecuteSqlAsync($"INSERT INTO rollup_cells (org_unit_code, period, shard, indicators, sums, reports) VALUES ('99999', {period}, 0, ARRAY['FORUMS'], ARRAY[5], ARRAY[1])");
             return await db.Database.ExecuteSqlAsync($"UPDATE reports SET rollup_path = {wrongPath} WHERE period = {period} AND org_unit_code = {kept[1]}");
         });
         Assert.NotEqual(rebuilt.OrderBy(c => c.Key), (await CellsAsync(period)).OrderBy(c => c.Key));
@@ -115,6 +115,7 @@ public sealed class ConcurrencyTests(ReportingFixture fixture)
     }
 
     Task<Dictionary<(string, string), (decimal Sum, int Reports)>> CellsAsync(string period) =>
-        fixture.InDbAsync(async db => (await db.RollupCells.AsNoTracking().Where(c => c.Period == period).ToListAsync())
+        fixture.InDbAsync(async db => (await db.RollupCellShards.AsNoTracking().Where(c => c.Period == period).ToListAsync())
+            .SelectMany(c => c.Indicators.Select((indicator, i) => (c.OrgUnitCode, Indicator: indicator, Sum: c.Sums[i], Reports: c.Reports[i])))
             .GroupBy(c => (c.OrgUnitCode, c.Indicator)).ToDictionary(g => g.Key, g => (g.Sum(c => c.Sum), g.Sum(c => c.Reports))));
 }

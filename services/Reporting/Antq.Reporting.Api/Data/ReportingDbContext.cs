@@ -21,7 +21,7 @@ public sealed class ReportingDbContext(DbContextOptions<ReportingDbContext> opti
 
     public DbSet<ReportEvent> ReportEvents => Set<ReportEvent>();
 
-    public DbSet<RollupCell> RollupCells => Set<RollupCell>();
+    public DbSet<RollupCellShard> RollupCellShards => Set<RollupCellShard>();
 
     public DbSet<Deadline> Deadlines => Set<Deadline>();
 

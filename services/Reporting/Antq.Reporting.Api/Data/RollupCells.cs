@@ -6,23 +6,25 @@ using Microsoft.EntityFrameworkCore;
 namespace Antq.Reporting.Api.Data;
 
 /// <summary>
-/// Writes the live roll-up: the subtree cells (sum, reports) of a unit and every ancestor, per period and indicator.
+/// Writes the live roll-up: the subtree cells (sum, reports) of a unit and every ancestor, per period and indicator,
+/// stored as one row per unit and shard holding every indicator's cell (<see cref="RollupCellShard"/>).
 /// </summary>
 /// <remarks>
 /// Why this is exact under concurrency and redelivery:
 /// <list type="bullet">
-/// <item>A cell row is only ever changed by <c>sum = sum + excluded.sum, reports = reports + excluded.reports</c> inside
-/// <c>INSERT … ON CONFLICT DO UPDATE</c>. PostgreSQL takes the row lock of the conflicting row and applies the increment
-/// to the row's latest committed version (it re-reads it after the lock), so two sibling communes adding to the same
-/// row at once serialize on it and neither increment is lost; no read-modify-write happens in C#. Two inserts of a new
-/// row at once are resolved by the unique key: the second waits and then updates.</item>
-/// <item>Every cell is split into <see cref="Shards"/> rows, and one change writes all its rows in one shard, chosen at
-/// random: the cells of a province and of the Ministry, which every submission below them changes, would otherwise be
-/// a queue that all the country's submissions wait in, each holding its row locks until its commit is on disk. A cell
-/// is read as the sum of its shards; a shard alone means nothing (after a return it may be negative).</item>
-/// <item>Every transaction locks its rows in one global order (unit code, then indicator, in the "C" collation, all in
-/// its one shard): a transaction never waits for a lock while holding one that comes later in that order, so
-/// concurrent submissions that share ancestors and a shard queue up on the first shared row instead of deadlocking.</item>
+/// <item>A row is only ever changed by adding the change's entries to the row's own inside <c>INSERT … ON CONFLICT DO
+/// UPDATE</c> (indicator by indicator; when both list the same indicators, position by position). PostgreSQL takes the
+/// row lock of the conflicting row and computes the update from the row's latest committed version (it re-reads it
+/// after the lock), so two sibling communes adding to the same row at once serialize on it and neither increment is
+/// lost; no read-modify-write happens in C#. Two inserts of a new row at once are resolved by the unique key: the
+/// second waits and then updates.</item>
+/// <item>Every unit's cells are split into <see cref="Shards"/> rows, and one change writes all its rows in one shard,
+/// chosen at random: the rows of a province and of the Ministry, which every submission below them changes, would
+/// otherwise be a queue that all the country's submissions wait in, each holding its row locks until its commit is on
+/// disk. A cell is read as the sum of its shards; a shard alone means nothing (after a return it may be negative).</item>
+/// <item>Every transaction locks its rows in one global order (unit code in the "C" collation, all in its one shard): a
+/// transaction never waits for a lock while holding one that comes later in that order, so concurrent submissions that
+/// share ancestors and a shard queue up on the first shared row instead of deadlocking.</item>
 /// <item>The increment commits in the same transaction as the report's state change, which is guarded by the report's
 /// version (optimistic concurrency): a double click, a retried request or two reviewers at once can move a report into
 /// or out of the counted set only once, so its values are added or subtracted exactly once. No consumer is involved,
@@ -56,26 +58,30 @@ public static class RollupCells
     public static async Task ApplyAsync(this ReportingDbContext db, string period, IReadOnlyList<string> path,
         IReadOnlyDictionary<string, decimal> values, int sign, CancellationToken ct)
     {
-        var deltas = new List<(string Unit, string Indicator, decimal Sum, int Reports)>();
-        foreach (var unit in path.Distinct())
-        {
-            foreach (var (indicator, value) in values) deltas.Add((unit, indicator, sign * value, sign));
-        }
-
-        if (deltas.Count == 0) return;
+        string[] units = [.. path.Distinct()];
+        if (units.Length == 0 || values.Count == 0) return;
+        var entries = values.OrderBy(v => v.Key, StringComparer.Ordinal).ToList();
+        string[] indicators = [.. entries.Select(e => e.Key)];
+        decimal[] sums = [.. entries.Select(e => sign * e.Value)];
+        int[] reports = [.. entries.Select(_ => sign)];
         var shard = (short)Random.Shared.Next(Shards);
-        var units = deltas.Select(d => d.Unit).ToArray();
-        var indicators = deltas.Select(d => d.Indicator).ToArray();
-        var sums = deltas.Select(d => d.Sum).ToArray();
-        var reports = deltas.Select(d => d.Reports).ToArray();
         // ORDER BY: the one lock order every writer follows (see the remarks above).
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO rollup_cells AS c (period, org_unit_code, indicator, shard, sum, reports)
-            SELECT {period}, d.unit, d.indicator, {shard}, d.sum, d.reports
-            FROM unnest({units}::text[], {indicators}::text[], {sums}::numeric[], {reports}::integer[]) AS d(unit, indicator, sum, reports)
-            ORDER BY d.unit COLLATE "C", d.indicator COLLATE "C"
-            ON CONFLICT (period, org_unit_code, indicator, shard)
-            DO UPDATE SET sum = c.sum + excluded.sum, reports = c.reports + excluded.reports
+            INSERT INTO rollup_cells AS c (period, org_unit_code, shard, indicators, sums, reports)
+            SELECT {period}, u, {shard}, {indicators}::text[], {sums}::numeric[], {reports}::integer[]
+            FROM unnest({units}::text[]) AS u
+            ORDER BY u COLLATE "C"
+            ON CONFLICT (period, org_unit_code, shard) DO UPDATE SET
+                indicators = CASE WHEN c.indicators = excluded.indicators THEN c.indicators
+                    ELSE (SELECT array_agg(k ORDER BY k COLLATE "C") FROM (SELECT unnest(c.indicators) UNION SELECT unnest(excluded.indicators)) AS t(k)) END,
+                sums = CASE WHEN c.indicators = excluded.indicators
+                    THEN (SELECT array_agg(a + b ORDER BY n) FROM unnest(c.sums, excluded.sums) WITH ORDINALITY AS t(a, b, n))
+                    ELSE (SELECT array_agg(v ORDER BY k COLLATE "C") FROM (SELECT k, sum(v) FROM (SELECT * FROM unnest(c.indicators, c.sums)
+                          UNION ALL SELECT * FROM unnest(excluded.indicators, excluded.sums)) AS t(k, v) GROUP BY k) AS g(k, v)) END,
+                reports = CASE WHEN c.indicators = excluded.indicators
+                    THEN (SELECT array_agg(a + b ORDER BY n) FROM unnest(c.reports, excluded.reports) WITH ORDINALITY AS t(a, b, n))
+                    ELSE (SELECT array_agg(v ORDER BY k COLLATE "C") FROM (SELECT k, sum(v)::int FROM (SELECT * FROM unnest(c.indicators, c.reports)
+                          UNION ALL SELECT * FROM unnest(excluded.indicators, excluded.reports)) AS t(k, v) GROUP BY k) AS g(k, v)) END
             """, ct);
     }
 
@@ -86,10 +92,11 @@ public static class RollupCells
     /// </summary>
     /// <remarks>
     /// Set-based. The paths are checked against the tree copy valid at the date (two narrow reads, the walk in memory)
-    /// and only the reports whose path changed are written. The cells are summed in one statement over the paths: when
-    /// the period has no cells yet they are inserted in key order, one row (shard 0) each; otherwise the sums are
-    /// compared with the cells (their shards summed) and only the differences are written (cells that are wrong,
-    /// missing, or that no counted report reaches any more), so a recomputation that finds everything right writes nothing.
+    /// and only the reports whose path changed are written. The cells are summed in one statement over the paths, one
+    /// row per unit: when the period has no cells yet they are inserted in key order (shard 0); otherwise each unit's
+    /// true cells are compared with its stored ones (their shards summed) and only the
+    /// units that differ are rewritten (cells that are wrong, missing, or that no counted report reaches any more), so
+    /// a recomputation that finds everything right writes nothing.
     /// </remarks>
     public static async Task<(int Reports, int Cells, List<string> Units)> RecomputeAsync(this ReportingDbContext db, string period,
         DateOnly hierarchyDate, CancellationToken ct)
@@ -127,55 +134,64 @@ public static class RollupCells
                 """, ct);
         }
 
-        var hasCells = await db.RollupCells.AnyAsync(c => c.Period == period, ct);
-        if (!hasCells)
-        {
-            // In key order: the index is filled from left to right.
-            await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO rollup_cells (period, org_unit_code, indicator, shard, sum, reports)
-                SELECT {period}, u.unit, v.indicator, 0, sum(v.value), count(*)::int
+        // Every unit's true cells, as the row it would be stored as.
+        await db.Database.ExecuteSqlAsync($"""
+            CREATE TEMPORARY TABLE rollup_truth ON COMMIT DROP AS
+            SELECT unit, array_agg(indicator::text ORDER BY indicator COLLATE "C") AS indicators,
+                   array_agg(sum ORDER BY indicator COLLATE "C") AS sums, array_agg(reports ORDER BY indicator COLLATE "C") AS reports
+            FROM (
+                SELECT u.unit, v.indicator, sum(v.value) AS sum, count(*)::int AS reports
                 FROM reports r
                 JOIN report_values v ON v.report_id = r.id AND v.value IS NOT NULL
                 CROSS JOIN LATERAL unnest(r.rollup_path) AS u(unit)
                 WHERE r.period = {period} AND r.status = ANY({counted}) AND NOT r.consolidated
                 GROUP BY u.unit, v.indicator
-                ORDER BY u.unit, v.indicator
+            ) AS cells
+            GROUP BY unit
+            """, ct);
+        var hasCells = await db.RollupCellShards.AnyAsync(c => c.Period == period, ct);
+        if (!hasCells)
+        {
+            // In key order: the index is filled from left to right.
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO rollup_cells (period, org_unit_code, shard, indicators, sums, reports)
+                SELECT {period}, unit, 0, indicators, sums, reports FROM rollup_truth ORDER BY unit COLLATE "C"
                 """, ct);
         }
         else
         {
-            // The true sums once, compared with the cells (their shards summed); only the cells that differ are
-            // rewritten, each as one row: cells no counted report reaches go, wrong ones are replaced, missing ones added.
+            // The stored cells of each unit (its shards summed), compared with the truth; only the units that differ are
+            // rewritten, each as one row (a cell left at nothing by a return is no cell of the truth: its unit is rewritten).
             await db.Database.ExecuteSqlAsync($"""
                 CREATE TEMPORARY TABLE rollup_repair ON COMMIT DROP AS
-                WITH n AS (
-                    SELECT u.unit, v.indicator, sum(v.value) AS sum, count(*)::int AS reports
-                    FROM reports r
-                    JOIN report_values v ON v.report_id = r.id AND v.value IS NOT NULL
-                    CROSS JOIN LATERAL unnest(r.rollup_path) AS u(unit)
-                    WHERE r.period = {period} AND r.status = ANY({counted}) AND NOT r.consolidated
-                    GROUP BY u.unit, v.indicator
-                ), c AS (
-                    SELECT org_unit_code, indicator, sum(sum) AS sum, sum(reports)::int AS reports
-                    FROM rollup_cells WHERE period = {period} GROUP BY org_unit_code, indicator
-                )
-                SELECT coalesce(n.unit, c.org_unit_code) AS unit, coalesce(n.indicator, c.indicator) AS indicator,
-                       n.sum, n.reports, n.unit IS NOT NULL AS wanted, c.org_unit_code IS NOT NULL AS present
-                FROM n FULL JOIN c ON c.org_unit_code = n.unit AND c.indicator = n.indicator
-                WHERE n.unit IS NULL OR c.org_unit_code IS NULL OR (n.sum, n.reports) IS DISTINCT FROM (c.sum, c.reports)
+                WITH stored AS (
+                    SELECT unit, array_agg(k ORDER BY k COLLATE "C") AS indicators, array_agg(s ORDER BY k COLLATE "C") AS sums,
+                           array_agg(r ORDER BY k COLLATE "C") AS reports
+                    FROM (
+                        SELECT c.org_unit_code AS unit, e.k, sum(e.s) AS s, sum(e.r)::int AS r
+                        FROM rollup_cells c CROSS JOIN LATERAL unnest(c.indicators, c.sums, c.reports) AS e(k, s, r)
+                        WHERE c.period = {period}
+                        GROUP BY c.org_unit_code, e.k
+                    ) AS entries
+                    GROUP BY unit
+                ), units AS (SELECT DISTINCT org_unit_code AS unit FROM rollup_cells WHERE period = {period})
+                SELECT coalesce(t.unit, u.unit) AS unit, t.indicators, t.sums, t.reports, t.unit IS NOT NULL AS wanted
+                FROM rollup_truth t
+                FULL JOIN units u ON u.unit = t.unit
+                LEFT JOIN stored s ON s.unit = coalesce(t.unit, u.unit)
+                WHERE t.unit IS NULL OR u.unit IS NULL OR (t.indicators, t.sums, t.reports) IS DISTINCT FROM (s.indicators, s.sums, s.reports)
                 """, ct);
             await db.Database.ExecuteSqlAsync($"""
-                DELETE FROM rollup_cells x USING rollup_repair d
-                WHERE d.present AND x.period = {period} AND x.org_unit_code = d.unit AND x.indicator = d.indicator
+                DELETE FROM rollup_cells x USING rollup_repair d WHERE x.period = {period} AND x.org_unit_code = d.unit
                 """, ct);
             await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO rollup_cells (period, org_unit_code, indicator, shard, sum, reports)
-                SELECT {period}, d.unit, d.indicator, 0, d.sum, d.reports FROM rollup_repair d WHERE d.wanted
-                ORDER BY d.unit, d.indicator
+                INSERT INTO rollup_cells (period, org_unit_code, shard, indicators, sums, reports)
+                SELECT {period}, d.unit, 0, d.indicators, d.sums, d.reports FROM rollup_repair d WHERE d.wanted
+                ORDER BY d.unit COLLATE "C"
                 """, ct);
         }
 
-        var cells = await db.RollupCells.Where(c => c.Period == period).Select(c => new { c.OrgUnitCode, c.Indicator }).Distinct().CountAsync(ct);
+        var cells = await db.Database.SqlQuery<int>($"SELECT coalesce(sum(cardinality(indicators)), 0)::int AS \"Value\" FROM rollup_truth").SingleAsync(ct);
         return (reports.Count, cells, [.. units.Order(StringComparer.Ordinal)]);
     }
 
@@ -197,14 +213,18 @@ public static class RollupCells
     public static async Task<Dictionary<string, Dictionary<string, SubtreeCell>>> CellsAsync(this ReportingDbContext db, string period,
         IReadOnlyCollection<string> units, CancellationToken ct)
     {
-        var rows = await db.RollupCells.AsNoTracking().Where(c => c.Period == period && units.Contains(c.OrgUnitCode)).ToListAsync(ct);
+        var rows = await db.RollupCellShards.AsNoTracking().Where(c => c.Period == period && units.Contains(c.OrgUnitCode)).ToListAsync(ct);
         var result = units.Distinct().ToDictionary(u => u, _ => new Dictionary<string, SubtreeCell>(StringComparer.Ordinal), StringComparer.Ordinal);
         foreach (var row in rows)
         {
             var cells = result[row.OrgUnitCode];
-            var cell = cells.GetValueOrDefault(row.Indicator);
-            cells[row.Indicator] = new SubtreeCell(cell.Sum + row.Sum, cell.Reports + row.Reports);
+            for (var i = 0; i < row.Indicators.Length; i++)
+            {
+                var cell = cells.GetValueOrDefault(row.Indicators[i]);
+                cells[row.Indicators[i]] = new SubtreeCell(cell.Sum + row.Sums[i], cell.Reports + row.Reports[i]);
+            }
         }
+
         return result;
     }
 

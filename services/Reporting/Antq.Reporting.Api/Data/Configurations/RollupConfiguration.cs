@@ -5,19 +5,19 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Antq.Reporting.Api.Data.Configurations;
 
-sealed class RollupCellConfiguration : IEntityTypeConfiguration<RollupCell>
+sealed class RollupCellShardConfiguration : IEntityTypeConfiguration<RollupCellShard>
 {
-    public void Configure(EntityTypeBuilder<RollupCell> cell)
+    public void Configure(EntityTypeBuilder<RollupCellShard> cell)
     {
         // Names are explicit: cells are written with raw SQL (RollupCells).
         cell.ToTable("rollup_cells");
         // Period first: one index serves the reads of some units of a period, a period's rebuild and its deletion.
-        cell.HasKey(c => new { c.Period, c.OrgUnitCode, c.Indicator, c.Shard });
+        cell.HasKey(c => new { c.Period, c.OrgUnitCode, c.Shard });
         cell.Property(c => c.Shard).HasColumnName("shard");
         cell.Property(c => c.OrgUnitCode).HasColumnName("org_unit_code").HasMaxLength(50);
         cell.Property(c => c.Period).HasColumnName("period").HasMaxLength(10);
-        cell.Property(c => c.Indicator).HasColumnName("indicator").HasMaxLength(100);
-        cell.Property(c => c.Sum).HasColumnName("sum");
+        cell.Property(c => c.Indicators).HasColumnName("indicators");
+        cell.Property(c => c.Sums).HasColumnName("sums");
         cell.Property(c => c.Reports).HasColumnName("reports");
     }
 }

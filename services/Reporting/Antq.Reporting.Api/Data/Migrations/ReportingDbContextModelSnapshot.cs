@@ -640,7 +640,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("report_values", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Rollups.RollupCell", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Domain.Rollups.RollupCellShard", b =>
                 {
                     b.Property<string>("Period")
                         .HasMaxLength(10)
@@ -652,24 +652,26 @@ namespace Antq.Reporting.Api.Data.Migrations
                         .HasColumnType("character varying(50)")
                         .HasColumnName("org_unit_code");
 
-                    b.Property<string>("Indicator")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("indicator");
-
                     b.Property<short>("Shard")
                         .HasColumnType("smallint")
                         .HasColumnName("shard");
 
-                    b.Property<int>("Reports")
-                        .HasColumnType("integer")
+                    b.PrimitiveCollection<string[]>("Indicators")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("indicators");
+
+                    b.PrimitiveCollection<int[]>("Reports")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
                         .HasColumnName("reports");
 
-                    b.Property<decimal>("Sum")
-                        .HasColumnType("numeric")
-                        .HasColumnName("sum");
+                    b.PrimitiveCollection<decimal[]>("Sums")
+                        .IsRequired()
+                        .HasColumnType("numeric[]")
+                        .HasColumnName("sums");
 
-                    b.HasKey("Period", "OrgUnitCode", "Indicator", "Shard")
+                    b.HasKey("Period", "OrgUnitCode", "Shard")
                         .HasName("pk_rollup_cells");
 
                     b.ToTable("rollup_cells", (string)null);

@@ -9,6 +9,7 @@ envelope (MAIL FROM, RCPT TO) is added on top as X-Catcher-* headers. It prints 
 once it accepts connections, and stops cleanly on SIGTERM or SIGINT.
 """
 import argparse
+import asyncio
 import itertools
 import os
 import signal
@@ -35,15 +36,19 @@ class KeepEachMessage:
             f"X-Catcher-Rcpt-To: {', '.join(envelope.rcpt_tos)}\r\n"
             f"X-Catcher-Received-At: {time.strftime('%Y-%m-%dT%H:%M:%S%z')}\r\n"
         ).encode("utf-8")
+        # The write and its fsync run on a worker thread, so that other connections are served meanwhile, as a real
+        # mail server serves them; the answer still waits until the message is on disk.
+        await asyncio.get_running_loop().run_in_executor(None, self.keep, envelope_headers + content)
+        return "250 Message accepted for delivery"
+
+    def keep(self, message):
         name = f"{time.strftime('%Y%m%dT%H%M%S')}-{next(self.counter):06d}-{uuid.uuid4().hex[:8]}.eml"
         temporary = os.path.join(self.directory, "." + name + ".tmp")
         with open(temporary, "wb") as file:
-            file.write(envelope_headers)
-            file.write(content)
+            file.write(message)
             file.flush()
             os.fsync(file.fileno())
         os.rename(temporary, os.path.join(self.directory, name))
-        return "250 Message accepted for delivery"
 
 
 def main():

@@ -24,7 +24,13 @@ public static class Correlation
                 context.Request.Headers[HeaderName] = id;
             }
 
-            context.Response.Headers[HeaderName] = id;
+            // When the answer starts, and only if it has none yet: a proxied answer (the gateway) already carries the
+            // id the service echoed, which is this one, and a second copy would make the header a list.
+            context.Response.OnStarting(() =>
+            {
+                if (!context.Response.Headers.ContainsKey(HeaderName)) context.Response.Headers[HeaderName] = id;
+                return Task.CompletedTask;
+            });
             Activity.Current?.SetTag("antq.correlation_id", id);
 
             var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Antq.Correlation");

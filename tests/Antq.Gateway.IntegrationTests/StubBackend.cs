@@ -1,3 +1,4 @@
+using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -30,6 +31,7 @@ public sealed class StubBackend : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
+        app.UseAntqCorrelationId(); // echoes the id in its answers, as every service does
         StubBackend? self = null;
         app.MapGet("/health/ready", () => self!.Ready ? Results.Ok() : Results.StatusCode(503));
         app.Map("/{**path}", async (HttpRequest request) => Results.Json(new

@@ -136,54 +136,87 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
         var direct = platform.AddressOf("reporting") + path;
         var through = platform.Gateway + path;
         var token = await platform.AdminTokenAsync();
-        var half = Math.Max(2, sizes.GatewaySeconds / 2);
-        await Wrk.RunAsync(direct, token, 16, 2, 2); // warm-up of both paths
-        await Wrk.RunAsync(through, token, 16, 2, 2);
-        var d1 = await Wrk.RunAsync(direct, token, 16, 2, half);
-        var g1 = await Wrk.RunAsync(through, token, 16, 2, half);
-        var d2 = await Wrk.RunAsync(direct, token, 16, 2, half);
-        var g2 = await Wrk.RunAsync(through, token, 16, 2, half);
-        var d = WrkResult.Merge(d1, d2);
-        var g = WrkResult.Merge(g1, g2);
-        log($"direct : {d}\ngateway: {g}");
-        // The hop itself: one request at a time, so that no queue hides it. The machine is shared and its speed drifts
-        // over seconds, so the two paths take turns in short rounds (direct, gateway, direct, …) and each gateway round
-        // is set against the mean of the direct rounds on either side of it; the added latency is the median of those.
-        var rounds = Math.Max(2, sizes.GatewaySeconds / 4);
-        var directRounds = new List<WrkResult> { await Wrk.RunAsync(direct, token, 1, 1, 2) };
-        var gatewayRounds = new List<WrkResult>();
-        for (var round = 0; round < rounds; round++)
-        {
-            gatewayRounds.Add(await Wrk.RunAsync(through, token, 1, 1, 2));
-            directRounds.Add(await Wrk.RunAsync(direct, token, 1, 1, 2));
-        }
 
-        double AddedMedian(Func<WrkResult, double> pick) => Median(gatewayRounds.Select((r, i) =>
-            pick(r) - (pick(directRounds[i]) + pick(directRounds[i + 1])) / 2));
-        var addedP50 = AddedMedian(r => r.P50Ms);
-        var addedP99 = AddedMedian(r => r.P99Ms);
-        log($"one at a time, {rounds} rounds each way: direct p50 {string.Join(" ", directRounds.Select(r => r.P50Ms.ToString("F3", CultureInfo.InvariantCulture)))}; "
-            + $"gateway p50 {string.Join(" ", gatewayRounds.Select(r => r.P50Ms.ToString("F3", CultureInfo.InvariantCulture)))}; added p50 (median) {addedP50:F3} ms");
-        emit(new
+        // Beside the reference of the issue (the service called directly), YARP alone in front of the same service.
+        var proxyPort = FreePorts.Next();
+        using var proxy = StartReference("bare-proxy", "--port", proxyPort.ToString(CultureInfo.InvariantCulture), "--destination", platform.AddressOf("reporting"));
+        try
         {
-            name = "gateway",
-            ours = Math.Round(g.PerSecond, 1),
-            reference = Math.Round(d.PerSecond, 1),
-            ratio = Math.Round(g.PerSecond / d.PerSecond, 3),
-            p50_ms = Math.Round(g.P50Ms, 3),
-            p99_ms = Math.Round(g.P99Ms, 3),
-            max_ms = Math.Round(g.MaxMs, 3),
-            seconds = Math.Round(g.Seconds + d.Seconds, 1),
-            units = "requests/s, wrk closed loop (2 threads, 16 connections), authenticated GET /api/indicators?period=2026-H1 through the gateway process vs straight to the Reporting process; p50/p99 are request-weighted means of two halves",
-            reference_p50_ms = Math.Round(d.P50Ms, 3),
-            reference_p99_ms = Math.Round(d.P99Ms, 3),
-            errors = g.Errors + d.Errors,
-            added_p50_ms_one_at_a_time = Math.Round(addedP50, 3),
-            added_p99_ms_one_at_a_time = Math.Round(addedP99, 3),
-            one_at_a_time_rounds = rounds,
-            one_at_a_time_direct_p50_ms = Math.Round(Median(directRounds.Select(r => r.P50Ms)), 3),
-            one_at_a_time_gateway_p50_ms = Math.Round(Median(gatewayRounds.Select(r => r.P50Ms)), 3),
-        });
+            var bareProxy = $"http://127.0.0.1:{proxyPort}/" + path;
+            using (var probe = new HttpClient())
+            {
+                probe.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                await Eventually.UntilAsync(async () =>
+                {
+                    try { using var r = await probe.GetAsync(bareProxy); return r.IsSuccessStatusCode; }
+                    catch (HttpRequestException) { return false; }
+                }, TimeSpan.FromSeconds(60), "the bare proxy answers");
+            }
+
+            string[] targets = [direct, through, bareProxy];
+            foreach (var target in targets) await Wrk.RunAsync(target, token, 16, 2, 2); // warm-up of every path
+
+            // Throughput: the paths take turns, twice each.
+            var half = Math.Max(2, sizes.GatewaySeconds / 2);
+            var loaded = targets.ToDictionary(t => t, _ => new List<WrkResult>());
+            for (var turn = 0; turn < 2; turn++)
+                foreach (var target in targets) loaded[target].Add(await Wrk.RunAsync(target, token, 16, 2, half));
+            var d = WrkResult.Merge(loaded[direct][0], loaded[direct][1]);
+            var g = WrkResult.Merge(loaded[through][0], loaded[through][1]);
+            var y = WrkResult.Merge(loaded[bareProxy][0], loaded[bareProxy][1]);
+            log($"direct : {d}\ngateway: {g}\nbare proxy: {y}");
+
+            // The hop itself: one request at a time, so that no queue hides it. The machine is shared and its speed
+            // drifts over seconds, so the paths take turns in short rounds (direct, gateway, bare proxy, direct, …) and
+            // each proxied round is set against the mean of the direct rounds on either side of it; the added latency is
+            // the median of those differences.
+            var rounds = Math.Max(2, sizes.GatewaySeconds / 4);
+            var directRounds = new List<WrkResult> { await Wrk.RunAsync(direct, token, 1, 1, 2) };
+            var gatewayRounds = new List<WrkResult>();
+            var proxyRounds = new List<WrkResult>();
+            for (var round = 0; round < rounds; round++)
+            {
+                gatewayRounds.Add(await Wrk.RunAsync(through, token, 1, 1, 2));
+                proxyRounds.Add(await Wrk.RunAsync(bareProxy, token, 1, 1, 2));
+                directRounds.Add(await Wrk.RunAsync(direct, token, 1, 1, 2));
+            }
+
+            double Added(List<WrkResult> proxied, Func<WrkResult, double> pick) => Median(proxied.Select((r, i) =>
+                pick(r) - (pick(directRounds[i]) + pick(directRounds[i + 1])) / 2));
+            string P50s(List<WrkResult> results) => string.Join(" ", results.Select(r => r.P50Ms.ToString("F3", CultureInfo.InvariantCulture)));
+            var addedP50 = Added(gatewayRounds, r => r.P50Ms);
+            var proxyAddedP50 = Added(proxyRounds, r => r.P50Ms);
+            log($"one at a time, {rounds} rounds: direct p50 {P50s(directRounds)}; gateway p50 {P50s(gatewayRounds)}; bare proxy p50 {P50s(proxyRounds)}; "
+                + $"added p50 (median): gateway {addedP50:F3} ms, bare proxy {proxyAddedP50:F3} ms");
+            emit(new
+            {
+                name = "gateway",
+                ours = Math.Round(g.PerSecond, 1),
+                reference = Math.Round(d.PerSecond, 1),
+                ratio = Math.Round(g.PerSecond / d.PerSecond, 3),
+                p50_ms = Math.Round(g.P50Ms, 3),
+                p99_ms = Math.Round(g.P99Ms, 3),
+                max_ms = Math.Round(g.MaxMs, 3),
+                seconds = Math.Round(g.Seconds + d.Seconds, 1),
+                units = "requests/s, wrk closed loop (2 threads, 16 connections), authenticated GET /api/indicators?period=2026-H1 through the gateway process vs straight to the Reporting process; p50/p99 are request-weighted means of two turns",
+                reference_p50_ms = Math.Round(d.P50Ms, 3),
+                reference_p99_ms = Math.Round(d.P99Ms, 3),
+                errors = g.Errors + d.Errors + y.Errors,
+                added_p50_ms_one_at_a_time = Math.Round(addedP50, 3),
+                added_p99_ms_one_at_a_time = Math.Round(Added(gatewayRounds, r => r.P99Ms), 3),
+                one_at_a_time_rounds = rounds,
+                one_at_a_time_direct_p50_ms = Math.Round(Median(directRounds.Select(r => r.P50Ms)), 3),
+                one_at_a_time_gateway_p50_ms = Math.Round(Median(gatewayRounds.Select(r => r.P50Ms)), 3),
+                bare_proxy_per_second = Math.Round(y.PerSecond, 1),
+                bare_proxy_ratio = Math.Round(y.PerSecond / d.PerSecond, 3),
+                bare_proxy_added_p50_ms_one_at_a_time = Math.Round(proxyAddedP50, 3),
+                bare_proxy_added_p99_ms_one_at_a_time = Math.Round(Added(proxyRounds, r => r.P99Ms), 3),
+            });
+        }
+        finally
+        {
+            proxy.Kill(entireProcessTree: true);
+        }
     }
 
     // ------------------------------------------------------------------ ingest
@@ -228,7 +261,7 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
         // The reference in its own process, on a database of its own on the same PostgreSQL.
         await using var bareDb = await TestDatabase.CreateAsync("bench-bare");
         var port = FreePorts.Next();
-        using var bare = StartBare(port, bareDb.ConnectionString);
+        using var bare = StartReference("bare", "--port", port.ToString(CultureInfo.InvariantCulture), "--connection", bareDb.ConnectionString);
         double bareHighest;
         OpenLoopResult bareRun;
         Dictionary<string, double> bareCpu;
@@ -290,14 +323,14 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
         return highest;
     }
 
-    Process StartBare(int port, string connectionString)
+    /// <summary>A reference in a process of its own: this program in another mode (<c>bare</c>, <c>bare-proxy</c>).</summary>
+    Process StartReference(string mode, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { typeof(BareServer).Assembly.Location, "bare", "--port", port.ToString(CultureInfo.InvariantCulture), "--connection", connectionString })
-            info.ArgumentList.Add(arg);
+        foreach (var arg in new[] { typeof(BareServer).Assembly.Location, mode }.Concat(args)) info.ArgumentList.Add(arg);
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log("bare: " + e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log($"{mode}: {e.Data}"); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;

@@ -6,6 +6,7 @@
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll bus [--messages 20000] MassTransit against RabbitMQ.Client (Bus.cs)
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll faults [--minutes 10]  the long fault run (Antq.Testing/Faults)
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll bare --port P --connection C   the reference endpoint of ingest
+//   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll bare-proxy --port P --destination URL   bare YARP, beside the gateway
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -43,6 +44,9 @@ switch (mode)
     }
     case "bare":
         await BareServer.RunAsync(Option("--port", 0), Text("--connection"));
+        break;
+    case "bare-proxy":
+        await BareProxy.RunAsync(Option("--port", 0), Text("--destination"));
         break;
     default:
         Console.Error.WriteLine($"unknown mode {mode}");

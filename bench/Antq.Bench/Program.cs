@@ -37,7 +37,7 @@ switch (mode)
             name = "faults", seconds = Math.Round(result.Seconds, 1), started = result.Started, submitted_2xx = result.Submitted,
             found_submitted_on_reload = result.FoundSubmitted, given_up = result.Failed, retries = result.Retries,
             counted_in_rollups = result.SubmittedInDatabase, submitted_notices = result.NoticesSubmitted, emails = result.EmailsReceived,
-            email_duplicates = result.EmailDuplicates, faults = result.Faults, problems = result.Problems,
+            email_duplicates = result.EmailDuplicates, email_repeats_across_notification_kill = result.EmailsRepeatedAcrossKill, faults = result.Faults, problems = result.Problems,
             units = $"{rounds} rounds of: RabbitMQ stopped and started, PostgreSQL stopped and started, each process SIGKILLed and started; 8 submissions/s",
         });
         return result.Problems.Count == 0 ? 0 : 1;

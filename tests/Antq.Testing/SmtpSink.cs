@@ -53,6 +53,16 @@ public sealed class SmtpSink : IAsyncDisposable
             ? System.IO.Directory.GetFiles(Directory, "*.eml").Order(StringComparer.Ordinal).Select(f => MimeMessage.Load(f)).ToList()
             : [];
 
+    /// <summary>
+    /// Every message received so far with the moment the server accepted it: its file is written and flushed before
+    /// the server answers 250, and the rename that makes it visible keeps that time.
+    /// </summary>
+    public IReadOnlyList<(MimeMessage Message, DateTime AcceptedAt)> Received() =>
+        System.IO.Directory.Exists(Directory)
+            ? System.IO.Directory.GetFiles(Directory, "*.eml").Order(StringComparer.Ordinal)
+                .Select(f => (MimeMessage.Load(f), File.GetLastWriteTimeUtc(f))).ToList()
+            : [];
+
     public IReadOnlyList<MimeMessage> To(string address) =>
         Messages().Where(m => m.To.Mailboxes.Any(b => string.Equals(b.Address, address, StringComparison.OrdinalIgnoreCase))).ToList();
 

@@ -38,12 +38,19 @@ public sealed class FaultRunResult
     public int NoticesSubmitted { get; set; }
     public int EmailsReceived { get; set; }
     public int EmailDuplicates { get; set; }
+
+    /// <summary>
+    /// Of <see cref="EmailDuplicates"/>, the copies that the SMTP server accepted before a kill of the Notification
+    /// service and again after it, with the same Message-ID: the one repeat SMTP allows (the process died after the
+    /// server's 250 and before the result was recorded). Every other duplicate is a problem.
+    /// </summary>
+    public int EmailsRepeatedAcrossKill { get; set; }
     public double Seconds { get; set; }
 
     public override string ToString() =>
         $"{Started} submissions started: {Submitted} answered 2xx, {FoundSubmitted} found submitted on reload after a failure, {Failed} given up; " +
         $"{Retries} retries; {SubmittedInDatabase} submitted reports counted; {NoticesSubmitted} 'submitted' notices; {EmailsReceived} e-mails received " +
-        $"({EmailDuplicates} duplicates); {Seconds:F0} s; faults: {string.Join("; ", Faults)}; problems: {(Problems.Count == 0 ? "none" : string.Join(" | ", Problems))}";
+        $"({EmailDuplicates} duplicates, {EmailsRepeatedAcrossKill} of them repeated across a kill of the Notification service); {Seconds:F0} s; faults: {string.Join("; ", Faults)}; problems: {(Problems.Count == 0 ? "none" : string.Join(" | ", Problems))}";
 }
 
 /// <summary>
@@ -97,6 +104,7 @@ public static class FaultRun
 
         // The fault schedule and how long the load must last to cover it.
         var steps = new List<(string Name, Func<Task> Act)>();
+        var notificationKills = new List<DateTime>();
         for (var round = 0; round < options.Rounds; round++)
         {
             steps.Add(("RabbitMQ stopped and started", async () =>
@@ -115,6 +123,7 @@ public static class FaultRun
             {
                 steps.Add(($"{service} killed (SIGKILL) and started", async () =>
                 {
+                    if (service == "notification") notificationKills.Add(DateTime.UtcNow);
                     platform.Kill(service);
                     await Task.Delay(options.Down, ct);
                     await platform.StartServiceAsync(service, ct);
@@ -169,14 +178,27 @@ public static class FaultRun
         result.Retries = client.Retries;
         log($"load stopped at {clock.Elapsed.TotalSeconds:F0} s: {result.Submitted} 2xx, {result.FoundSubmitted} found submitted, {result.Failed} given up");
 
-        await CheckAsync(platform, api, client, smtp, options, communes.Take(result.Started).ToList(), outcomes, factory, seeds, provinces, result, log, ct);
+        await CheckAsync(platform, api, client, smtp, options, communes.Take(result.Started).ToList(), outcomes, factory, seeds, provinces, notificationKills, result, log, ct);
         result.Seconds = clock.Elapsed.TotalSeconds;
         return result;
     }
 
+    /// <summary>
+    /// Whether the copies of one e-mail that an SMTP server accepted are the one repeat a kill of the sender allows: two
+    /// copies with the same Message-ID, the first accepted before a kill (within the half second that file times and
+    /// the clock may differ by) and the second after it.
+    /// </summary>
+    public static bool IsRepeatAcrossKill(IReadOnlyList<(string? MessageId, DateTime AcceptedAt)> copies, IReadOnlyList<DateTime> kills)
+    {
+        if (copies.Count != 2 || copies[0].MessageId is null || copies[0].MessageId != copies[1].MessageId) return false;
+        var first = copies.Min(c => c.AcceptedAt);
+        var second = copies.Max(c => c.AcceptedAt);
+        return kills.Any(kill => first <= kill.AddMilliseconds(500) && second > kill);
+    }
+
     static async Task CheckAsync(PlatformProcesses platform, PlatformApi api, ReportClient client, SmtpSink smtp, FaultRunOptions options,
         List<Commune> attempted, ConcurrentDictionary<string, SubmitOutcome> outcomes, FullReport factory, Dictionary<string, int> seeds,
-        List<string> provinces, FaultRunResult result, Action<string> log, CancellationToken ct)
+        List<string> provinces, IReadOnlyList<DateTime> notificationKills, FaultRunResult result, Action<string> log, CancellationToken ct)
     {
         var period = options.Period;
         // Quiet: every outbox empty, every notice and delivery done (retries after the faults included).
@@ -254,7 +276,9 @@ public static class FaultRun
             SELECT d.idempotency_key, d.status FROM deliveries d JOIN notices n ON n.id = d.notice_id
             WHERE d.channel = 'email' AND n.kind = 'submitted' AND n.period = '{period}'
             """, ct);
-        var received = smtp.Messages().GroupBy(m => m.Headers["X-Antq-Idempotency-Key"] ?? "").ToDictionary(g => g.Key, g => g.Count());
+        var copies = smtp.Received().GroupBy(m => m.Message.Headers["X-Antq-Idempotency-Key"] ?? "")
+            .ToDictionary(g => g.Key, g => g.OrderBy(m => m.AcceptedAt).ToList());
+        var received = copies.ToDictionary(c => c.Key, c => c.Value.Count);
         result.EmailsReceived = received.Values.Sum();
         result.EmailDuplicates = received.Values.Sum(n => n - 1);
         if (emails.Count != submitted.Count) result.Problems.Add($"{emails.Count} e-mail deliveries for {submitted.Count} submitted reports");
@@ -265,8 +289,18 @@ public static class FaultRun
             if (!received.ContainsKey(key)) result.Problems.Add($"e-mail {key} never reached the SMTP server");
         }
 
-        if (result.EmailDuplicates > 0)
-            result.Problems.Add($"{result.EmailDuplicates} e-mails reached the SMTP server twice: {string.Join(", ", received.Where(r => r.Value > 1).Select(r => r.Key).Take(5))}");
+        // SMTP has no idempotency: if the Notification service dies after the server's 250 and before it records the
+        // result, the next start sends that message again, once, with the same Message-ID and key. That repeat, and
+        // no other, is allowed: the first copy accepted before a kill of the service, the second after it.
+        var unexplained = new List<string>();
+        foreach (var (key, list) in copies.Where(c => c.Value.Count > 1))
+        {
+            if (IsRepeatAcrossKill(list.Select(m => (m.Message.MessageId, m.AcceptedAt)).ToList(), notificationKills)) result.EmailsRepeatedAcrossKill++;
+            else unexplained.Add($"{key} ({list.Count} copies at {string.Join(", ", list.Select(m => $"{m.AcceptedAt:HH:mm:ss.fff}"))}, Message-IDs {string.Join(", ", list.Select(m => m.Message.MessageId).Distinct())})");
+        }
+
+        if (unexplained.Count > 0)
+            result.Problems.Add($"{unexplained.Count} e-mails reached the SMTP server more than once without a kill of the Notification service between the copies: {string.Join("; ", unexplained.Take(5))}");
         log($"checked: {result}");
     }
 }

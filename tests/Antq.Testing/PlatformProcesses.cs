@@ -138,9 +138,21 @@ public sealed class PlatformProcesses : IAsyncDisposable
         var log = new StreamWriter(Path.Combine(LogDirectory, name + ".log"), append: true) { AutoFlush = true };
         await log.WriteLineAsync($"==== start {DateTimeOffset.UtcNow:O}");
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.Exited += (_, _) => { lock (log) log.Dispose(); };
+        // The log closes when both streams have ended (a null line), not when the process exits: lines still on their
+        // way after a kill would otherwise be written to a closed file and crash the test host.
+        var ended = 0;
+        void Line(string? data)
+        {
+            lock (log)
+            {
+                if (ended == 2) return;
+                if (data is not null) { log.WriteLine(data); return; }
+                if (++ended == 2) log.Dispose();
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Line(e.Data);
+        process.ErrorDataReceived += (_, e) => Line(e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

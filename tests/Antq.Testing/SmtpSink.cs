@@ -48,10 +48,7 @@ public sealed class SmtpSink : IAsyncDisposable
     }
 
     /// <summary>Every message received so far.</summary>
-    public IReadOnlyList<MimeMessage> Messages() =>
-        System.IO.Directory.Exists(Directory)
-            ? System.IO.Directory.GetFiles(Directory, "*.eml").Order(StringComparer.Ordinal).Select(f => MimeMessage.Load(f)).ToList()
-            : [];
+    public IReadOnlyList<MimeMessage> Messages() => [.. Received().Select(r => r.Message)];
 
     /// <summary>
     /// Every message received so far with the moment the server accepted it: its file is written and flushed before

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Antq.Messaging;
 
@@ -25,7 +26,7 @@ public static class Outbox
         // Not typeof(T): a message passed as object or as an interface would be stored as that type, which
         // cannot be deserialized into anything a consumer subscribes to.
         var type = message.GetType();
-        var now = (clock ?? TimeProvider.System).GetUtcNow();
+        var now = (clock ?? ClockOf(db)).GetUtcNow();
         var row = new OutboxMessage
         {
             MessageId = NewId.NextGuid(),
@@ -39,6 +40,15 @@ public static class Outbox
         db.Set<OutboxMessage>().Add(row);
         return row;
     }
+
+    /// <summary>
+    /// The application's clock (the platform's, which tests and local seasons shift) when the context was made by the
+    /// application's container; the system clock otherwise. The dispatcher compares a row's due time with the same
+    /// clock, so a row stamped by another clock could wait years.
+    /// </summary>
+    static TimeProvider ClockOf(DbContext db) =>
+        db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService(typeof(TimeProvider)) as TimeProvider
+        ?? TimeProvider.System;
 
     /// <summary>
     /// The request's correlation id, tagged on the request's activity. The row may be written inside a child span

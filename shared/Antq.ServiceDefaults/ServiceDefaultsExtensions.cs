@@ -27,7 +27,9 @@ public static class ServiceDefaultsExtensions
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
 
         builder.Services.AddOpenApi();
-        builder.Services.AddSingleton(TimeProvider.System);
+        var clock = PlatformClock.FromConfiguration(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton(clock);
+        builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<PlatformClock>());
 
         builder.Services.Configure<ForwardedHeadersOptions>(options => TrustProxies(options, builder.Configuration));
         return builder;

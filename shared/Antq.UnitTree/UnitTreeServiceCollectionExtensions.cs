@@ -49,7 +49,7 @@ sealed class UnitTreeCatchUp<TContext>(IServiceScopeFactory scopes, string servi
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<TContext>();
                 var last = await db.LastChangeSequenceAsync(stoppingToken);
-                db.AddOutboxMessage(new ReplayOrgUnitChanges { AfterSequence = last, RequestedBy = serviceName, OccurredAt = DateTimeOffset.UtcNow });
+                db.AddOutboxMessage(new ReplayOrgUnitChanges { AfterSequence = last, RequestedBy = serviceName, OccurredAt = (scope.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow() });
                 await db.SaveChangesAsync(stoppingToken);
                 logger.LogInformation("Unit tree copy of {Service} asked for changes after {Sequence}", serviceName, last);
                 return;

@@ -106,12 +106,21 @@ public sealed class SummaryTests
     }
 
     [Fact]
-    public void Report_values_are_read_from_the_message_whether_numbers_or_yes_no()
+    public void Report_values_survive_the_wire_as_MassTransit_writes_them()
     {
-        using var doc = JsonDocument.Parse("""{"orgUnitCode":"X","values":{"PCT_KDC_SAFE":82.5,"PLAN_ISSUED":true,"FESTIVAL":false,"HOTSPOTS":null}}""");
-        Assert.Equal(new Dictionary<string, decimal> { ["PCT_KDC_SAFE"] = 82.5m, ["PLAN_ISSUED"] = 1, ["FESTIVAL"] = 0 }, ReportValues.Read(doc.RootElement));
+        // MassTransit writes decimals as strings; a reader of the raw JSON that looked for numbers found none.
+        var sent = new Antq.Contracts.Reporting.ReportAccepted
+        {
+            ReportId = Guid.NewGuid(), OrgUnitCode = "X", Period = "2025-Y", AcceptedBy = "pv01", OccurredAt = DateTimeOffset.UnixEpoch,
+            Values = new Dictionary<string, decimal?> { ["PCT_KDC_SAFE"] = 82.5m, ["PLAN_ISSUED"] = 1, ["HOTSPOTS"] = null },
+        };
+        var json = JsonSerializer.Serialize(sent, MassTransit.Serialization.SystemTextJsonMessageSerializer.Options);
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal(JsonValueKind.String, doc.RootElement.GetProperty("values").GetProperty("PCT_KDC_SAFE").ValueKind);
 
-        using var without = JsonDocument.Parse("""{"orgUnitCode":"X"}""");
-        Assert.Null(ReportValues.Read(without.RootElement));
+        var received = JsonSerializer.Deserialize<Antq.Contracts.Reporting.ReportAccepted>(json, MassTransit.Serialization.SystemTextJsonMessageSerializer.Options)!;
+        Assert.Equal(82.5m, received.Values!["PCT_KDC_SAFE"]);
+        Assert.Equal(1m, received.Values["PLAN_ISSUED"]);
+        Assert.Null(received.Values["HOTSPOTS"]);
     }
 }

@@ -1,6 +1,9 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
+using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Antq.Testing;
 
@@ -15,6 +18,12 @@ public class ServiceFactory<TEntryPoint>(string connectionName, TestDatabase dat
     /// <summary>Extra settings a test class needs (key: configuration path, as in appsettings).</summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
+    /// <summary>
+    /// The platform's clock for this host when a test shares one across several services (a season of a past year,
+    /// a deadline made to pass); null for the clock the configuration gives.
+    /// </summary>
+    public PlatformClock? Clock { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -24,6 +33,12 @@ public class ServiceFactory<TEntryPoint>(string connectionName, TestDatabase dat
         builder.UseSetting("ANTQ_MODE", "local");
         builder.UseSetting("Outbox:PollInterval", "00:00:00.200");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        if (Clock is { } clock)
+            builder.ConfigureTestServices(services =>
+            {
+                services.AddSingleton(clock);
+                services.AddSingleton<TimeProvider>(clock);
+            });
     }
 
     /// <summary>A client that calls the service as <paramref name="userName"/> with a role and unit.</summary>

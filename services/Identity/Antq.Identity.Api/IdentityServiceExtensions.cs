@@ -94,6 +94,12 @@ public static class IdentityServiceExtensions
                     .DisableTransportSecurityRequirement();
             });
 
+        // Tokens live in real time, whatever the platform's clock says: a clock shifted for a season of a past year
+        // (local mode and tests) moves deadlines and reports, not the lifetime of a sign-in, which every service and the
+        // gateway check against the real clock (JwtBearer does not read the platform's).
+        builder.Services.AddOptions<OpenIddictServerOptions>().Configure(options => options.TimeProvider = TimeProvider.System);
+        builder.Services.AddOptions<OpenIddict.Core.OpenIddictCoreOptions>().Configure(options => options.TimeProvider = TimeProvider.System);
+
         // The same as server.AddSigningKey/AddEncryptionKey, but with the keys resolved from the container.
         builder.Services.AddOptions<OpenIddictServerOptions>().Configure<TokenKeys>((options, keys) =>
         {

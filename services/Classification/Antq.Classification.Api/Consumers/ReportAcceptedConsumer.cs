@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Antq.Classification.Api.Data;
 using Antq.Classification.Api.Domain;
 using Antq.Contracts.Reporting;
@@ -14,14 +13,17 @@ namespace Antq.Classification.Api.Consumers;
 /// on them, and its parent's counts and targets follow (they read the children's report values where the children
 /// are communes). A later acceptance of the same report replaces the values; an older one changes nothing.
 /// </summary>
-public sealed class ReportAcceptedConsumer(ClassificationDbContext db, IOptions<ClassificationOptions> options, ILogger<ReportAcceptedConsumer> logger)
+public sealed class ReportAcceptedConsumer(ClassificationDbContext db, IOptions<ClassificationOptions> options, TimeProvider clock, ILogger<ReportAcceptedConsumer> logger)
     : IConsumer<ReportAccepted>
 {
     public async Task Consume(ConsumeContext<ReportAccepted> context)
     {
         var message = context.Message;
         if (!message.Period.EndsWith("-Y", StringComparison.Ordinal) || !int.TryParse(message.Period[..4], out var year)) return;
-        var values = ReportValues.Read(context);
+        // The typed message, never the raw envelope: MassTransit writes decimals as strings on the wire, so a reader of
+        // the JSON that looked for numbers found none and stored an empty set (every computed criterion then stayed
+        // "chưa có số liệu" and no unit was classified).
+        var values = message.Values?.Where(v => v.Value is not null).ToDictionary(v => v.Key, v => v.Value!.Value, StringComparer.Ordinal);
         if (values is null)
         {
             logger.LogWarning("ReportAccepted for {OrgUnit} {Period} carries no values; the computed criteria cannot be scored from it",
@@ -54,40 +56,7 @@ public sealed class ReportAcceptedConsumer(ClassificationDbContext db, IOptions<
             await db.SaveChangesAsync(ct);
             var date = options.Value.HierarchyDateOf(year);
             var parent = evaluation?.ParentCode ?? message.ReportsToCode ?? (await db.ResolveAsync(message.OrgUnitCode, year, options.Value, ct))?.Unit.ParentCode;
-            if (parent is not null) await db.RefreshAsync(parent, year, date, DateTimeOffset.UtcNow, ct);
+            if (parent is not null) await db.RefreshAsync(parent, year, date, clock.GetUtcNow(), ct);
         });
-    }
-}
-
-/// <summary>
-/// Reads the report's values from the message as it travelled. <see cref="ReportAccepted"/> does not carry them yet;
-/// Classification expects a <c>values</c> object (indicator code → number, true/false, or null) on it and reads it from
-/// the envelope, so that the values are used as soon as Reporting sends them, before this service is rebuilt.
-/// </summary>
-public static class ReportValues
-{
-    public static Dictionary<string, decimal>? Read(ConsumeContext context)
-    {
-        using var envelope = JsonDocument.Parse(context.ReceiveContext.Body.GetBytes());
-        if (!envelope.RootElement.TryGetProperty("message", out var message)) return null;
-        return Read(message);
-    }
-
-    public static Dictionary<string, decimal>? Read(JsonElement message)
-    {
-        if (!message.TryGetProperty("values", out var values) && !message.TryGetProperty("Values", out values)) return null;
-        if (values.ValueKind != JsonValueKind.Object) return null;
-        var result = new Dictionary<string, decimal>();
-        foreach (var value in values.EnumerateObject())
-        {
-            switch (value.Value.ValueKind)
-            {
-                case JsonValueKind.Number when value.Value.TryGetDecimal(out var number): result[value.Name] = number; break;
-                case JsonValueKind.True: result[value.Name] = 1; break;
-                case JsonValueKind.False: result[value.Name] = 0; break;
-            }
-        }
-
-        return result;
     }
 }

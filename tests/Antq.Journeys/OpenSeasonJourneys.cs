@@ -215,15 +215,19 @@ public sealed class OpenSeasonJourneys(OpenSeason season)
         var due = deadline.GetProperty("dueAt").GetDateTimeOffset();
         Assert.True(due < Due, $"the area's derived deadline {due} comes before the commune's {Due}");
 
-        // Notification's copy follows: the area's schedule has its reminders.
-        await Eventually.UntilAsync(async () =>
+        // Notification's copy follows: the area's schedule has its reminders (a schedule is shown to the unit's own
+        // officers and to administrators).
+        var seen = "";
+        var healed = await Eventually.TryAsync(async () =>
         {
-            using var response = await officer.GetAsync($"api/notifications/schedule/{area}/{Period}");
+            using var response = await season.Admin.GetAsync($"api/notifications/schedule/{area}/{Period}");
+            seen = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
             if (!response.IsSuccessStatusCode) return false;
             var schedule = await Season.OkAsync(response, "schedule");
             return schedule.GetProperty("deadlineAt").ValueKind == JsonValueKind.String
                 && schedule.GetProperty("deadlineAt").GetDateTimeOffset() == due
                 && schedule.GetProperty("notices").EnumerateArray().Any(n => n.GetProperty("kind").GetString() == "reminder");
-        }, TimeSpan.FromSeconds(30), $"Notification's schedule of reminders for {area}");
+        }, TimeSpan.FromSeconds(30));
+        Assert.True(healed, $"Notification's schedule of reminders for {area}; last seen: {seen}");
     }
 }

@@ -103,6 +103,36 @@ public sealed class DeadlineChainTests
     }
 
     [Fact]
+    public void Descendants_of_several_units_include_those_still_naming_a_closed_unit_as_their_parent()
+    {
+        // 00008 was closed (merged away): not in the hierarchy, but its residential area still names it.
+        var parents = new Dictionary<string, string?>(TwoTier);
+        parents.Remove("00008");
+        var chain = Chain(parents, []);
+        Assert.Equal(["00008-TDP1"], chain.Descendants("00008"));
+        Assert.Equal(["00004-TDP1", "00008-TDP1"], chain.Descendants(["00008", "00004"]));
+        // The codes asked for are never listed, not even one below another; what is below each is.
+        Assert.Equal(["00004-TDP1", "00008-TDP1"], Chain(TwoTier, []).Descendants(["01", "00004", "00008"]));
+    }
+
+    [Fact]
+    public void A_unit_whose_parent_is_not_in_the_hierarchy_has_no_deadline_even_if_that_parent_issued_a_plan()
+    {
+        // 00004 closed before the end of the data window, its plan still issued; its residential area not yet moved.
+        var parents = new Dictionary<string, string?>(TwoTier);
+        parents.Remove("00004");
+        var chain = Chain(parents, new()
+        {
+            ["01"] = new(ProvincePlan, Day(2026, 6, 15)),
+            ["00004"] = new(CommunePlan, Day(2026, 5, 7)),
+        });
+
+        Assert.Null(chain.For("00004"));
+        Assert.Null(chain.For("00004-TDP1"));
+        Assert.Equal(new BindingDeadline("00008-TDP1", "00008", Day(2026, 6, 10), ProvincePlan, true), chain.For("00008-TDP1"));
+    }
+
+    [Fact]
     public void A_cycle_in_the_hierarchy_is_reported_not_looped_over()
     {
         var chain = Chain(new() { ["A"] = "B", ["B"] = "A" }, []);

@@ -88,4 +88,25 @@ public sealed class DueDateTests
         Assert.False(ReportingPeriod.TryParse("2026-H2", out _));
         Assert.False(ReportingPeriod.TryParse("26-H1", out _));
     }
+
+    [Theory]
+    [InlineData("2026-03-01", "2026-H1,2026-Y,2027-H1,2027-Y")]
+    [InlineData("2026-06-14", "2026-H1,2026-Y,2027-H1,2027-Y")] // the last day of the six-month window is still in it
+    [InlineData("2026-06-15", "2026-Y,2027-H1,2027-Y")]
+    [InlineData("2026-12-06", "2026-Y,2027-H1,2027-Y")]         // added today: the annual period only, of this year
+    [InlineData("2026-12-14", "2026-Y,2027-H1,2027-Y")]
+    [InlineData("2026-12-15", "2027-H1,2027-Y")]                // after the annual window: next year's periods only
+    [InlineData("2028-01-01", "")]
+    public void A_change_of_the_tree_reaches_the_periods_whose_data_window_ends_on_or_after_its_day(string day, string expected)
+    {
+        var periods = ReportingPeriod.ReachedFrom(DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture), [2027, 2025, 2026, 2026], new DeadlineOptions());
+        Assert.Equal(expected, string.Join(",", periods.Select(p => p.Code)));
+    }
+
+    [Fact]
+    public void The_periods_a_change_reaches_follow_the_data_window_settings()
+    {
+        var options = new DeadlineOptions { SixMonthDataWindowEnd = "06-30" };
+        Assert.Equal(["2026-H1", "2026-Y"], ReportingPeriod.ReachedFrom(new DateOnly(2026, 6, 20), [2026], options).Select(p => p.Code));
+    }
 }

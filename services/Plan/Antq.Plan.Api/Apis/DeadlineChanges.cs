@@ -14,14 +14,19 @@ namespace Antq.Plan.Api.Apis;
 public sealed record RecomputeResult(int UnitsExamined, int DeadlinesChanged, int Messages, long ElapsedMs);
 
 /// <summary>
-/// Recomputes the stored deadlines below a unit and publishes those that changed. Set-based: one read of the tree
-/// valid at the end of each period's data window, one of the year's issued plans, one of the stored rows, one upsert
-/// of the changes and one <see cref="DeadlinesChanged"/> per <see cref="DeadlineOptions.BatchSize"/> changed rows,
-/// all in the caller's transaction (which must hold <see cref="WriterLock"/>).
+/// Recomputes stored deadlines and publishes those that changed: below a unit when a plan is issued, and for the units
+/// a change of the tree touched (<see cref="RecomputeUnitsAsync"/>). Set-based: one read of the tree valid at the end
+/// of each period's data window, one of the year's issued plans, one of the stored rows, one upsert of the changes and
+/// one <see cref="DeadlinesChanged"/> per <see cref="DeadlineOptions.BatchSize"/> changed rows, all in the caller's
+/// transaction (which must hold <see cref="WriterLock"/>).
 /// </summary>
 public static class DeadlineChanges
 {
-    /// <summary>"ANTQ" 2: one writer of plans and deadlines at a time, so sequences follow commit order.</summary>
+    /// <summary>
+    /// "ANTQ" 2: one writer of plans and deadlines at a time, so sequences follow commit order. Lock order: a writer
+    /// that needs the unit writer's lock too (<see cref="OrgUnitChanges"/>, "ANTQ" 1) takes that one first and this one
+    /// second; the plan paths take only this one, so no two writers can wait for each other.
+    /// </summary>
     public const long WriterLock = 0x414E5451_0002;
 
     public static Task LockAsync(PlanDbContext db, CancellationToken ct) =>
@@ -54,7 +59,54 @@ public static class DeadlineChanges
     /// unit whose stored deadline came from one of <paramref name="replacedPlanIds"/> (a superseded version), so that
     /// nobody keeps a stale one. Rows that changed are upserted and published; the caller saves and commits.
     /// </summary>
-    public static async Task<RecomputeResult> RecomputeAsync(PlanDbContext db, string rootCode, int year, IReadOnlyCollection<Guid> replacedPlanIds,
+    public static Task<RecomputeResult> RecomputeAsync(PlanDbContext db, string rootCode, int year, IReadOnlyCollection<Guid> replacedPlanIds,
+        DeadlineOptions options, TimeProvider clock, CancellationToken ct)
+    {
+        var replaced = replacedPlanIds.ToArray();
+        return RecomputeAsync(db, ReportingPeriod.OfYear(year), async (chain, period, c) =>
+        {
+            var targets = new HashSet<string>(chain.Descendants(rootCode), StringComparer.Ordinal);
+            if (replaced.Length > 0)
+            {
+                var code = period.Code;
+                var fromReplaced = await db.UnitDeadlines.AsNoTracking()
+                    .Where(d => d.Period == code && d.PlanId != null && replaced.Contains(d.PlanId.Value))
+                    .Select(d => d.OrgUnitCode).ToListAsync(c);
+                targets.UnionWith(fromReplaced);
+            }
+
+            return targets;
+        }, options, clock, ct);
+    }
+
+    /// <summary>
+    /// After a change of the tree effective from <paramref name="effectiveFrom"/>: recomputes the units
+    /// <paramref name="unitCodes"/> (those opened, moved or closed) and every unit below any of them, in each period
+    /// the change can reach (<see cref="ReportingPeriod.ReachedFrom"/>) of the years with an issued plan. A unit that
+    /// left a period's hierarchy loses its deadline (a row without <c>DueAt</c>, published like any other change).
+    /// Rows that changed are upserted and published; the caller saves and commits.
+    /// </summary>
+    public static async Task<RecomputeResult> RecomputeUnitsAsync(PlanDbContext db, IReadOnlyCollection<string> unitCodes, DateOnly effectiveFrom,
+        DeadlineOptions options, TimeProvider clock, CancellationToken ct)
+    {
+        if (unitCodes.Count == 0) return new RecomputeResult(0, 0, 0, 0);
+        var years = await db.Plans.AsNoTracking()
+            .Where(p => p.Status == PlanStatus.Issued && p.Year >= effectiveFrom.Year)
+            .Select(p => p.Year).Distinct().ToListAsync(ct);
+        var periods = ReportingPeriod.ReachedFrom(effectiveFrom, years, options);
+        if (periods.Count == 0) return new RecomputeResult(0, 0, 0, 0);
+        var changed = unitCodes.ToArray();
+        return await RecomputeAsync(db, periods, (chain, _, _) =>
+        {
+            var targets = new HashSet<string>(changed, StringComparer.Ordinal);
+            targets.UnionWith(chain.Descendants(changed));
+            return Task.FromResult(targets);
+        }, options, clock, ct);
+    }
+
+    /// <summary>The one engine: for each period, the units <paramref name="targetsOf"/> names in its chain.</summary>
+    static async Task<RecomputeResult> RecomputeAsync(PlanDbContext db, IEnumerable<ReportingPeriod> periods,
+        Func<DeadlineChain, ReportingPeriod, CancellationToken, Task<HashSet<string>>> targetsOf,
         DeadlineOptions options, TimeProvider clock, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
@@ -62,19 +114,11 @@ public static class DeadlineChanges
         var changedTotal = 0;
         var messages = 0;
         var now = clock.GetUtcNow();
-        var replaced = replacedPlanIds.ToArray();
-        foreach (var period in ReportingPeriod.OfYear(year))
+        foreach (var period in periods)
         {
             var chain = await ChainAsync(db, period, options, ct);
             var code = period.Code;
-            var targets = new HashSet<string>(chain.Descendants(rootCode), StringComparer.Ordinal);
-            if (replaced.Length > 0)
-            {
-                var fromReplaced = await db.UnitDeadlines.AsNoTracking()
-                    .Where(d => d.Period == code && d.PlanId != null && replaced.Contains(d.PlanId.Value))
-                    .Select(d => d.OrgUnitCode).ToListAsync(ct);
-                targets.UnionWith(fromReplaced);
-            }
+            var targets = await targetsOf(chain, period, ct);
 
             examined += targets.Count;
             if (targets.Count == 0) continue;

@@ -47,8 +47,8 @@ public static class DeadlinesApi
     }
 
     /// <summary>
-    /// Recomputes every unit's deadlines for a year (Admin), e.g. after a unit list was imported, and publishes those
-    /// that changed.
+    /// Recomputes every unit's deadlines for a year (Admin), e.g. after the data window settings changed, and publishes
+    /// those that changed. Issuing a plan and changing units recompute what they touch themselves.
     /// </summary>
     public static async Task<Results<Ok<RecomputeResponse>, ProblemHttpResult>> RecomputeDeadlines(
         int? year, HttpContext http, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> options, CancellationToken ct)

@@ -1,6 +1,7 @@
 using Antq.Contracts.Plan;
 using Antq.Messaging;
 using Antq.Plan.Api.Data;
+using Antq.Plan.Api.Domain.Deadlines;
 using Antq.Plan.Api.Domain.Lineage;
 using Antq.Plan.Api.Domain.Units;
 using Microsoft.EntityFrameworkCore;
@@ -9,9 +10,13 @@ using NpgsqlTypes;
 
 namespace Antq.Plan.Api.Apis;
 
+/// <summary>What an import changed in the tree, and what that did to the stored deadlines.</summary>
+public sealed record UnitImportResult(UnitImportPlan Plan, RecomputeResult Deadlines);
+
 /// <summary>
-/// Writes unit changes: one transaction, serialized with other unit writers, bulk writes (COPY, set-based updates), and
-/// the <see cref="OrgUnitsChanged"/> batches in the outbox of the same transaction.
+/// Writes unit changes: one transaction, serialized with other unit writers, bulk writes (COPY, set-based updates), the
+/// <see cref="OrgUnitsChanged"/> batches in the outbox of the same transaction, and the deadlines of the units the
+/// change touched recomputed and published (<see cref="DeadlinesChanged"/>) in it too.
 /// </summary>
 public static class OrgUnitChanges
 {
@@ -21,14 +26,19 @@ public static class OrgUnitChanges
     /// <summary>The Ministry (Bộ Công an), root of the tree, valid since the police were founded.</summary>
     public static readonly DateOnly RootValidFrom = new(1945, 8, 19);
 
-    const long WriterLock = 0x414E5451_0001; // "ANTQ" 1: one unit writer at a time
+    /// <summary>"ANTQ" 1: one unit writer at a time. Taken before <see cref="DeadlineChanges.WriterLock"/>, never after it.</summary>
+    public const long WriterLock = 0x414E5451_0001;
 
     /// <summary>
-    /// Imports the units of <paramref name="file"/> valid from <paramref name="effectiveFrom"/>. Runs in the caller's
-    /// transaction when there is one (which then commits the import together with what it adds, such as the audit of
-    /// the act), else in one of its own.
+    /// Imports the units of <paramref name="file"/> valid from <paramref name="effectiveFrom"/>: one unit added, a list,
+    /// a unit moved (a new version under another parent), units closed or merged (a complete list without them, with
+    /// their successor). The deadlines of every unit opened or closed, and of the units below them, are recomputed in
+    /// the same transaction for each period of an issued plan that the change reaches, and those that changed are
+    /// published. Runs in the caller's transaction when there is one (which then commits the import together with what
+    /// it adds, such as the audit of the act), else in one of its own.
     /// </summary>
-    public static async Task<UnitImportPlan> ImportAsync(PlanDbContext db, UnitFile file, DateOnly effectiveFrom, TimeProvider clock, CancellationToken ct)
+    public static async Task<UnitImportResult> ImportAsync(PlanDbContext db, UnitFile file, DateOnly effectiveFrom, DeadlineOptions deadlineOptions,
+        TimeProvider clock, CancellationToken ct)
     {
         await using var transaction = await OwnTransactionAsync(db, ct);
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({WriterLock})", ct);
@@ -58,6 +68,7 @@ public static class OrgUnitChanges
 
         foreach (var unit in plan.ToClose) unit.ValidTo = effectiveFrom;
         var changed = plan.ToClose.Concat(plan.ToCreate).ToList();
+        var deadlines = new RecomputeResult(0, 0, 0, 0);
         if (changed.Count > 0)
         {
             var sequences = await NextSequencesAsync(db, (changed.Count + BatchSize - 1) / BatchSize, ct);
@@ -85,10 +96,17 @@ public static class OrgUnitChanges
 
             await CopyAsync(db, plan.ToCreate, ct);
             await db.SaveChangesAsync(ct);
+
+            // The deadline writer's lock second, as every path holding both takes them; then the chains read the tree as
+            // this transaction wrote it and the plans as committed before us.
+            await DeadlineChanges.LockAsync(db, ct);
+            var codes = changed.Select(u => u.Code).Distinct(StringComparer.Ordinal).ToList();
+            deadlines = await DeadlineChanges.RecomputeUnitsAsync(db, codes, effectiveFrom, deadlineOptions, clock, ct);
+            await db.SaveChangesAsync(ct);
         }
 
         if (transaction is not null) await transaction.CommitAsync(ct);
-        return plan;
+        return new UnitImportResult(plan, deadlines);
     }
 
     /// <summary>

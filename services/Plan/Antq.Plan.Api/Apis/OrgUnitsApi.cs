@@ -2,11 +2,13 @@ using System.Globalization;
 using System.Security.Claims;
 using Antq.Audit;
 using Antq.Plan.Api.Data;
+using Antq.Plan.Api.Domain.Deadlines;
 using Antq.Plan.Api.Domain.Lineage;
 using Antq.Plan.Api.Domain.Units;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Antq.Plan.Api.Apis;
 
@@ -111,7 +113,7 @@ public static class OrgUnitsApi
     /// list, 2025-07-01 for the two-tier list, today for CSV.
     /// </summary>
     public static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> ImportOrgUnits(
-        HttpContext http, string? effectiveFrom, PlanDbContext db, TimeProvider clock, ILoggerFactory logs, CancellationToken ct)
+        HttpContext http, string? effectiveFrom, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> deadlineOptions, ILoggerFactory logs, CancellationToken ct)
     {
         var request = http.Request;
         var started = TimeProvider.System.GetTimestamp();
@@ -130,12 +132,12 @@ public static class OrgUnitsApi
         var today = VietnamTime.Today(clock);
         if (!TryDate(effectiveFrom, clock, "effectiveFrom", out var date, out var problem, UnitFile.DefaultEffectiveFrom(file.Format, today))) return problem;
 
-        UnitImportPlan plan;
+        UnitImportResult result;
         try
         {
-            plan = await db.PerformAdministrativeActAsync(http, clock, c => OrgUnitChanges.ImportAsync(db, file, date, clock, c),
-                p => ("org-units.imported", $"org-units/{date:yyyy-MM-dd}",
-                    $"Nhập tệp đơn vị ({file.Format}) hiệu lực từ {date:dd/MM/yyyy}: {file.Units.Count} đơn vị trong tệp, {p.ToCreate.Count} tạo mới, {p.ToClose.Count} đóng, {p.Unchanged.Count} không đổi."),
+            result = await db.PerformAdministrativeActAsync(http, clock, c => OrgUnitChanges.ImportAsync(db, file, date, deadlineOptions.Value, clock, c),
+                r => ("org-units.imported", $"org-units/{date:yyyy-MM-dd}",
+                    $"Nhập tệp đơn vị ({file.Format}) hiệu lực từ {date:dd/MM/yyyy}: {file.Units.Count} đơn vị trong tệp, {r.Plan.ToCreate.Count} tạo mới, {r.Plan.ToClose.Count} đóng, {r.Plan.Unchanged.Count} không đổi."),
                 ct);
         }
         catch (UnitFileException ex)
@@ -143,16 +145,21 @@ public static class OrgUnitsApi
             return FileProblem(ex, "Tệp đơn vị không hợp lệ, không có đơn vị nào được nhập");
         }
 
+        var (plan, deadlines) = result;
         var elapsed = TimeProvider.System.GetElapsedTime(started);
         logs.CreateLogger("Antq.Plan.OrgUnits").LogInformation(
-            "Imported {Format} unit file effective {EffectiveFrom}: {Created} created, {Closed} closed, {Unchanged} unchanged in {ElapsedMs} ms",
-            file.Format, date, plan.ToCreate.Count, plan.ToClose.Count, plan.Unchanged.Count, (long)elapsed.TotalMilliseconds);
+            "Imported {Format} unit file effective {EffectiveFrom}: {Created} created, {Closed} closed, {Unchanged} unchanged, {DeadlinesChanged} of {DeadlinesExamined} unit deadlines changed in {ElapsedMs} ms",
+            file.Format, date, plan.ToCreate.Count, plan.ToClose.Count, plan.Unchanged.Count, deadlines.DeadlinesChanged, deadlines.UnitsExamined, (long)elapsed.TotalMilliseconds);
         return TypedResults.Ok(new ImportResponse(file.Format.ToString(), date, file.Units.Count, plan.ToCreate.Count, plan.ToClose.Count,
             plan.Unchanged.Count, plan.CountsByKind(), (long)elapsed.TotalMilliseconds));
     }
 
+    /// <summary>
+    /// Adds one unit below the commune (or a new version of one: under another parent, a move), valid from
+    /// <c>validFrom</c> (default today); its deadlines, and those of the units below it, follow in the same transaction.
+    /// </summary>
     public static async Task<Results<Created<OrgUnitResponse>, Ok<OrgUnitResponse>, ProblemHttpResult>> CreateOrgUnit(
-        CreateOrgUnitRequest request, HttpContext http, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        CreateOrgUnitRequest request, HttpContext http, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> deadlineOptions, CancellationToken ct)
     {
         var line = string.Join(",", new[] { request.Code, request.Name, request.Kind, request.ParentCode }.Select(Quote));
         UnitFile file;
@@ -170,8 +177,8 @@ public static class OrgUnitsApi
         UnitImportPlan plan;
         try
         {
-            plan = await db.PerformAdministrativeActAsync(http, clock, c => OrgUnitChanges.ImportAsync(db, file, date, clock, c),
-                p => ("org-unit.created", entry.Code, p.ToCreate.Count > 0
+            (plan, _) = await db.PerformAdministrativeActAsync(http, clock, c => OrgUnitChanges.ImportAsync(db, file, date, deadlineOptions.Value, clock, c),
+                r => ("org-unit.created", entry.Code, r.Plan.ToCreate.Count > 0
                     ? $"Thêm đơn vị {entry.Code} {entry.Name} ({entry.Kind}) thuộc đơn vị {entry.ParentCode}, hiệu lực từ {date:dd/MM/yyyy}."
                     : $"Đơn vị {entry.Code} đã có với cùng thông tin vào ngày {date:dd/MM/yyyy}; không có thay đổi."),
                 ct);

@@ -10,7 +10,8 @@ public sealed record BindingDeadline(string OrgUnitCode, string ReportsToCode, D
 /// The deadline chain of one period over the hierarchy valid at the end of its data window. A unit's deadline is the
 /// one set by the issued plan of its parent (the unit it reports to); where the parent set none for the period, it is
 /// the deadline binding the parent minus the lead time, applied level by level down from the nearest ancestor whose
-/// plan set one. A unit with no such ancestor (and the root) has no deadline.
+/// plan set one. A unit with no such ancestor (and the root) has no deadline, nor has a unit whose parent is not in the
+/// hierarchy that day (closed or merged away, or not yet opened): there is nobody to consolidate its report.
 /// </summary>
 public sealed class DeadlineChain
 {
@@ -55,20 +56,26 @@ public sealed class DeadlineChain
     BindingDeadline? Compute(string code)
     {
         var parent = parents[code];
-        if (parent is null) return null;
+        if (parent is null || !parents.ContainsKey(parent)) return null;
         if (settings.TryGetValue(parent, out var set)) return new BindingDeadline(code, parent, set.DueAt, set.PlanId, Derived: false);
         var above = known.TryGetValue(parent, out var p) ? p : For(parent);
         return above is null ? null : new BindingDeadline(code, parent, above.DueAt - leadTime, above.PlanId, Derived: true);
     }
 
     /// <summary>Every unit below <paramref name="code"/> (not itself), breadth first.</summary>
-    public IReadOnlyList<string> Descendants(string code)
+    public IReadOnlyList<string> Descendants(string code) => Descendants([code]);
+
+    /// <summary>
+    /// Every unit below any of <paramref name="codes"/> (not those themselves), breadth first. A code need not be in the
+    /// hierarchy: the units still naming a closed unit as their parent are below it.
+    /// </summary>
+    public IReadOnlyList<string> Descendants(IEnumerable<string> codes)
     {
         children ??= parents.Where(p => p.Value is not null).GroupBy(p => p.Value!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(p => p.Key).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
         var result = new List<string>();
-        var queue = new Queue<string>([code]);
-        var seen = new HashSet<string>(StringComparer.Ordinal) { code };
+        var seen = new HashSet<string>(codes, StringComparer.Ordinal);
+        var queue = new Queue<string>(seen.Order(StringComparer.Ordinal));
         while (queue.Count > 0)
         {
             if (!children.TryGetValue(queue.Dequeue(), out var below)) continue;

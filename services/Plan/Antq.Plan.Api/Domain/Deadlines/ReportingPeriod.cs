@@ -21,6 +21,16 @@ public sealed partial record ReportingPeriod(int Year, bool SixMonth)
         return new DateOnly(Year, month, Math.Min(day, DateTime.DaysInMonth(Year, month)));
     }
 
+    /// <summary>
+    /// The periods of <paramref name="years"/> whose hierarchy a change of units effective on <paramref name="day"/>
+    /// can reach: those whose data window ends on or after that day. A unit opened (or closed) on the day is in (or out
+    /// of) the tree of every such period and of no earlier one: a unit added on 6 December 2026 belongs to the 2026
+    /// annual period (window ending 14 December) but not to 2026-H1 (ended 14 June); one added on 15 December 2026 to
+    /// no period of 2026, and to both of 2027.
+    /// </summary>
+    public static IReadOnlyList<ReportingPeriod> ReachedFrom(DateOnly day, IEnumerable<int> years, DeadlineOptions options) =>
+        [.. years.Distinct().Order().SelectMany(OfYear).Where(p => p.DataWindowEnd(options) >= day)];
+
     public static bool TryParse(string? text, [NotNullWhen(true)] out ReportingPeriod? period)
     {
         period = null;

@@ -98,10 +98,10 @@ public sealed class BinhThuanSeasonTests(BinhThuan2024 platform) : IClassFixture
 
         // The six-month period: nobody reports; the districts close at the communes' deadline, the province at theirs.
         platform.Clock.AdvanceTo(At("2024-06-15").AddMinutes(1));
-        var h1District = await SnapshotAsync(pv01, district0, H1);
+        var h1District = await Season.SnapshotAsync(pv01, district0, H1);
         Assert.Equal(At("2024-06-10"), h1District.GetProperty("dueAt").GetDateTimeOffset());
         Assert.Equal(districts[0].Communes.Count, h1District.GetProperty("completeness").GetProperty("missing").GetInt32());
-        var h1Province = await SnapshotAsync(pv01, Province, H1);
+        var h1Province = await Season.SnapshotAsync(pv01, Province, H1);
         Assert.Equal(At("2024-06-15"), h1Province.GetProperty("dueAt").GetDateTimeOffset());
         Assert.Equal(10, h1Province.GetProperty("completeness").GetProperty("missing").GetInt32());
 
@@ -131,7 +131,7 @@ public sealed class BinhThuanSeasonTests(BinhThuan2024 platform) : IClassFixture
         platform.Clock.AdvanceTo(At("2024-11-26").AddMinutes(1));
         foreach (var (district, communes) in districts)
         {
-            var snapshot = await SnapshotAsync(pv01, district, Y);
+            var snapshot = await Season.SnapshotAsync(pv01, district, Y);
             var absent = communes.Count(x => x == missing || x == late);
             Assert.Equal(communes.Count - absent, snapshot.GetProperty("completeness").GetProperty("onTime").GetInt32());
             Assert.Equal(absent, snapshot.GetProperty("completeness").GetProperty("missing").GetInt32());
@@ -163,7 +163,7 @@ public sealed class BinhThuanSeasonTests(BinhThuan2024 platform) : IClassFixture
 
         // The districts' deadline passes: the province closes with all ten on time.
         platform.Clock.AdvanceTo(At("2024-12-01").AddMinutes(1));
-        var closed = await SnapshotAsync(pv01, Province, Y);
+        var closed = await Season.SnapshotAsync(pv01, Province, Y);
         Assert.Equal(At("2024-12-01"), closed.GetProperty("dueAt").GetDateTimeOffset());
         Assert.Equal(10, closed.GetProperty("completeness").GetProperty("onTime").GetInt32());
 
@@ -184,18 +184,5 @@ public sealed class BinhThuanSeasonTests(BinhThuan2024 platform) : IClassFixture
         Assert.Equal(Math.Round(expectedSafe, 2), Math.Round(judged["PCT_UNITS_SAFE"].GetProperty("achieved").GetDecimal(), 2));
         Assert.Equal(expectedSafe > 90m, judged["PCT_UNITS_SAFE"].GetProperty("attained").GetBoolean());
         Assert.Equal(planId, judged["PCT_UNITS_SAFE"].GetProperty("planId").GetString());
-    }
-
-    static async Task<JsonElement> SnapshotAsync(HttpClient reader, string unit, string period)
-    {
-        JsonElement snapshot = default;
-        await Eventually.UntilAsync(async () =>
-        {
-            using var response = await reader.GetAsync($"api/rollups/{unit}/{period}/snapshot");
-            if (!response.IsSuccessStatusCode) return false;
-            snapshot = await Season.OkAsync(response, "snapshot");
-            return true;
-        }, TimeSpan.FromSeconds(60), $"the closing of {period} at {unit}");
-        return snapshot;
     }
 }

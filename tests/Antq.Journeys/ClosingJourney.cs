@@ -53,14 +53,7 @@ public sealed class ClosingJourney(ClosingSeason platform) : IClassFixture<Closi
 
         // The deadline passes: Reporting closes the period at the province by itself.
         platform.Clock.AdvanceTo(due.AddMinutes(1));
-        JsonElement snapshot = default;
-        await Eventually.UntilAsync(async () =>
-        {
-            using var response = await pv01.GetAsync($"api/rollups/{Province}/{Period}/snapshot");
-            if (!response.IsSuccessStatusCode) return false;
-            snapshot = await Season.OkAsync(response, "snapshot");
-            return true;
-        }, TimeSpan.FromSeconds(60), "the closing of 2026-Y at Lai Châu");
+        var snapshot = await Season.SnapshotAsync(pv01, Province, Period);
         var frozen = snapshot.GetProperty("completeness");
         Assert.Equal(communes.Count, frozen.GetProperty("expected").GetInt32());
         Assert.Equal(3, frozen.GetProperty("onTime").GetInt32());

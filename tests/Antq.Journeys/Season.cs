@@ -138,4 +138,18 @@ public static class Season
         }, TimeSpan.FromSeconds(60), $"an e-mail to {username} about '{text}'");
         return found!;
     }
+
+    /// <summary>Waits for the period's closing at <paramref name="unit"/> and answers its frozen snapshot.</summary>
+    public static async Task<JsonElement> SnapshotAsync(HttpClient reader, string unit, string period)
+    {
+        JsonElement snapshot = default;
+        await Eventually.UntilAsync(async () =>
+        {
+            using var response = await reader.GetAsync($"api/rollups/{unit}/{period}/snapshot");
+            if (!response.IsSuccessStatusCode) return false;
+            snapshot = await Season.OkAsync(response, "snapshot");
+            return true;
+        }, TimeSpan.FromSeconds(60), $"the closing of {period} at {unit}");
+        return snapshot;
+    }
 }

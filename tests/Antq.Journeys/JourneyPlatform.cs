@@ -136,10 +136,11 @@ public class JourneyPlatform(DateTimeOffset start) : IAsyncLifetime
     /// Imports one province of a unit list of <c>../shared/data/dvhc/</c> through the Plan service's API, valid from
     /// <paramref name="effectiveFrom"/>, and waits until Reporting, Classification and Notification have it.
     /// </summary>
-    public async Task<JsonNode> ImportProvinceAsync(string file, string provinceCode, string effectiveFrom)
+    public async Task<JsonNode> ImportProvinceAsync(string file, string provinceCode, string effectiveFrom, Action<JsonNode>? amend = null)
     {
         var all = JsonNode.Parse(await File.ReadAllTextAsync(TestEnvironment.SharedFile("data", "dvhc", file)))!.AsArray();
         var province = all.First(p => (string?)p!["Code"] == provinceCode)!.DeepClone();
+        amend?.Invoke(province);
         var body = new JsonArray(province).ToJsonString();
         var imported = await Admin.PostAsync($"api/org-units/import?effectiveFrom={effectiveFrom}", new StringContent(body, Encoding.UTF8, "application/json"));
         Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync());

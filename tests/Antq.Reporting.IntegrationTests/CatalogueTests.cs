@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Antq.Reporting.Api.Domain.Catalogue;
 using Antq.ServiceDefaults;
 using static Antq.Reporting.IntegrationTests.Http;
 

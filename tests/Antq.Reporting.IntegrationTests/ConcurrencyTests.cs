@@ -1,5 +1,4 @@
 using System.Net;
-using Antq.Reporting.Api.Domain.Rollups;
 using Antq.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using static Antq.Reporting.IntegrationTests.Http;

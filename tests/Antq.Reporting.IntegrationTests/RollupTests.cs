@@ -1,5 +1,4 @@
 using System.Net;
-using Antq.Reporting.Api.Domain.Reports;
 using Antq.ServiceDefaults;
 using static Antq.Reporting.IntegrationTests.Http;
 

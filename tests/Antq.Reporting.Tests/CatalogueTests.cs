@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Antq.Reporting.Api.Domain.Catalogue;
-using Antq.Reporting.Api.Domain.Reports;
 using Antq.Testing;
 
 namespace Antq.Reporting.Tests;
@@ -28,7 +26,7 @@ public sealed class CatalogueTests
         Assert.Equal(100m, Shipped.ByCode["PCT_UNITS_SAFE"].Factor);
         Assert.Equal(Aggregation.MeanOfRatios, Shipped.ByCode["AVG_PCT_KHA_TRO_LEN"].Aggregation);
         Assert.Equal("HOTSPOTS", Shipped.ByCode["MAX_HOTSPOTS_ONE_UNIT"].Of);
-        Assert.Equal(Antq.Reporting.Api.Domain.Catalogue.ValueType.Boolean, Shipped.ByCode["PLAN_ISSUED"].ValueType);
+        Assert.Equal(Antq.Reporting.Api.Indicators.ValueType.Boolean, Shipped.ByCode["PLAN_ISSUED"].ValueType);
         Assert.Equal([PeriodKind.Y], Shipped.ByCode["KDC_SAFE"].Periods);
         Assert.Equal(5, Shipped.NarrativeSections.Count);
     }

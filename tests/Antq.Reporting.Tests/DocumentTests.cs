@@ -1,8 +1,4 @@
-using Antq.Reporting.Api.Apis;
 using Antq.Reporting.Api.Data;
-using Antq.Reporting.Api.Documents;
-using Antq.Reporting.Api.Domain.Catalogue;
-using Antq.Reporting.Api.Domain.Reports;
 using Antq.UnitTree;
 
 namespace Antq.Reporting.Tests;
@@ -102,7 +98,7 @@ public sealed class DocumentTests
     [Fact]
     public void A_childs_standing_reads_in_Vietnamese()
     {
-        ChildLine Line(string status, bool? onTime) => new("1", "Xã A", status, onTime, null, new Dictionary<string, Api.Domain.Rollups.AggregateValue>());
+        ChildLine Line(string status, bool? onTime) => new("1", "Xã A", status, onTime, null, new Dictionary<string, Api.Rollups.AggregateValue>());
         Assert.Equal("Nộp muộn", Line("submitted", false).StandingText);
         Assert.Equal("Đúng hạn, đã tiếp nhận", Line("accepted", true).StandingText);
         Assert.Equal("Chưa nộp", Line("draft", null).StandingText);

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Antq.Reporting.Api.Domain.Catalogue;
-using Antq.Reporting.Api.Domain.Reports;
 
 namespace Antq.Reporting.Tests;
 

@@ -1,4 +1,3 @@
-using Antq.Reporting.Api;
 using Antq.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -1,7 +1,4 @@
 using Antq.Messaging;
-using Antq.Reporting.Api.Apis;
-using Antq.Reporting.Api.Data;
-using Antq.Reporting.Api.Domain.Reports;
 using MassTransit;
 using Antq.ServiceDefaults;
 using Antq.UnitTree;

@@ -1,11 +1,4 @@
 using Antq.Messaging;
-using Antq.Reporting.Api.Domain.Catalogue;
-using Antq.Reporting.Api.Domain.Closings;
-using Antq.Reporting.Api.Domain.Plans;
-using Antq.Reporting.Api.Domain.Deadlines;
-using Antq.Reporting.Api.Domain.Lineage;
-using Antq.Reporting.Api.Domain.Reports;
-using Antq.Reporting.Api.Domain.Rollups;
 using Antq.UnitTree;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,7 +18,7 @@ public sealed class ReportingDbContext(DbContextOptions<ReportingDbContext> opti
 
     public DbSet<Deadline> Deadlines => Set<Deadline>();
 
-    public DbSet<Domain.Reports.ClassificationCount> ClassificationCounts => Set<Domain.Reports.ClassificationCount>();
+    public DbSet<ClassCounts.ClassificationCount> ClassificationCounts => Set<ClassCounts.ClassificationCount>();
 
     public DbSet<PeriodClosing> Closings => Set<PeriodClosing>();
 

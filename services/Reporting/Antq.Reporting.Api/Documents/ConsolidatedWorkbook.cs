@@ -1,6 +1,3 @@
-using Antq.Reporting.Api.Apis;
-using Antq.Reporting.Api.Domain.Catalogue;
-using Antq.Reporting.Api.Domain.Rollups;
 
 namespace Antq.Reporting.Api.Documents;
 
@@ -80,7 +77,7 @@ public static class ConsolidatedWorkbook
 
     static XlsxCell ValueCell(Indicator indicator, decimal? value, bool total)
     {
-        var kind = indicator.Aggregation is Aggregation.Ratio or Aggregation.MeanOfRatios ? 2 : indicator.ValueType == Domain.Catalogue.ValueType.Decimal ? 1 : 0;
+        var kind = indicator.Aggregation is Aggregation.Ratio or Aggregation.MeanOfRatios ? 2 : indicator.ValueType == Indicators.ValueType.Decimal ? 1 : 0;
         var style = (kind, total) switch
         {
             (2, false) => XlsxStyle.Ratio,

@@ -1,10 +1,3 @@
-using Antq.Reporting.Api.Apis;
-using Antq.Reporting.Api.Data;
-using Antq.Reporting.Api.Domain.Catalogue;
-using Antq.Reporting.Api.Domain.Closings;
-using Antq.Reporting.Api.Domain.Plans;
-using Antq.Reporting.Api.Domain.Reports;
-using Antq.Reporting.Api.Domain.Rollups;
 using Antq.UnitTree;
 using Microsoft.EntityFrameworkCore;
 

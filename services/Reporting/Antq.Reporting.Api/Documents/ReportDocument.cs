@@ -1,6 +1,4 @@
 using System.Globalization;
-using Antq.Reporting.Api.Domain.Catalogue;
-using Antq.Reporting.Api.Domain.Plans;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
@@ -21,7 +19,7 @@ public static class ReportDocument
     static readonly CultureInfo Vi = CultureInfo.GetCultureInfo("vi-VN");
 
     /// <summary>The document's title under "BÁO CÁO".</summary>
-    public static string Subtitle(Domain.Reports.ReportingPeriod period) => period.Kind == PeriodKind.H1
+    public static string Subtitle(Periods.ReportingPeriod period) => period.Kind == PeriodKind.H1
         ? $"Sơ kết 6 tháng đầu năm {period.Year} phong trào toàn dân bảo vệ an ninh Tổ quốc"
         : $"Tổng kết năm {period.Year} phong trào toàn dân bảo vệ an ninh Tổ quốc";
 

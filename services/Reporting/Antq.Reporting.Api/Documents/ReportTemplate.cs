@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Antq.Reporting.Api.Apis;
-using Antq.Reporting.Api.Domain.Catalogue;
-using Antq.Reporting.Api.Domain.Reports;
 
 namespace Antq.Reporting.Api.Documents;
 
@@ -53,7 +50,7 @@ public static partial class ReportTemplate
         foreach (var indicator in catalogue.AskedIn(target.Period.Kind).Where(i => i.IsEntered))
         {
             object? value = values.TryGetValue(indicator.Code, out var v)
-                ? indicator.ValueType == Domain.Catalogue.ValueType.Boolean ? (v != 0 ? Yes : No) : v
+                ? indicator.ValueType == Indicators.ValueType.Boolean ? (v != 0 ? Yes : No) : v
                 : null;
             sheet.Rows.Add([new(indicator.Code, XlsxStyle.Text), new(indicator.Name, XlsxStyle.Text), new(value, XlsxStyle.Input), new(indicator.Unit, XlsxStyle.Text)]);
         }
@@ -185,7 +182,7 @@ public static partial class ReportTemplate
     static decimal? ReadValue(Indicator indicator, XlsxValue cell)
     {
         if (cell.IsError) return null;
-        if (indicator.ValueType == Domain.Catalogue.ValueType.Boolean)
+        if (indicator.ValueType == Indicators.ValueType.Boolean)
         {
             if (cell.Boolean is { } flag) return flag ? 1 : 0;
             if (cell.Number is { } n) return n is 0 or 1 ? n : null;

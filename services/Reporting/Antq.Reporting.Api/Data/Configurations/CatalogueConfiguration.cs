@@ -1,4 +1,3 @@
-using Antq.Reporting.Api.Domain.Catalogue;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Antq.Reporting.Api.Domain.Reports;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;

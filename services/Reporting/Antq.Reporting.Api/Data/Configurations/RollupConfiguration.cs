@@ -1,5 +1,3 @@
-using Antq.Reporting.Api.Domain.Deadlines;
-using Antq.Reporting.Api.Domain.Rollups;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

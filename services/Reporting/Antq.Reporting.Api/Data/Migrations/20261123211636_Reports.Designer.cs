@@ -119,7 +119,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Catalogue.PublishedCatalogue", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Indicators.PublishedCatalogue", b =>
                 {
                     b.Property<string>("Version")
                         .HasMaxLength(50)
@@ -158,7 +158,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("catalogue_versions", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Deadlines.Deadline", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Deadlines.Deadline", b =>
                 {
                     b.Property<string>("OrgUnitCode")
                         .HasMaxLength(50)
@@ -198,7 +198,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("unit_deadlines", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Reports.Report", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Reports.Report", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -317,7 +317,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("reports", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Reports.ReportEvent", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Reports.ReportEvent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -368,7 +368,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("report_events", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Reports.ReportValue", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Reports.ReportValue", b =>
                 {
                     b.Property<Guid>("ReportId")
                         .HasColumnType("uuid")
@@ -392,7 +392,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("report_values", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Rollups.RollupCell", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Rollups.RollupCell", b =>
                 {
                     b.Property<string>("OrgUnitCode")
                         .HasMaxLength(50)
@@ -487,9 +487,9 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("unit_tree_versions", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Reports.ReportEvent", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Reports.ReportEvent", b =>
                 {
-                    b.HasOne("Antq.Reporting.Api.Domain.Reports.Report", null)
+                    b.HasOne("Antq.Reporting.Api.Reports.Report", null)
                         .WithMany("Events")
                         .HasForeignKey("ReportId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -497,9 +497,9 @@ namespace Antq.Reporting.Api.Data.Migrations
                         .HasConstraintName("fk_report_events_reports_report_id");
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Reports.ReportValue", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Reports.ReportValue", b =>
                 {
-                    b.HasOne("Antq.Reporting.Api.Domain.Reports.Report", null)
+                    b.HasOne("Antq.Reporting.Api.Reports.Report", null)
                         .WithMany("Values")
                         .HasForeignKey("ReportId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -507,7 +507,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                         .HasConstraintName("fk_report_values_reports_report_id");
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Reports.Report", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Reports.Report", b =>
                 {
                     b.Navigation("Events");
 

@@ -116,7 +116,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Catalogue.PublishedCatalogue", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Indicators.PublishedCatalogue", b =>
                 {
                     b.Property<string>("Version")
                         .HasMaxLength(50)
@@ -155,7 +155,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("catalogue_versions", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Closings.ClosingChild", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Closing.ClosingChild", b =>
                 {
                     b.Property<Guid>("ClosingId")
                         .HasColumnType("uuid")
@@ -222,7 +222,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("period_closing_children", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Closings.PeriodClosing", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Closing.PeriodClosing", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -294,7 +294,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("period_closings", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Deadlines.Deadline", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Deadlines.Deadline", b =>
                 {
                     b.Property<string>("OrgUnitCode")
                         .HasMaxLength(50)
@@ -334,7 +334,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("unit_deadlines", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Lineage.UnitLineage", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Lineage.UnitLineage", b =>
                 {
                     b.Property<string>("SuccessorCode")
                         .HasMaxLength(50)
@@ -360,7 +360,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("unit_lineage", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Plans.PlanTargetCopy", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Plans.PlanTargetCopy", b =>
                 {
                     b.Property<Guid>("PlanId")
                         .HasColumnType("uuid")
@@ -420,7 +420,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("plan_targets", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Reports.ClassificationCount", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.ClassCounts.ClassificationCount", b =>
                 {
                     b.Property<string>("OrgUnitCode")
                         .HasMaxLength(40)
@@ -442,7 +442,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("classification_counts", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Reports.Report", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Reports.Report", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -565,7 +565,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("reports", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Reports.ReportEvent", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Reports.ReportEvent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -616,7 +616,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("report_events", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Reports.ReportValue", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Reports.ReportValue", b =>
                 {
                     b.Property<Guid>("ReportId")
                         .HasColumnType("uuid")
@@ -640,7 +640,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("report_values", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Rollups.RollupCellShard", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Rollups.RollupCellShard", b =>
                 {
                     b.Property<string>("Period")
                         .HasMaxLength(10)
@@ -738,9 +738,9 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("unit_tree_versions", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Closings.ClosingChild", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Closing.ClosingChild", b =>
                 {
-                    b.HasOne("Antq.Reporting.Api.Domain.Closings.PeriodClosing", null)
+                    b.HasOne("Antq.Reporting.Api.Closing.PeriodClosing", null)
                         .WithMany("Children")
                         .HasForeignKey("ClosingId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -748,9 +748,9 @@ namespace Antq.Reporting.Api.Data.Migrations
                         .HasConstraintName("fk_period_closing_children_period_closings_closing_id");
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Reports.ReportEvent", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Reports.ReportEvent", b =>
                 {
-                    b.HasOne("Antq.Reporting.Api.Domain.Reports.Report", null)
+                    b.HasOne("Antq.Reporting.Api.Reports.Report", null)
                         .WithMany("Events")
                         .HasForeignKey("ReportId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -758,9 +758,9 @@ namespace Antq.Reporting.Api.Data.Migrations
                         .HasConstraintName("fk_report_events_reports_report_id");
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Reports.ReportValue", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Reports.ReportValue", b =>
                 {
-                    b.HasOne("Antq.Reporting.Api.Domain.Reports.Report", null)
+                    b.HasOne("Antq.Reporting.Api.Reports.Report", null)
                         .WithMany("Values")
                         .HasForeignKey("ReportId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -768,12 +768,12 @@ namespace Antq.Reporting.Api.Data.Migrations
                         .HasConstraintName("fk_report_values_reports_report_id");
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Closings.PeriodClosing", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Closing.PeriodClosing", b =>
                 {
                     b.Navigation("Children");
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Domain.Reports.Report", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Reports.Report", b =>
                 {
                     b.Navigation("Events");
 

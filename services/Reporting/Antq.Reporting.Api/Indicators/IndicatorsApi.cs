@@ -1,0 +1,101 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Antq.Audit;
+using Antq.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using static Antq.Reporting.Api.Units.ApiSupport;
+
+namespace Antq.Reporting.Api.Indicators;
+
+public sealed record IndicatorResponse(string Code, string? Section, string Name, string Unit, string ValueType, string Aggregation,
+    bool Computed, IReadOnlyList<string>? Numerator, IReadOnlyList<string>? Denominator, decimal? Factor, string? Of, IReadOnlyList<string> Periods);
+
+public sealed record RuleResponse(string Code, string Expression, string Message);
+
+public sealed record NarrativeSectionResponse(string Code, string Name);
+
+public sealed record CatalogueResponse(string Version, string? Description, string? Period, string? PeriodName,
+    IReadOnlyList<IndicatorResponse> Indicators, IReadOnlyList<RuleResponse> Rules, IReadOnlyList<NarrativeSectionResponse> NarrativeSections);
+
+/// <summary>The indicator catalogue (danh mục chỉ tiêu): what a period's report asks, and publishing a new version.</summary>
+public static class IndicatorsApi
+{
+    public static RouteGroupBuilder MapIndicatorsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/indicators").WithTags("Danh mục chỉ tiêu").RequireAuthorization();
+        group.MapGet("/", GetIndicators);
+        group.MapPut("/catalogue", PublishCatalogue)
+            .RequireAuthorization(policy => policy.RequireRole(AntqRoles.Admin))
+            .Accepts<JsonElement>("application/json");
+        return group;
+    }
+
+    /// <summary>The catalogue in force for a period: the indicators it asks, the rules that can be judged on them, the narrative sections.</summary>
+    public static async Task<Results<Ok<CatalogueResponse>, ProblemHttpResult>> GetIndicators(string? period, ReportingDbContext db, CancellationToken ct)
+    {
+        if (!TryPeriod(period, out var parsed, out var problem)) return problem;
+        var catalogue = await db.InForceAsync(ct);
+        return TypedResults.Ok(ToResponse(catalogue, parsed));
+    }
+
+    /// <summary>Publishes a new version; it applies to reports saved from now on and never rewrites submitted ones.</summary>
+    public static async Task<Results<Ok<CatalogueResponse>, ProblemHttpResult>> PublishCatalogue(
+        HttpContext http, ClaimsPrincipal user, ReportingDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var request = http.Request;
+        Catalogue catalogue;
+        try
+        {
+            using var reader = new StreamReader(request.Body);
+            catalogue = Catalogue.Parse(await reader.ReadToEndAsync(ct));
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.Path is { Length: > 0 } path ? $" (tại {path})" : "";
+            return Problem(400, $"Danh mục không đúng định dạng JSON hoặc thiếu trường bắt buộc{where}; danh mục chưa được công bố.", "catalogue");
+        }
+        catch (CatalogueException ex)
+        {
+            return TypedResults.Problem(statusCode: 400, title: ProblemDetailsDefaults.TitleFor(400),
+                detail: $"Danh mục chưa được công bố vì: {string.Join(" ", ex.Errors)}",
+                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["catalogue"] = [.. ex.Errors] } });
+        }
+
+        if (await db.Catalogues.AnyAsync(c => c.Version == catalogue.Version, ct))
+            return Problem(409, $"Phiên bản danh mục {catalogue.Version} đã được công bố; hãy đặt một phiên bản mới.", "version");
+
+        db.Catalogues.Add(new PublishedCatalogue
+        {
+            Version = catalogue.Version, Json = catalogue.ToJson(), PublishedAt = clock.GetUtcNow(), PublishedBy = user.Who(),
+        });
+        db.AddAdministrativeAct(http, "catalogue.published", $"catalogue/{catalogue.Version}",
+            $"Công bố danh mục chỉ tiêu phiên bản {catalogue.Version}: {catalogue.Indicators.Count} chỉ tiêu, {catalogue.Rules.Count} quy tắc kiểm tra.", clock);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return Problem(409, $"Phiên bản danh mục {catalogue.Version} đã được công bố; hãy đặt một phiên bản mới.", "version");
+        }
+
+        return TypedResults.Ok(ToResponse(catalogue, null));
+    }
+
+    static CatalogueResponse ToResponse(Catalogue catalogue, ReportingPeriod? period)
+    {
+        var indicators = period is { } p ? catalogue.AskedIn(p.Kind).ToList() : [.. catalogue.Indicators];
+        var asked = indicators.Select(i => i.Code).ToHashSet(StringComparer.Ordinal);
+        // A rule that names an indicator the period does not ask can never be judged in it.
+        var rules = catalogue.Rules.Where(r => RuleExpression.Parse(r.Expression).Codes.All(asked.Contains)).ToList();
+        return new CatalogueResponse(catalogue.Version, catalogue.Description, period?.Code, period?.VietnameseName,
+            [.. indicators.Select(i => new IndicatorResponse(i.Code, i.Section, i.Name, i.Unit, Camel(i.ValueType.ToString()), Camel(i.Aggregation.ToString()),
+                i.Computed, i.Numerator, i.Denominator, i.Factor, i.Of, [.. i.Periods.Select(k => k.ToString())]))],
+            [.. rules.Select(r => new RuleResponse(r.Code, r.Expression, r.Message))],
+            [.. catalogue.NarrativeSections.Select(s => new NarrativeSectionResponse(s.Code, s.Name))]);
+    }
+
+    static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+}

@@ -1,0 +1,224 @@
+namespace Antq.Reporting.Api.Reports;
+
+public enum ReportStatus { Draft, Submitted, Returned, Accepted }
+
+/// <summary>
+/// One unit's report for one period (báo cáo sơ kết 6 tháng / tổng kết năm): its values, narrative, lifecycle and the
+/// record of every change. Only submitted and accepted reports count in roll-ups.
+/// </summary>
+public sealed class Report
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public required string OrgUnitCode { get; set; }
+
+    /// <summary>The period code, <c>2026-H1</c> or <c>2026-Y</c>.</summary>
+    public required string Period { get; set; }
+
+    /// <summary>The catalogue version the report was last validated against; a newer catalogue never rewrites it.</summary>
+    public required string CatalogueVersion { get; set; }
+
+    public ReportStatus Status { get; set; } = ReportStatus.Draft;
+
+    /// <summary>Increases with every change; the ETag of the report.</summary>
+    public int Version { get; set; } = 1;
+
+    public List<ReportValue> Values { get; set; } = [];
+
+    /// <summary>Narrative sections by code (TINH_HINH, KET_QUA, …), stored exactly as written.</summary>
+    public Dictionary<string, string> Narrative { get; set; } = new();
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public required string CreatedBy { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public required string UpdatedBy { get; set; }
+
+    public DateTimeOffset? SubmittedAt { get; set; }
+
+    public string? SubmittedBy { get; set; }
+
+    /// <summary>The deadline that bound the report when it was submitted (hạn nộp); null when no plan set one.</summary>
+    public DateTimeOffset? DueAt { get; set; }
+
+    /// <summary>Whether the last submission arrived before its deadline; late reports are accepted and counted, and marked.</summary>
+    public bool? OnTime { get; set; }
+
+    public DateTimeOffset? DecidedAt { get; set; }
+
+    public string? DecidedBy { get; set; }
+
+    public string? ReturnReason { get; set; }
+
+    public List<ReportEvent> Events { get; set; } = [];
+
+    /// <summary>
+    /// The unit and its ancestors (root first) whose roll-ups the last submission added to. A return subtracts along
+    /// exactly this path, so the cells stay exact even if the copy of the tree is corrected in between.
+    /// </summary>
+    public List<string> RollupPath { get; set; } = [];
+
+    /// <summary>The unit the report goes to (the parent at the period's hierarchy date) when it was last submitted.</summary>
+    public string? ReportsToCode { get; set; }
+
+    /// <summary>
+    /// The unit's consolidated report (báo cáo tổng hợp), made by closing the period at the unit: its numbers are the
+    /// totals of the unit's area, pre-filled from the roll-up. The reports below it are already in the cells, so a
+    /// consolidated report never adds to them; submitting it reports the unit to the level above.
+    /// </summary>
+    public bool Consolidated { get; set; }
+
+    public bool CountsInRollup => Status is ReportStatus.Submitted or ReportStatus.Accepted;
+
+    public bool IsEditable => Status is ReportStatus.Draft or ReportStatus.Returned;
+
+    public IReadOnlyDictionary<string, decimal> CurrentValues() =>
+        Values.Where(v => v.Value is not null).ToDictionary(v => v.Indicator, v => v.Value!.Value, StringComparer.Ordinal);
+
+    /// <summary>Saves values and narrative (a partial save leaves the rest alone; a null value clears it), recording each change.</summary>
+    public void SaveDraft(IReadOnlyDictionary<string, decimal?> values, IReadOnlyDictionary<string, string?> narrative,
+        string catalogueVersion, string by, DateTimeOffset at)
+    {
+        if (!IsEditable) throw new ReportStateException(Status == ReportStatus.Accepted
+            ? "Báo cáo đã được tiếp nhận, không thể sửa."
+            : "Báo cáo đã nộp, không thể sửa. Nếu cần sửa, đề nghị cấp trên trả lại báo cáo.");
+
+        foreach (var (code, value) in values)
+        {
+            var existing = Values.FirstOrDefault(v => v.Indicator == code);
+            var old = existing?.Value;
+            if (old == value) continue;
+            if (existing is null) Values.Add(new ReportValue { ReportId = Id, Indicator = code, Value = value });
+            else existing.Value = value;
+            Events.Add(ReportEvent.ValueChanged(Id, code, old, value, by, at));
+        }
+
+        foreach (var (section, text) in narrative)
+        {
+            Narrative.TryGetValue(section, out var old);
+            if (old == text) continue;
+            if (text is null) Narrative.Remove(section);
+            else Narrative[section] = text;
+            Events.Add(ReportEvent.NarrativeChanged(Id, section, old, text, by, at));
+        }
+
+        CatalogueVersion = catalogueVersion;
+        Touch(by, at);
+    }
+
+    public void Submit(string by, DateTimeOffset at, DateTimeOffset? dueAt)
+    {
+        if (!IsEditable) throw new ReportStateException(Status == ReportStatus.Accepted
+            ? "Báo cáo đã được tiếp nhận."
+            : "Báo cáo đã được nộp và đang chờ cấp trên tiếp nhận.");
+        Status = ReportStatus.Submitted;
+        SubmittedAt = at;
+        SubmittedBy = by;
+        DueAt = dueAt;
+        OnTime = dueAt is null || at < dueAt;
+        ReturnReason = null;
+        DecidedAt = null;
+        DecidedBy = null;
+        Events.Add(ReportEvent.Lifecycle(Id, "submitted", OnTime == false ? "nộp muộn" : null, by, at));
+        Touch(by, at);
+    }
+
+    /// <summary>Reopening by the level above after closing (audited with its reason); a counted report goes back to its sender.</summary>
+    public void Reopen(string reason, string by, DateTimeOffset at)
+    {
+        Events.Add(ReportEvent.Lifecycle(Id, "reopened", reason, by, at));
+        if (CountsInRollup) Return(reason, by, at);
+        else Touch(by, at);
+    }
+
+    /// <summary>Turns the report into the unit's consolidated report, pre-filled by the closing (audited).</summary>
+    public void Consolidate(IReadOnlyDictionary<string, decimal?> values, string catalogueVersion, string by, DateTimeOffset at)
+    {
+        Consolidated = true;
+        Events.Add(ReportEvent.Lifecycle(Id, "consolidated", "Số liệu điền sẵn từ tổng hợp khi khóa sổ", by, at));
+        SaveDraft(values, new Dictionary<string, string?>(), catalogueVersion, by, at);
+    }
+
+    public void Return(string reason, string by, DateTimeOffset at)
+    {
+        if (Status is not (ReportStatus.Submitted or ReportStatus.Accepted))
+            throw new ReportStateException("Chỉ trả lại được báo cáo đã nộp.");
+        Status = ReportStatus.Returned;
+        ReturnReason = reason;
+        DecidedAt = at;
+        DecidedBy = by;
+        Events.Add(ReportEvent.Lifecycle(Id, "returned", reason, by, at));
+        Touch(by, at);
+    }
+
+    public void Accept(string by, DateTimeOffset at)
+    {
+        if (Status != ReportStatus.Submitted)
+            throw new ReportStateException(Status == ReportStatus.Accepted ? "Báo cáo đã được tiếp nhận." : "Chỉ tiếp nhận được báo cáo đã nộp.");
+        Status = ReportStatus.Accepted;
+        DecidedAt = at;
+        DecidedBy = by;
+        Events.Add(ReportEvent.Lifecycle(Id, "accepted", null, by, at));
+        Touch(by, at);
+    }
+
+    void Touch(string by, DateTimeOffset at)
+    {
+        UpdatedAt = at;
+        UpdatedBy = by;
+        Version++;
+    }
+}
+
+public sealed class ReportValue
+{
+    public Guid ReportId { get; set; }
+
+    public required string Indicator { get; set; }
+
+    /// <summary>The value; a yes/no indicator is 1 or 0. Null: not given (missing, not zero).</summary>
+    public decimal? Value { get; set; }
+}
+
+/// <summary>One line of a report's history: a value or narrative change (who, when, old, new) or a lifecycle step.</summary>
+public sealed class ReportEvent
+{
+    public long Id { get; set; }
+
+    public Guid ReportId { get; set; }
+
+    /// <summary><c>value</c>, <c>narrative</c>, <c>submitted</c>, <c>returned</c>, <c>accepted</c>, <c>reopened</c>.</summary>
+    public required string Action { get; set; }
+
+    public string? Field { get; set; }
+
+    public string? OldValue { get; set; }
+
+    public string? NewValue { get; set; }
+
+    public required string By { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    public static ReportEvent ValueChanged(Guid report, string code, decimal? old, decimal? value, string by, DateTimeOffset at) => new()
+    {
+        ReportId = report, Action = "value", Field = code, By = by, At = at,
+        OldValue = old?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        NewValue = value?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    public static ReportEvent NarrativeChanged(Guid report, string section, string? old, string? text, string by, DateTimeOffset at) => new()
+    {
+        ReportId = report, Action = "narrative", Field = section, OldValue = old, NewValue = text, By = by, At = at,
+    };
+
+    public static ReportEvent Lifecycle(Guid report, string action, string? detail, string by, DateTimeOffset at) => new()
+    {
+        ReportId = report, Action = action, NewValue = detail, By = by, At = at,
+    };
+}
+
+/// <summary>A lifecycle step that the report's state does not allow; the message is for the user.</summary>
+public sealed class ReportStateException(string message) : Exception(message);

@@ -255,4 +255,63 @@ public sealed class LifecycleTests(ReportingFixture fixture)
             await Task.Delay(100);
         }
     }
+
+    [Fact]
+    public async Task Every_illegal_step_is_a_409_problem_in_Vietnamese_and_changes_nothing()
+    {
+        const string period = "2035-H1";
+        var commune = Communes(new DateOnly(2035, 6, 14))[3];
+        using var officer = fixture.As($"cb-{commune}", AntqRoles.CommuneOfficer, commune);
+        using var province = fixture.As("pv01-hue", AntqRoles.ProvinceOfficer, Province);
+
+        async Task Refused(Task<HttpResponseMessage> call, string detail, string what)
+        {
+            using var response = await call;
+            Assert.True(response.StatusCode == HttpStatusCode.Conflict, $"{what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = await response.ReadJsonAsync();
+            Assert.Equal(409, problem.GetProperty("status").GetInt32());
+            Assert.Equal(detail, problem.GetProperty("detail").GetString());
+        }
+
+        async Task<(string Status, int Version, decimal Forums, decimal Rollup)> StateAsync()
+        {
+            var report = await province.GetAsync($"/api/reports/{commune}/{period}").OkJsonAsync();
+            var rollup = await province.GetAsync($"/api/rollups/{Province}/{period}").OkJsonAsync();
+            var cell = rollup.GetProperty("values").TryGetProperty("FORUMS", out var c) && c.GetProperty("value").ValueKind == System.Text.Json.JsonValueKind.Number
+                ? c.GetProperty("value").GetDecimal() : 0m;
+            return (report.GetProperty("status").GetString()!, report.GetProperty("version").GetInt32(),
+                report.GetProperty("values").GetProperty("FORUMS").GetDecimal(), cell);
+        }
+
+        using (var created = await officer.PutJsonAsync($"/api/reports/{commune}/{period}", Values(("FORUMS", 3)))) Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        // A draft can be neither returned nor accepted.
+        var draft = await StateAsync();
+        await Refused(province.PostJsonAsync($"/api/reports/{commune}/{period}/return", new { reason = "Sai số liệu." }), "Chỉ trả lại được báo cáo đã nộp.", "returning a draft");
+        await Refused(province.PostAsync($"/api/reports/{commune}/{period}/accept", null), "Chỉ tiếp nhận được báo cáo đã nộp.", "accepting a draft");
+        Assert.Equal(draft, await StateAsync());
+
+        // A submitted report can be neither saved nor submitted again.
+        await officer.PostAsync($"/api/reports/{commune}/{period}/submit", null).OkJsonAsync();
+        var submitted = await StateAsync();
+        Assert.Equal(("submitted", 3m), (submitted.Status, submitted.Forums));
+        await Refused(officer.PutJsonAsync($"/api/reports/{commune}/{period}", Values(("FORUMS", 9)), $"\"{submitted.Version}\""),
+            "Báo cáo đã nộp, không thể sửa. Nếu cần sửa, đề nghị cấp trên trả lại báo cáo.", "saving a submitted report");
+        await Refused(officer.PostAsync($"/api/reports/{commune}/{period}/submit", null), "Báo cáo đã được nộp và đang chờ cấp trên tiếp nhận.", "submitting twice");
+        Assert.Equal(submitted, await StateAsync());
+
+        // An accepted report can be neither saved, submitted nor accepted again.
+        await province.PostAsync($"/api/reports/{commune}/{period}/accept", null).OkJsonAsync();
+        var accepted = await StateAsync();
+        await Refused(officer.PutJsonAsync($"/api/reports/{commune}/{period}", Values(("FORUMS", 9)), $"\"{accepted.Version}\""),
+            "Báo cáo đã được tiếp nhận, không thể sửa.", "saving an accepted report");
+        await Refused(officer.PostAsync($"/api/reports/{commune}/{period}/submit", null), "Báo cáo đã được tiếp nhận.", "submitting an accepted report");
+        await Refused(province.PostAsync($"/api/reports/{commune}/{period}/accept", null), "Báo cáo đã được tiếp nhận.", "accepting twice");
+        // Reopening before any close is refused too.
+        await Refused(province.PostJsonAsync($"/api/reports/{commune}/{period}/reopen", new { reason = "Mở lại." }),
+            $"Kỳ sơ kết 6 tháng năm 2035 chưa khóa sổ tại cấp trên của {fixture.Units.ChildrenOf(Province, new DateOnly(2035, 6, 14)).First(c => c.Code == commune).Name}; không cần mở lại.", "reopening an open period");
+        Assert.Equal(accepted, await StateAsync());
+        Assert.Equal(3m, accepted.Rollup - draft.Rollup);
+    }
 }

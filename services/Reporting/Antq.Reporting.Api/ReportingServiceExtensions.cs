@@ -15,6 +15,9 @@ public static class ReportingServiceExtensions
         builder.Services.AddHostedService<CatalogueSeeder>();
         builder.Services.AddOptions<DataWindowOptions>().Bind(builder.Configuration.GetSection("DataWindow"));
         builder.Services.AddAntqOutbox<ReportingDbContext>(builder.Configuration);
+        // The report's life: every transition goes through one workflow; its refusals become problems in one place.
+        builder.Services.AddScoped<ReportLifecycle>();
+        builder.Services.AddExceptionHandler<ReportProblems>();
         // Closing periods at each level when the deadline of the units below passes (once, with any number of replicas).
         builder.Services.AddOptions<ClosingOptions>().Bind(builder.Configuration.GetSection("Closing"));
         builder.Services.AddScoped<PeriodCloser>();

@@ -11,7 +11,7 @@ namespace Antq.Reporting.Api.ClassCounts;
 /// per unit and period apply (the highest sequence), and only while the report can still be edited: a submitted or
 /// accepted report keeps what was submitted, and the officer sees the new counts when it is returned.
 /// </summary>
-public sealed class ClassificationCountsChangedConsumer(ReportingDbContext db, TimeProvider clock, ILogger<ClassificationCountsChangedConsumer> logger)
+public sealed class ClassificationCountsChangedConsumer(ReportingDbContext db, ReportLifecycle lifecycle, ILogger<ClassificationCountsChangedConsumer> logger)
     : IConsumer<ClassificationCountsChanged>
 {
     /// <summary>Who the report's history names for these values.</summary>
@@ -43,26 +43,11 @@ public sealed class ClassificationCountsChangedConsumer(ReportingDbContext db, T
             var values = message.Values
                 .Where(v => catalogue.ByCode.TryGetValue(v.Key, out var indicator) && indicator.IsEntered && indicator.IsAskedIn(period.Kind))
                 .ToDictionary(v => v.Key, v => (decimal?)v.Value, StringComparer.Ordinal);
-            var now = clock.GetUtcNow();
-            var report = await db.Reports.Include(r => r.Values)
-                .FirstOrDefaultAsync(r => r.OrgUnitCode == message.OrgUnitCode && r.Period == message.Period, ct);
-            if (report is null)
+            if (!await lifecycle.FillCountsAsync(message.OrgUnitCode, message.Period, catalogue, values, By, ct))
             {
-                report = new Report
-                {
-                    OrgUnitCode = message.OrgUnitCode, Period = message.Period, CatalogueVersion = catalogue.Version,
-                    CreatedAt = now, CreatedBy = By, UpdatedAt = now, UpdatedBy = By,
-                };
-                db.Reports.Add(report);
+                logger.LogInformation("Report of {OrgUnit} {Period} is no longer editable; the new classification counts wait until it is returned",
+                    message.OrgUnitCode, message.Period);
             }
-            else if (!report.IsEditable)
-            {
-                logger.LogInformation("Report of {OrgUnit} {Period} is {Status}; the new classification counts wait until it is returned",
-                    message.OrgUnitCode, message.Period, report.Status);
-                return;
-            }
-
-            report.SaveDraft(values, new Dictionary<string, string?>(), catalogue.Version, By, now);
         });
     }
 }

@@ -37,7 +37,7 @@ public sealed record DueClosing(string Unit, string Period, DateTimeOffset DueAt
 /// snapshot, the draft and the outbox message, all committed together. The transaction is REPEATABLE READ, so the
 /// children's statuses and the cells are read from one snapshot of the database.
 /// </remarks>
-public sealed class PeriodCloser(ReportingDbContext db, TimeProvider clock, IOptions<DataWindowOptions> window, ILogger<PeriodCloser> logger)
+public sealed class PeriodCloser(ReportingDbContext db, ReportLifecycle lifecycle, TimeProvider clock, IOptions<DataWindowOptions> window, ILogger<PeriodCloser> logger)
 {
     /// <summary>The units due for closing now, the earliest deadline first (communes' deadlines close districts before districts' close provinces).</summary>
     public Task<List<DueClosing>> FindDueAsync(CancellationToken ct)
@@ -159,31 +159,20 @@ public sealed class PeriodCloser(ReportingDbContext db, TimeProvider clock, IOpt
     async Task<Report?> PrepareOwnReportAsync(string unit, ReportingPeriod period, Catalogue catalogue, PeriodClosing closing,
         DateTimeOffset now, CancellationToken ct)
     {
-        var report = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == unit && r.Period == period.Code, ct);
-        if (report is { IsEditable: false }) return report;
-        if (report is null)
-        {
-            report = new Report
-            {
-                OrgUnitCode = unit, Period = period.Code, CatalogueVersion = catalogue.Version,
-                CreatedAt = now, CreatedBy = Catalogues.SystemUser, UpdatedAt = now, UpdatedBy = Catalogues.SystemUser,
-            };
-            db.Reports.Add(report);
-        }
-
         var rolled = DeserializeValues(closing.ValuesJson);
-        var own = report.CurrentValues();
-        var prefill = new Dictionary<string, decimal?>(StringComparer.Ordinal);
-        foreach (var indicator in catalogue.AskedIn(period.Kind).Where(i => i.IsEntered && i.Aggregation == Aggregation.Sum && i.ValueType != Indicators.ValueType.Boolean))
+        return await lifecycle.ConsolidateAsync(unit, period.Code, catalogue, own =>
         {
-            var total = rolled.TryGetValue(indicator.Code, out var value) ? value.Value : null;
-            var mine = own.TryGetValue(indicator.Code, out var typed) ? typed : (decimal?)null;
-            if (total is null && mine is null) continue;
-            prefill[indicator.Code] = (total ?? 0) + (mine ?? 0);
-        }
+            var prefill = new Dictionary<string, decimal?>(StringComparer.Ordinal);
+            foreach (var indicator in catalogue.AskedIn(period.Kind).Where(i => i.IsEntered && i.Aggregation == Aggregation.Sum && i.ValueType != Indicators.ValueType.Boolean))
+            {
+                var total = rolled.TryGetValue(indicator.Code, out var value) ? value.Value : null;
+                var mine = own.TryGetValue(indicator.Code, out var typed) ? typed : (decimal?)null;
+                if (total is null && mine is null) continue;
+                prefill[indicator.Code] = (total ?? 0) + (mine ?? 0);
+            }
 
-        report.Consolidate(prefill, catalogue.Version, Catalogues.SystemUser, now);
-        return report;
+            return prefill;
+        }, now, ct);
     }
 
     static bool IsRace(Exception ex) => ex is DbUpdateException

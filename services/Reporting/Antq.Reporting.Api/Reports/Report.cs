@@ -77,13 +77,44 @@ public sealed class Report
     public IReadOnlyDictionary<string, decimal> CurrentValues() =>
         Values.Where(v => v.Value is not null).ToDictionary(v => v.Indicator, v => v.Value!.Value, StringComparer.Ordinal);
 
-    /// <summary>Saves values and narrative (a partial save leaves the rest alone; a null value clears it), recording each change.</summary>
-    public void SaveDraft(IReadOnlyDictionary<string, decimal?> values, IReadOnlyDictionary<string, string?> narrative,
-        string catalogueVersion, string by, DateTimeOffset at)
+    // The rules of the report's life, one per step: which statuses allow it, and what the user reads when not.
+    // Draft and Returned are editable and may be submitted; Submitted may be returned or accepted; Accepted may be
+    // returned (or reopened after a close). Every step below checks its rule first.
+
+    /// <summary>A save is allowed on a draft or a returned report.</summary>
+    public void EnsureEditable()
     {
         if (!IsEditable) throw new ReportStateException(Status == ReportStatus.Accepted
             ? "Báo cáo đã được tiếp nhận, không thể sửa."
             : "Báo cáo đã nộp, không thể sửa. Nếu cần sửa, đề nghị cấp trên trả lại báo cáo.");
+    }
+
+    /// <summary>A submission is allowed on a draft or a returned report.</summary>
+    public void EnsureCanSubmit()
+    {
+        if (!IsEditable) throw new ReportStateException(Status == ReportStatus.Accepted
+            ? "Báo cáo đã được tiếp nhận."
+            : "Báo cáo đã được nộp và đang chờ cấp trên tiếp nhận.");
+    }
+
+    /// <summary>A return is allowed on a counted report (submitted or accepted).</summary>
+    public void EnsureCanReturn()
+    {
+        if (!CountsInRollup) throw new ReportStateException("Chỉ trả lại được báo cáo đã nộp.");
+    }
+
+    /// <summary>An acceptance is allowed on a submitted report.</summary>
+    public void EnsureCanAccept()
+    {
+        if (Status != ReportStatus.Submitted)
+            throw new ReportStateException(Status == ReportStatus.Accepted ? "Báo cáo đã được tiếp nhận." : "Chỉ tiếp nhận được báo cáo đã nộp.");
+    }
+
+    /// <summary>Saves values and narrative (a partial save leaves the rest alone; a null value clears it), recording each change.</summary>
+    public void SaveDraft(IReadOnlyDictionary<string, decimal?> values, IReadOnlyDictionary<string, string?> narrative,
+        string catalogueVersion, string by, DateTimeOffset at)
+    {
+        EnsureEditable();
 
         foreach (var (code, value) in values)
         {
@@ -110,9 +141,7 @@ public sealed class Report
 
     public void Submit(string by, DateTimeOffset at, DateTimeOffset? dueAt)
     {
-        if (!IsEditable) throw new ReportStateException(Status == ReportStatus.Accepted
-            ? "Báo cáo đã được tiếp nhận."
-            : "Báo cáo đã được nộp và đang chờ cấp trên tiếp nhận.");
+        EnsureCanSubmit();
         Status = ReportStatus.Submitted;
         SubmittedAt = at;
         SubmittedBy = by;
@@ -143,8 +172,7 @@ public sealed class Report
 
     public void Return(string reason, string by, DateTimeOffset at)
     {
-        if (Status is not (ReportStatus.Submitted or ReportStatus.Accepted))
-            throw new ReportStateException("Chỉ trả lại được báo cáo đã nộp.");
+        EnsureCanReturn();
         Status = ReportStatus.Returned;
         ReturnReason = reason;
         DecidedAt = at;
@@ -155,8 +183,7 @@ public sealed class Report
 
     public void Accept(string by, DateTimeOffset at)
     {
-        if (Status != ReportStatus.Submitted)
-            throw new ReportStateException(Status == ReportStatus.Accepted ? "Báo cáo đã được tiếp nhận." : "Chỉ tiếp nhận được báo cáo đã nộp.");
+        EnsureCanAccept();
         Status = ReportStatus.Accepted;
         DecidedAt = at;
         DecidedBy = by;
@@ -220,5 +247,16 @@ public sealed class ReportEvent
     };
 }
 
-/// <summary>A lifecycle step that the report's state does not allow; the message is for the user.</summary>
+/// <summary>A lifecycle step that the report's state does not allow (409); the message is for the user.</summary>
 public sealed class ReportStateException(string message) : Exception(message);
+
+/// <summary>
+/// A step refused for another reason than the report's state: no report (404), a stale or missing version (412, 428),
+/// values that break the catalogue's rules (400, with the errors by code). The message is for the user.
+/// </summary>
+public sealed class ReportRefusedException(int status, string message, IReadOnlyDictionary<string, List<string>>? errors = null) : Exception(message)
+{
+    public int Status { get; } = status;
+
+    public IReadOnlyDictionary<string, List<string>>? Errors { get; } = errors;
+}

@@ -1,0 +1,297 @@
+using System.Globalization;
+using Antq.Contracts.Reporting;
+using Antq.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Antq.UnitTree;
+using Npgsql;
+using static Antq.Reporting.Api.Units.ApiSupport;
+
+namespace Antq.Reporting.Api.Reports;
+
+/// <summary>What a report's step needs to know about the request: who acts, and the version they acted on (If-Match).</summary>
+public sealed record ReportStep(PeriodUnit Target, string By, string? IfMatch);
+
+/// <summary>
+/// The life of a report (vòng đời báo cáo): every change of a report's state goes through here — draft saves,
+/// submission, return, acceptance, reopening after a close, the consolidated draft a close prepares, and the class
+/// counts Classification fills in. Its rules live with the report (<see cref="Report"/>: which step each status
+/// allows); this class adds what a step needs around them: the version the caller acted on, the lock of a closed
+/// period, the roll-up cells that move with the counted set, and the events, all in one transaction. An illegal step
+/// throws <see cref="ReportStateException"/> (409); any other refusal <see cref="ReportRefusedException"/>; both are
+/// turned into problems in one place (<see cref="ReportProblems"/>). Endpoints translate HTTP and nothing more.
+/// </summary>
+public sealed class ReportLifecycle(ReportingDbContext db, TimeProvider clock)
+{
+    /// <summary>
+    /// Saves a draft: a new report (no If-Match, or "*") or the existing one, which needs the caller's current version,
+    /// must be editable and not locked by a closing. Answers the report and whether it was created.
+    /// </summary>
+    public async Task<(Report Report, bool Created)> SaveAsync(ReportStep step, Catalogue catalogue, IReadOnlyDictionary<string, decimal?> values,
+        IReadOnlyDictionary<string, string?> narrative, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var (report, created) = await DraftAsync(step, catalogue, now, ct);
+        report.SaveDraft(values, narrative, catalogue.Version, step.By, now);
+        await SaveAsync(ct);
+        return (report, created);
+    }
+
+    /// <summary>
+    /// Submits the report. With a form, its values and narrative are saved first, in the same transaction: both or
+    /// neither. Without one, the report as last saved is submitted. It then counts in the roll-up of its unit and every
+    /// ancestor, in the same transaction as its status.
+    /// </summary>
+    public async Task<(Report Report, Catalogue Catalogue)> SubmitAsync(ReportStep step, (Catalogue Catalogue, IReadOnlyDictionary<string, decimal?> Values,
+        IReadOnlyDictionary<string, string?> Narrative)? form, CancellationToken ct)
+    {
+        var target = step.Target;
+        var now = clock.GetUtcNow();
+        Report report;
+        if (form is { } f)
+        {
+            (report, _) = await DraftAsync(step, f.Catalogue, now, ct);
+            report.SaveDraft(f.Values, f.Narrative, f.Catalogue.Version, step.By, now);
+        }
+        else
+        {
+            report = await ExistingAsync(step, ct);
+        }
+
+        await ThrowIfLockedAsync(target, ct);
+        report.EnsureCanSubmit();
+        var catalogue = await db.VersionAsync(report.CatalogueVersion, ct);
+        var values = report.CurrentValues();
+        var errors = ReportValidator.CheckRules(catalogue, values);
+        if (errors.Count > 0)
+            throw new ReportRefusedException(400, $"Báo cáo chưa nộp được: {string.Join("; ", errors.SelectMany(e => e.Value).Distinct())}.", errors);
+
+        var deadline = await db.Deadlines.AsNoTracking().FirstOrDefaultAsync(d => d.OrgUnitCode == target.Unit.Code && d.Period == target.Period.Code, ct);
+        // A consolidated report states the totals of the reports below, which are already in the cells: it adds nothing.
+        List<string> path = report.Consolidated ? [] : target.Path;
+
+        await using var transaction = await db.BeginRollupChangeAsync(target.Period.Code, ct);
+        report.Submit(step.By, now, deadline?.DueAt);
+        report.RollupPath = path;
+        report.ReportsToCode = target.Unit.ParentCode;
+        db.AddOutboxMessage(new ReportSubmitted
+        {
+            ReportId = report.Id, OrgUnitCode = report.OrgUnitCode, ReportsToCode = report.ReportsToCode, Period = report.Period,
+            SubmittedAt = now, DueAt = report.DueAt, OnTime = report.OnTime ?? true, SubmittedBy = report.SubmittedBy!, OccurredAt = now,
+        });
+        if (path.Count > 0) db.AddOutboxMessage(new RollupChanged { Period = report.Period, OrgUnitCodes = path, OccurredAt = now });
+        await SaveAsync(ct);
+        // Same transaction as the status change: the report counts exactly when its values are in the cells.
+        await db.ApplyAsync(report.Period, path, values, +1, ct);
+        await transaction.CommitAsync(ct);
+        return (report, catalogue);
+    }
+
+    /// <summary>The level above returns a counted report with a reason: it leaves the roll-ups until it is resubmitted.</summary>
+    public async Task<Report> ReturnAsync(ReportStep step, string reason, CancellationToken ct)
+    {
+        var report = await ExistingAsync(step, ct);
+        report.EnsureCanReturn();
+        await ThrowIfLockedAsync(step.Target, ct);
+        var now = clock.GetUtcNow();
+        var values = report.CurrentValues();
+        var path = PathOf(report, step.Target);
+        await using var transaction = await db.BeginRollupChangeAsync(report.Period, ct);
+        report.Return(reason, step.By, now);
+        db.AddOutboxMessage(new ReportReturned
+        {
+            ReportId = report.Id, OrgUnitCode = report.OrgUnitCode, ReportsToCode = report.ReportsToCode, Period = report.Period,
+            Reason = reason, ReturnedBy = step.By, OccurredAt = now,
+        });
+        if (path.Count > 0) db.AddOutboxMessage(new RollupChanged { Period = report.Period, OrgUnitCodes = [.. path], OccurredAt = now });
+        await SaveAsync(ct);
+        // Subtracts along the path the submission added to, in the same transaction as the status change.
+        await db.ApplyAsync(report.Period, path, values, -1, ct);
+        await transaction.CommitAsync(ct);
+        return report;
+    }
+
+    /// <summary>
+    /// The level above accepts a submitted report. No number changes (it already counts); the message carries the
+    /// unit's values as its roll-up shows them now (computed ratios included), which Classification scores the year on.
+    /// </summary>
+    public async Task<Report> AcceptAsync(ReportStep step, CancellationToken ct)
+    {
+        var report = await ExistingAsync(step, ct);
+        var now = clock.GetUtcNow();
+        report.Accept(step.By, now);
+        var target = step.Target;
+        var catalogue = await db.InForceAsync(ct);
+        var children = await db.ChildrenAsOfAsync(target.Unit.Code, target.HierarchyDate, ct);
+        var aggregate = await db.AggregateAsync(catalogue, target.Period, target.Unit.Code, children, ct);
+        db.AddOutboxMessage(new ReportAccepted
+        {
+            ReportId = report.Id, OrgUnitCode = report.OrgUnitCode, ReportsToCode = report.ReportsToCode, Period = report.Period,
+            AcceptedBy = step.By, OccurredAt = now,
+            Values = aggregate.ToDictionary(a => a.Key, a => a.Value.Value, StringComparer.Ordinal),
+        });
+        await SaveAsync(ct);
+        return report;
+    }
+
+    /// <summary>
+    /// Reopening (mở lại) by the level above after the period closed at it: the unit's report, frozen by the closing as
+    /// submitted or accepted, goes back to the unit to be corrected and resubmitted. Audited with its reason, on the
+    /// report's history and on the closing. Answers the closing level and the report (none when the unit never wrote one).
+    /// </summary>
+    public async Task<(PeriodClosing Closing, Report? Report, DateTimeOffset At)> ReopenAsync(ReportStep step, string reason, CancellationToken ct)
+    {
+        var target = step.Target;
+        var code = target.Unit.Code;
+        var parent = target.Unit.ParentCode;
+        var closing = await db.Closings.AsNoTracking().FirstOrDefaultAsync(c => c.OrgUnitCode == parent && c.Period == target.Period.Code, ct)
+            ?? throw new ReportStateException($"Kỳ {target.Period.VietnameseName.ToLowerInvariant()} chưa khóa sổ tại cấp trên của {target.Unit.Name}; không cần mở lại.");
+        var child = await db.ClosingChildren.FirstOrDefaultAsync(c => c.ClosingId == closing.Id && c.ChildCode == code, ct)
+            ?? throw new ReportStateException($"{target.Unit.Name} ({code}) không có trong danh sách đơn vị khi khóa sổ.");
+        if (child.ReopenedAt is { } at)
+            throw new ReportStateException($"Kỳ báo cáo đã được mở lại cho {target.Unit.Name} lúc {VietnamTime(at)} bởi {child.ReopenedBy}.");
+
+        var now = clock.GetUtcNow();
+        child.ReopenedAt = now;
+        child.ReopenedBy = step.By;
+        child.ReopenReason = reason;
+        var report = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == code && r.Period == target.Period.Code, ct);
+        await using var transaction = await db.BeginRollupChangeAsync(target.Period.Code, ct);
+        var counted = report?.CountsInRollup == true;
+        var values = report?.CurrentValues() ?? new Dictionary<string, decimal>();
+        var path = report is null ? [] : PathOf(report, target);
+        if (report is not null)
+        {
+            report.Reopen(reason, step.By, now);
+            if (counted)
+            {
+                db.AddOutboxMessage(new ReportReturned
+                {
+                    ReportId = report.Id, OrgUnitCode = code, ReportsToCode = report.ReportsToCode, Period = report.Period,
+                    Reason = reason, ReturnedBy = step.By, OccurredAt = now,
+                });
+                if (path.Count > 0) db.AddOutboxMessage(new RollupChanged { Period = report.Period, OrgUnitCodes = [.. path], OccurredAt = now });
+            }
+        }
+
+        await SaveAsync(ct);
+        if (counted) await db.ApplyAsync(target.Period.Code, path, values, -1, ct);
+        await transaction.CommitAsync(ct);
+        return (closing, report, now);
+    }
+
+    /// <summary>
+    /// The closing's step: the unit's own report becomes its consolidated draft, pre-filled with the totals plus what
+    /// the unit typed for its own work (<paramref name="prefill"/> is given those); a report already submitted or
+    /// accepted is left as it is. Runs inside the closing's transaction; the caller saves.
+    /// </summary>
+    public async Task<Report?> ConsolidateAsync(string unit, string period, Catalogue catalogue,
+        Func<IReadOnlyDictionary<string, decimal>, IReadOnlyDictionary<string, decimal?>> prefill, DateTimeOffset at, CancellationToken ct)
+    {
+        var report = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == unit && r.Period == period, ct);
+        if (report is { IsEditable: false }) return report;
+        report ??= NewReport(unit, period, catalogue, Catalogues.SystemUser, at);
+        report.Consolidate(prefill(report.CurrentValues()), catalogue.Version, Catalogues.SystemUser, at);
+        return report;
+    }
+
+    /// <summary>
+    /// Classification's step: the class counts (and safe areas) of the units below fill the unit's annual draft; a
+    /// report already submitted or accepted waits until it is returned (answers false). The caller saves.
+    /// </summary>
+    public async Task<bool> FillCountsAsync(string unit, string period, Catalogue catalogue, IReadOnlyDictionary<string, decimal?> values,
+        string by, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var report = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == unit && r.Period == period, ct);
+        if (report is { IsEditable: false }) return false;
+        report ??= NewReport(unit, period, catalogue, by, now);
+        report.SaveDraft(values, new Dictionary<string, string?>(), catalogue.Version, by, now);
+        return true;
+    }
+
+    Report NewReport(string unit, string period, Catalogue catalogue, string by, DateTimeOffset at)
+    {
+        var report = new Report
+        {
+            OrgUnitCode = unit, Period = period, CatalogueVersion = catalogue.Version,
+            CreatedAt = at, CreatedBy = by, UpdatedAt = at, UpdatedBy = by,
+        };
+        db.Reports.Add(report);
+        return report;
+    }
+
+    /// <summary>The report a save writes into: a new one, or the existing one at the caller's version, editable and not locked.</summary>
+    async Task<(Report Report, bool Created)> DraftAsync(ReportStep step, Catalogue catalogue, DateTimeOffset now, CancellationToken ct)
+    {
+        var target = step.Target;
+        var report = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == target.Unit.Code && r.Period == target.Period.Code, ct);
+        if (report is null)
+        {
+            if (step.IfMatch is not null && step.IfMatch != "*")
+                throw new ReportRefusedException(412, "Báo cáo này chưa tồn tại nhưng yêu cầu gửi kèm phiên bản (If-Match); hãy tải lại báo cáo.");
+            return (NewReport(target.Unit.Code, target.Period.Code, catalogue, step.By, now), true);
+        }
+
+        if (step.IfMatch is null)
+            throw new ReportRefusedException(428, "Báo cáo đã tồn tại: hãy gửi kèm phiên bản đang sửa (tiêu đề If-Match với ETag nhận được khi tải báo cáo).");
+        ThrowIfStale(step.IfMatch, report);
+        await ThrowIfLockedAsync(target, ct);
+        report.EnsureEditable();
+        return (report, false);
+    }
+
+    /// <summary>The report a step acts on: none is a 404; a stale If-Match a 412.</summary>
+    async Task<Report> ExistingAsync(ReportStep step, CancellationToken ct)
+    {
+        var target = step.Target;
+        var report = await db.Reports.Include(r => r.Values)
+            .FirstOrDefaultAsync(r => r.OrgUnitCode == target.Unit.Code && r.Period == target.Period.Code, ct)
+            ?? throw new ReportRefusedException(404, $"{target.Unit.Name} ({target.Unit.Code}) chưa có báo cáo {target.Period.VietnameseName.ToLowerInvariant()}.");
+        if (step.IfMatch is { } ifMatch) ThrowIfStale(ifMatch, report);
+        return report;
+    }
+
+    /// <summary>Saves the step's changes; a report changed or created by someone else meanwhile is a 412.</summary>
+    async Task SaveAsync(CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveReportChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new ReportRefusedException(412, "Báo cáo vừa được người khác thay đổi; hãy tải lại báo cáo rồi thực hiện lại.");
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            throw new ReportRefusedException(412, "Báo cáo vừa được người khác tạo; hãy tải lại báo cáo rồi lưu lại thay đổi của bạn.");
+        }
+    }
+
+    /// <summary>
+    /// The rule after closing: a report the closing froze as submitted or accepted can no longer be changed, submitted
+    /// again or returned, until the level above reopens it. Reports that were missing, drafts or returned at closing
+    /// stay open: they may still be saved and submitted, late.
+    /// </summary>
+    async Task ThrowIfLockedAsync(PeriodUnit target, CancellationToken ct)
+    {
+        if (await db.LockOfAsync(target.Unit.Code, target.Period.Code, ct) is not { } lockOf) return;
+        var level = target.Ancestors.LastOrDefault(a => a.Code == lockOf.Closing.OrgUnitCode)?.Name ?? lockOf.Closing.OrgUnitCode;
+        throw new ReportStateException($"Kỳ {target.Period.VietnameseName.ToLowerInvariant()} đã khóa sổ tại {level} lúc {VietnamTime(lockOf.Closing.ClosedAt)}: "
+            + "báo cáo này đã được tổng hợp nên không thể sửa, nộp lại hoặc trả lại. Nếu cần điều chỉnh, cấp trên hãy mở lại kỳ báo cáo cho đơn vị (kèm lý do).");
+    }
+
+    static void ThrowIfStale(string ifMatch, Report report)
+    {
+        if (ifMatch == "*") return;
+        var tag = ifMatch.StartsWith("W/", StringComparison.Ordinal) ? ifMatch[2..] : ifMatch;
+        tag = tag.Trim('"');
+        if (int.TryParse(tag, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version == report.Version) return;
+        throw new ReportRefusedException(412,
+            $"Báo cáo đã được thay đổi (phiên bản hiện tại {report.Version}, lúc {VietnamTime(report.UpdatedAt)} bởi {report.UpdatedBy}); hãy tải lại trước khi lưu.");
+    }
+
+    /// <summary>The cells a counted report is in: none for a consolidated report; otherwise the path its submission added to.</summary>
+    static List<string> PathOf(Report report, PeriodUnit target) =>
+        report.Consolidated ? [] : report.RollupPath.Count > 0 ? report.RollupPath : target.Path;
+}

@@ -86,12 +86,12 @@ public sealed class DocumentTests
         report.Consolidate(new Dictionary<string, decimal?> { ["FORUMS"] = 40 }, Catalogue.Version, "system", at);
         Assert.True(report.Consolidated);
         Assert.Equal(40, report.CurrentValues()["FORUMS"]);
-        Assert.Equal(["consolidated", "value"], report.Events.Select(e => e.Action));
+        Assert.Equal(["consolidated", "value"], report.Changes.SelectMany(c => c.Lines()).Select(l => l.Action));
 
         report.Submit("cb", at, null);
         report.Reopen("Sai số liệu diễn đàn.", "pv01", at.AddHours(1));
         Assert.Equal(ReportStatus.Returned, report.Status);
-        Assert.Contains(report.Events, e => e.Action == "reopened" && e.NewValue == "Sai số liệu diễn đàn." && e.By == "pv01");
+        Assert.Contains(report.Changes, c => c.Action == "reopened" && c.Detail == "Sai số liệu diễn đàn." && c.By == "pv01");
         Assert.True(report.IsEditable);
     }
 

@@ -43,11 +43,11 @@ public sealed class ReportLifecycleTests
     public void An_allowed_step_moves_the_report_and_its_version(ReportStatus from, Step step, ReportStatus to)
     {
         var report = In(from);
-        var (version, history) = (report.Version, report.Events.Count);
+        var (version, history) = (report.Version, report.Changes.Count);
         Do(report, step);
         Assert.Equal(to, report.Status);
         Assert.Equal(version + 1, report.Version);
-        Assert.True(report.Events.Count > history, "every step is in the report's history");
+        Assert.True(report.Changes.Count > history, "every step is in the report's history");
     }
 
     [Theory]
@@ -63,12 +63,12 @@ public sealed class ReportLifecycleTests
     public void A_refused_step_says_why_and_changes_nothing(ReportStatus from, Step step, string message)
     {
         var report = In(from);
-        var (version, history, values) = (report.Version, report.Events.Count, report.CurrentValues());
+        var (version, history, values) = (report.Version, report.Changes.Count, report.CurrentValues());
         var refused = Assert.Throws<ReportStateException>(() => Do(report, step));
         Assert.Equal(message, refused.Message);
         Assert.Equal(from, report.Status);
         Assert.Equal(version, report.Version);
-        Assert.Equal(history, report.Events.Count);
+        Assert.Equal(history, report.Changes.Count);
         Assert.Equal(values, report.CurrentValues());
     }
 
@@ -81,6 +81,6 @@ public sealed class ReportLifecycleTests
         Assert.False(report.OnTime);
         Assert.Null(report.ReturnReason);
         Assert.Null(report.DecidedBy);
-        Assert.Equal("nộp muộn", report.Events[^1].NewValue);
+        Assert.Equal("nộp muộn", report.Changes[^1].Detail);
     }
 }

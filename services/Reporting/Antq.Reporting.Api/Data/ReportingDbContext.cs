@@ -12,7 +12,7 @@ public sealed class ReportingDbContext(DbContextOptions<ReportingDbContext> opti
 
     public DbSet<ReportValue> ReportValues => Set<ReportValue>();
 
-    public DbSet<ReportEvent> ReportEvents => Set<ReportEvent>();
+    public DbSet<ReportChange> ReportChanges => Set<ReportChange>();
 
     public DbSet<RollupCellShard> RollupCellShards => Set<RollupCellShard>();
 

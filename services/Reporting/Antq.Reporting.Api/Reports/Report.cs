@@ -52,7 +52,8 @@ public sealed class Report
 
     public string? ReturnReason { get; set; }
 
-    public List<ReportEvent> Events { get; set; } = [];
+    /// <summary>The report's history, one change set per step (a save with each value's old and new, a submission, …).</summary>
+    public List<ReportChange> Changes { get; set; } = [];
 
     /// <summary>
     /// The unit and its ancestors (root first) whose roll-ups the last submission added to. A return subtracts along
@@ -116,6 +117,7 @@ public sealed class Report
     {
         EnsureEditable();
 
+        var items = new List<ReportChangeItem>();
         foreach (var (code, value) in values)
         {
             var existing = Values.FirstOrDefault(v => v.Indicator == code);
@@ -123,7 +125,7 @@ public sealed class Report
             if (old == value) continue;
             if (existing is null) Values.Add(new ReportValue { ReportId = Id, Indicator = code, Value = value });
             else existing.Value = value;
-            Events.Add(ReportEvent.ValueChanged(Id, code, old, value, by, at));
+            items.Add(ReportChangeItem.Value(code, old, value));
         }
 
         foreach (var (section, text) in narrative)
@@ -132,9 +134,10 @@ public sealed class Report
             if (old == text) continue;
             if (text is null) Narrative.Remove(section);
             else Narrative[section] = text;
-            Events.Add(ReportEvent.NarrativeChanged(Id, section, old, text, by, at));
+            items.Add(ReportChangeItem.Narrative(section, old, text));
         }
 
+        if (items.Count > 0) Changes.Add(ReportChange.Saved(Id, items, by, at));
         CatalogueVersion = catalogueVersion;
         Touch(by, at);
     }
@@ -150,14 +153,14 @@ public sealed class Report
         ReturnReason = null;
         DecidedAt = null;
         DecidedBy = null;
-        Events.Add(ReportEvent.Lifecycle(Id, "submitted", OnTime == false ? "nộp muộn" : null, by, at));
+        Changes.Add(ReportChange.Lifecycle(Id, "submitted", OnTime == false ? "nộp muộn" : null, by, at));
         Touch(by, at);
     }
 
     /// <summary>Reopening by the level above after closing (audited with its reason); a counted report goes back to its sender.</summary>
     public void Reopen(string reason, string by, DateTimeOffset at)
     {
-        Events.Add(ReportEvent.Lifecycle(Id, "reopened", reason, by, at));
+        Changes.Add(ReportChange.Lifecycle(Id, "reopened", reason, by, at));
         if (CountsInRollup) Return(reason, by, at);
         else Touch(by, at);
     }
@@ -166,7 +169,7 @@ public sealed class Report
     public void Consolidate(IReadOnlyDictionary<string, decimal?> values, string catalogueVersion, string by, DateTimeOffset at)
     {
         Consolidated = true;
-        Events.Add(ReportEvent.Lifecycle(Id, "consolidated", "Số liệu điền sẵn từ tổng hợp khi khóa sổ", by, at));
+        Changes.Add(ReportChange.Lifecycle(Id, "consolidated", "Số liệu điền sẵn từ tổng hợp khi khóa sổ", by, at));
         SaveDraft(values, new Dictionary<string, string?>(), catalogueVersion, by, at);
     }
 
@@ -177,7 +180,7 @@ public sealed class Report
         ReturnReason = reason;
         DecidedAt = at;
         DecidedBy = by;
-        Events.Add(ReportEvent.Lifecycle(Id, "returned", reason, by, at));
+        Changes.Add(ReportChange.Lifecycle(Id, "returned", reason, by, at));
         Touch(by, at);
     }
 
@@ -187,7 +190,7 @@ public sealed class Report
         Status = ReportStatus.Accepted;
         DecidedAt = at;
         DecidedBy = by;
-        Events.Add(ReportEvent.Lifecycle(Id, "accepted", null, by, at));
+        Changes.Add(ReportChange.Lifecycle(Id, "accepted", null, by, at));
         Touch(by, at);
     }
 
@@ -209,42 +212,53 @@ public sealed class ReportValue
     public decimal? Value { get; set; }
 }
 
-/// <summary>One line of a report's history: a value or narrative change (who, when, old, new) or a lifecycle step.</summary>
-public sealed class ReportEvent
+/// <summary>
+/// One change set of a report's history (nhật ký): a save, with each changed value's and narrative section's old and
+/// new (<see cref="Items"/>), or a lifecycle step (<c>submitted</c>, <c>returned</c>, <c>accepted</c>,
+/// <c>reopened</c>, <c>consolidated</c>) with its detail (the reason, "nộp muộn"). Who and when for the whole set.
+/// </summary>
+public sealed class ReportChange
 {
+    public const string SavedAction = "saved";
+
     public long Id { get; set; }
 
     public Guid ReportId { get; set; }
 
-    /// <summary><c>value</c>, <c>narrative</c>, <c>submitted</c>, <c>returned</c>, <c>accepted</c>, <c>reopened</c>.</summary>
     public required string Action { get; set; }
 
-    public string? Field { get; set; }
+    public string? Detail { get; set; }
 
-    public string? OldValue { get; set; }
-
-    public string? NewValue { get; set; }
+    public List<ReportChangeItem> Items { get; set; } = [];
 
     public required string By { get; set; }
 
     public DateTimeOffset At { get; set; }
 
-    public static ReportEvent ValueChanged(Guid report, string code, decimal? old, decimal? value, string by, DateTimeOffset at) => new()
+    public static ReportChange Saved(Guid report, List<ReportChangeItem> items, string by, DateTimeOffset at) => new()
     {
-        ReportId = report, Action = "value", Field = code, By = by, At = at,
-        OldValue = old?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        NewValue = value?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ReportId = report, Action = SavedAction, Items = items, By = by, At = at,
     };
 
-    public static ReportEvent NarrativeChanged(Guid report, string section, string? old, string? text, string by, DateTimeOffset at) => new()
+    public static ReportChange Lifecycle(Guid report, string action, string? detail, string by, DateTimeOffset at) => new()
     {
-        ReportId = report, Action = "narrative", Field = section, OldValue = old, NewValue = text, By = by, At = at,
+        ReportId = report, Action = action, Detail = detail, By = by, At = at,
     };
 
-    public static ReportEvent Lifecycle(Guid report, string action, string? detail, string by, DateTimeOffset at) => new()
-    {
-        ReportId = report, Action = action, NewValue = detail, By = by, At = at,
-    };
+    /// <summary>The lines of the history this change set stands for: one per changed field of a save, one for a step.</summary>
+    public IEnumerable<(string Action, string? Field, string? OldValue, string? NewValue)> Lines() =>
+        Action == SavedAction
+            ? Items.Select(i => (i.Kind, (string?)i.Field, i.Old, i.New))
+            : [(Action, null, null, Detail)];
+}
+
+/// <summary>One changed field of a save: a value (<c>value</c>, invariant number text) or a narrative section (<c>narrative</c>).</summary>
+public sealed record ReportChangeItem(string Kind, string Field, string? Old, string? New)
+{
+    public static ReportChangeItem Value(string code, decimal? old, decimal? value) => new("value", code,
+        old?.ToString(System.Globalization.CultureInfo.InvariantCulture), value?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public static ReportChangeItem Narrative(string section, string? old, string? text) => new("narrative", section, old, text);
 }
 
 /// <summary>A lifecycle step that the report's state does not allow (409); the message is for the user.</summary>

@@ -73,7 +73,7 @@ public static class ReportsApi
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckRead(user, target!) is { } forbidden) return forbidden;
-        var report = await db.Reports.AsNoTracking().AsSplitQuery().Include(r => r.Values).Include(r => r.Events.OrderBy(e => e.Id))
+        var report = await db.Reports.AsNoTracking().AsSplitQuery().Include(r => r.Values).Include(r => r.Changes.OrderBy(e => e.Id))
             .FirstOrDefaultAsync(r => r.OrgUnitCode == code && r.Period == target!.Period.Code, ct);
         if (report is null) return NoReport(target!);
         var catalogue = await db.VersionAsync(report.CatalogueVersion, ct);
@@ -259,7 +259,7 @@ public static class ReportsApi
         report.CreatedBy, report.CreatedAt, report.UpdatedBy, report.UpdatedAt,
         report.SubmittedBy, report.SubmittedAt, report.DueAt, report.OnTime, report.ReportsToCode ?? target.Unit.ParentCode,
         report.DecidedBy, report.DecidedAt, report.ReturnReason,
-        withHistory ? [.. report.Events.OrderBy(e => e.Id).Select(e => new ReportHistoryEntry(e.Action, e.Field, e.OldValue, e.NewValue, e.By, e.At))] : null);
+        withHistory ? [.. report.Changes.OrderBy(c => c.Id).SelectMany(c => c.Lines().Select(l => new ReportHistoryEntry(l.Action, l.Field, l.OldValue, l.NewValue, c.By, c.At)))] : null);
 
     public static string StatusName(ReportStatus status) => status switch
     {

@@ -39,7 +39,7 @@ sealed class ReportConfiguration : IEntityTypeConfiguration<Report>
         report.HasIndex(r => new { r.Period, r.Status });
         report.HasIndex(r => r.RollupPath).HasMethod("gin");
         report.HasMany(r => r.Values).WithOne().HasForeignKey(v => v.ReportId).OnDelete(DeleteBehavior.Cascade);
-        report.HasMany(r => r.Events).WithOne().HasForeignKey(e => e.ReportId).OnDelete(DeleteBehavior.Cascade);
+        report.HasMany(r => r.Changes).WithOne().HasForeignKey(e => e.ReportId).OnDelete(DeleteBehavior.Cascade);
         report.Ignore(r => r.CountsInRollup);
         report.Ignore(r => r.IsEditable);
     }
@@ -56,16 +56,24 @@ sealed class ReportValueConfiguration : IEntityTypeConfiguration<ReportValue>
     }
 }
 
-sealed class ReportEventConfiguration : IEntityTypeConfiguration<ReportEvent>
+sealed class ReportChangeConfiguration : IEntityTypeConfiguration<ReportChange>
 {
-    public void Configure(EntityTypeBuilder<ReportEvent> e)
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public void Configure(EntityTypeBuilder<ReportChange> change)
     {
-        e.ToTable("report_events");
-        e.HasKey(x => x.Id);
-        e.Property(x => x.Id).UseIdentityAlwaysColumn();
-        e.Property(x => x.Action).HasMaxLength(20);
-        e.Property(x => x.Field).HasMaxLength(100);
-        e.Property(x => x.By).HasMaxLength(200);
-        e.HasIndex(x => new { x.ReportId, x.Id });
+        change.ToTable("report_changes");
+        change.HasKey(x => x.Id);
+        change.Property(x => x.Id).UseIdentityAlwaysColumn();
+        change.Property(x => x.Action).HasMaxLength(20);
+        change.Property(x => x.By).HasMaxLength(200);
+        // The changed fields of a save, in the order they were changed: [{kind, field, old, new}].
+        change.Property(x => x.Items)
+            .HasColumnType("jsonb")
+            .HasConversion(
+                v => JsonSerializer.Serialize(v, Json),
+                v => JsonSerializer.Deserialize<List<ReportChangeItem>>(v, Json) ?? new List<ReportChangeItem>(),
+                new ValueComparer<List<ReportChangeItem>>((a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, i) => HashCode.Combine(h, i)), v => v.ToList()));
+        change.HasIndex(x => new { x.ReportId, x.Id });
     }
 }

@@ -116,43 +116,26 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Indicators.PublishedCatalogue", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.ClassCounts.ClassificationCount", b =>
                 {
-                    b.Property<string>("Version")
-                        .HasMaxLength(50)
-                        .HasColumnType("character varying(50)")
-                        .HasColumnName("version");
+                    b.Property<string>("OrgUnitCode")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("org_unit_code");
 
-                    b.Property<string>("Json")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("json");
-
-                    b.Property<DateTimeOffset>("PublishedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("published_at");
-
-                    b.Property<string>("PublishedBy")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("published_by");
+                    b.Property<string>("Period")
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("period");
 
                     b.Property<long>("Sequence")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
                         .HasColumnName("sequence");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
+                    b.HasKey("OrgUnitCode", "Period")
+                        .HasName("pk_classification_counts");
 
-                    b.HasKey("Version")
-                        .HasName("pk_catalogue_versions");
-
-                    b.HasIndex("Sequence")
-                        .IsUnique()
-                        .HasDatabaseName("ix_catalogue_versions_sequence");
-
-                    b.ToTable("catalogue_versions", (string)null);
+                    b.ToTable("classification_counts", (string)null);
                 });
 
             modelBuilder.Entity("Antq.Reporting.Api.Closing.ClosingChild", b =>
@@ -334,6 +317,45 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("unit_deadlines", (string)null);
                 });
 
+            modelBuilder.Entity("Antq.Reporting.Api.Indicators.PublishedCatalogue", b =>
+                {
+                    b.Property<string>("Version")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("version");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("json");
+
+                    b.Property<DateTimeOffset>("PublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("published_at");
+
+                    b.Property<string>("PublishedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("published_by");
+
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
+
+                    b.HasKey("Version")
+                        .HasName("pk_catalogue_versions");
+
+                    b.HasIndex("Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_catalogue_versions_sequence");
+
+                    b.ToTable("catalogue_versions", (string)null);
+                });
+
             modelBuilder.Entity("Antq.Reporting.Api.Lineage.UnitLineage", b =>
                 {
                     b.Property<string>("SuccessorCode")
@@ -418,28 +440,6 @@ namespace Antq.Reporting.Api.Data.Migrations
                         .HasDatabaseName("ix_plan_targets_issuer_code_year");
 
                     b.ToTable("plan_targets", (string)null);
-                });
-
-            modelBuilder.Entity("Antq.Reporting.Api.ClassCounts.ClassificationCount", b =>
-                {
-                    b.Property<string>("OrgUnitCode")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
-                        .HasColumnName("org_unit_code");
-
-                    b.Property<string>("Period")
-                        .HasMaxLength(7)
-                        .HasColumnType("character varying(7)")
-                        .HasColumnName("period");
-
-                    b.Property<long>("Sequence")
-                        .HasColumnType("bigint")
-                        .HasColumnName("sequence");
-
-                    b.HasKey("OrgUnitCode", "Period")
-                        .HasName("pk_classification_counts");
-
-                    b.ToTable("classification_counts", (string)null);
                 });
 
             modelBuilder.Entity("Antq.Reporting.Api.Reports.Report", b =>
@@ -565,7 +565,7 @@ namespace Antq.Reporting.Api.Data.Migrations
                     b.ToTable("reports", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Reports.ReportEvent", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Reports.ReportChange", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -590,30 +590,26 @@ namespace Antq.Reporting.Api.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("by");
 
-                    b.Property<string>("Field")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("field");
-
-                    b.Property<string>("NewValue")
+                    b.Property<string>("Detail")
                         .HasColumnType("text")
-                        .HasColumnName("new_value");
+                        .HasColumnName("detail");
 
-                    b.Property<string>("OldValue")
-                        .HasColumnType("text")
-                        .HasColumnName("old_value");
+                    b.Property<string>("Items")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("items");
 
                     b.Property<Guid>("ReportId")
                         .HasColumnType("uuid")
                         .HasColumnName("report_id");
 
                     b.HasKey("Id")
-                        .HasName("pk_report_events");
+                        .HasName("pk_report_changes");
 
                     b.HasIndex("ReportId", "Id")
-                        .HasDatabaseName("ix_report_events_report_id_id");
+                        .HasDatabaseName("ix_report_changes_report_id_id");
 
-                    b.ToTable("report_events", (string)null);
+                    b.ToTable("report_changes", (string)null);
                 });
 
             modelBuilder.Entity("Antq.Reporting.Api.Reports.ReportValue", b =>
@@ -748,14 +744,14 @@ namespace Antq.Reporting.Api.Data.Migrations
                         .HasConstraintName("fk_period_closing_children_period_closings_closing_id");
                 });
 
-            modelBuilder.Entity("Antq.Reporting.Api.Reports.ReportEvent", b =>
+            modelBuilder.Entity("Antq.Reporting.Api.Reports.ReportChange", b =>
                 {
                     b.HasOne("Antq.Reporting.Api.Reports.Report", null)
-                        .WithMany("Events")
+                        .WithMany("Changes")
                         .HasForeignKey("ReportId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_report_events_reports_report_id");
+                        .HasConstraintName("fk_report_changes_reports_report_id");
                 });
 
             modelBuilder.Entity("Antq.Reporting.Api.Reports.ReportValue", b =>
@@ -775,7 +771,7 @@ namespace Antq.Reporting.Api.Data.Migrations
 
             modelBuilder.Entity("Antq.Reporting.Api.Reports.Report", b =>
                 {
-                    b.Navigation("Events");
+                    b.Navigation("Changes");
 
                     b.Navigation("Values");
                 });

@@ -1,3 +1,4 @@
+using Antq.Calendar;
 using Antq.Classification.Api.Apis;
 using Antq.Classification.Api.Data;
 using Antq.Messaging;
@@ -14,6 +15,7 @@ public static class ClassificationServiceExtensions
     {
         builder.AddAntqDbContext<ClassificationDbContext>("classification");
         builder.Services.AddOptions<ClassificationOptions>().Bind(builder.Configuration.GetSection("Classification"));
+        builder.Services.AddDataWindow(builder.Configuration);
         builder.Services.AddAntqOutbox<ClassificationDbContext>(builder.Configuration);
         // The copy of the unit tree that summaries and scope walk, fed by the Plan service.
         builder.Services.AddUnitTree<ClassificationDbContext>("classification");

@@ -1,3 +1,4 @@
+using Antq.Calendar;
 using Antq.Messaging;
 using Antq.Plan.Api.Apis;
 using MassTransit;
@@ -15,6 +16,7 @@ public static class PlanServiceExtensions
         builder.AddAntqDbContext<PlanDbContext>("plan");
         builder.Services.AddAntqOutbox<PlanDbContext>(builder.Configuration);
         builder.Services.AddOptions<DeadlineOptions>().Bind(builder.Configuration.GetSection(DeadlineOptions.Section));
+        builder.Services.AddDataWindow(builder.Configuration);
         builder.AddAntqBus(bus => bus.AddConsumers(typeof(PlanServiceExtensions).Assembly));
         return builder;
     }

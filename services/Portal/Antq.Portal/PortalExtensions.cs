@@ -1,6 +1,8 @@
+using Antq.Calendar;
 using Antq.Portal.Api;
 using Antq.Portal.Auth;
 using Antq.Portal.Components;
+using Antq.Portal.Formatting;
 
 namespace Antq.Portal;
 
@@ -17,6 +19,8 @@ public static class PortalExtensions
             .AddHubOptions(hub => hub.MaximumReceiveMessageSize = 2 * 1024 * 1024);
         builder.Services.AddAntiforgery();
         builder.AddPortalAuthentication();
+        builder.Services.AddDataWindow(builder.Configuration);
+        builder.Services.AddSingleton<ReportingSeason>();
         builder.Services.AddHttpClient<AntqApiClient>(client =>
         {
             client.BaseAddress = new Uri(PortalAuthentication.ApiBaseAddress(builder.Configuration));

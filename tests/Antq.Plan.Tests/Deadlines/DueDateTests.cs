@@ -1,3 +1,4 @@
+using Antq.Calendar;
 using Antq.Plan.Api.Domain.Deadlines;
 
 namespace Antq.Plan.Tests.Deadlines;
@@ -77,14 +78,14 @@ public sealed class DueDateTests
     [Fact]
     public void Periods_and_their_data_windows_follow_the_settings()
     {
-        var options = new DeadlineOptions();
+        var options = new DataWindowOptions();
         Assert.True(ReportingPeriod.TryParse("2026-H1", out var h1));
         Assert.True(ReportingPeriod.TryParse("2026-y", out var y));
         Assert.Equal("2026-Y", y.Code);
-        Assert.Equal(new DateOnly(2026, 6, 14), h1.DataWindowEnd(options));
-        Assert.Equal(new DateOnly(2026, 12, 14), y.DataWindowEnd(options));
-        options.SixMonthDataWindowEnd = "06-30";
-        Assert.Equal(new DateOnly(2026, 6, 30), h1.DataWindowEnd(options));
+        Assert.Equal(new DateOnly(2026, 6, 14), h1.HierarchyDate(options));
+        Assert.Equal(new DateOnly(2026, 12, 14), y.HierarchyDate(options));
+        options.SixMonthEnd = MonthDay.Parse("06-30");
+        Assert.Equal(new DateOnly(2026, 6, 30), h1.HierarchyDate(options));
         Assert.False(ReportingPeriod.TryParse("2026-H2", out _));
         Assert.False(ReportingPeriod.TryParse("26-H1", out _));
     }
@@ -99,14 +100,14 @@ public sealed class DueDateTests
     [InlineData("2028-01-01", "")]
     public void A_change_of_the_tree_reaches_the_periods_whose_data_window_ends_on_or_after_its_day(string day, string expected)
     {
-        var periods = ReportingPeriod.ReachedFrom(DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture), [2027, 2025, 2026, 2026], new DeadlineOptions());
+        var periods = ReportingPeriod.ReachedFrom(DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture), [2027, 2025, 2026, 2026], new DataWindowOptions());
         Assert.Equal(expected, string.Join(",", periods.Select(p => p.Code)));
     }
 
     [Fact]
     public void The_periods_a_change_reaches_follow_the_data_window_settings()
     {
-        var options = new DeadlineOptions { SixMonthDataWindowEnd = "06-30" };
+        var options = new DataWindowOptions { SixMonthEnd = MonthDay.Parse("06-30") };
         Assert.Equal(["2026-H1", "2026-Y"], ReportingPeriod.ReachedFrom(new DateOnly(2026, 6, 20), [2026], options).Select(p => p.Code));
     }
 }

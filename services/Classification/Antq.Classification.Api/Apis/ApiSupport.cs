@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Security.Claims;
+using Antq.Calendar;
 using Antq.Classification.Api.Data;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,7 +25,7 @@ static class ApiSupport
         year is < 2020 or > 2100 ? Problem(400, $"Năm {year} không hợp lệ (từ 2020 đến 2100).", "year") : null;
 
     public static ProblemHttpResult UnknownUnit(string code, int year, DateOnly date) =>
-        Problem(404, $"Không tìm thấy đơn vị có mã {code} vào ngày {date:dd/MM/yyyy} (ngày chốt số liệu năm {year}).", "code");
+        Problem(404, $"Không tìm thấy đơn vị có mã {code} vào ngày {VietnamTime.Date(date)} (ngày chốt số liệu năm {year}).", "code");
 
     public static string Who(this ClaimsPrincipal user) => user.UserName() ?? user.UserId() ?? "?";
 
@@ -49,7 +49,4 @@ static class ApiSupport
 
     public static ProblemHttpResult? CheckAdmin(ClaimsPrincipal user) =>
         user.IsInRole(AntqRoles.Admin) ? null : Problem(403, "Chỉ quản trị viên mới được ban hành bảng chấm điểm và bộ tiêu chí.");
-
-    /// <summary>dd/MM/yyyy HH:mm, Vietnam time.</summary>
-    public static string VietnamTime(DateTimeOffset at) => at.ToOffset(TimeSpan.FromHours(7)).ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture);
 }

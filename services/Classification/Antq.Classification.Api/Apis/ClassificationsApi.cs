@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Antq.Calendar;
 using Antq.Classification.Api.Data;
 using Antq.Classification.Api.Domain;
 using Antq.Contracts.Classification;
@@ -71,20 +72,20 @@ public static class ClassificationsApi
         group.MapPost("/{code}/{year:int}/safe/recognition", DecideSafe);
     }
 
-    static async Task<(YearUnit? Unit, ProblemHttpResult? Problem)> ResolveAsync(ClassificationDbContext db, string code, int year, ClassificationOptions options, CancellationToken ct)
+    static async Task<(YearUnit? Unit, ProblemHttpResult? Problem)> ResolveAsync(ClassificationDbContext db, string code, int year, DataWindowOptions window, CancellationToken ct)
     {
         if (CheckYear(year) is { } bad) return (null, bad);
-        var unit = await db.ResolveAsync(code, year, options, ct);
-        return unit is null ? (null, UnknownUnit(code, year, options.HierarchyDateOf(year))) : (unit, null);
+        var unit = await db.ResolveAsync(code, year, window, ct);
+        return unit is null ? (null, UnknownUnit(code, year, ClassificationWork.HierarchyDate(year, window))) : (unit, null);
     }
 
     static ProblemHttpResult NotClassified(YearUnit unit) =>
         Problem(400, $"{unit.Unit.Name} ({unit.Unit.Code}) không thuộc đối tượng phân loại phong trào và xét tiêu chuẩn \"An toàn về an ninh, trật tự\".");
 
     public static async Task<Results<Ok<ClassificationResponse>, ProblemHttpResult>> GetClassification(
-        string code, int year, ClaimsPrincipal user, ClassificationDbContext db, IOptions<ClassificationOptions> options, CancellationToken ct)
+        string code, int year, ClaimsPrincipal user, ClassificationDbContext db, IOptions<DataWindowOptions> window, CancellationToken ct)
     {
-        var (unit, problem) = await ResolveAsync(db, code, year, options.Value, ct);
+        var (unit, problem) = await ResolveAsync(db, code, year, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckRead(user, unit!) is { } forbidden) return forbidden;
         if (unit!.SubjectKind is not { } kind) return NotClassified(unit);
@@ -106,10 +107,10 @@ public static class ClassificationsApi
         Problem(409, $"Chưa có bảng chấm điểm năm {year} cho {SubjectKinds.Label(kind)}; quản trị viên cần ban hành bảng chấm điểm trước khi chấm.");
 
     public static async Task<Results<Ok<ClassificationResponse>, ProblemHttpResult>> PutEvaluation(
-        string code, int year, EvaluationRequest request, ClaimsPrincipal user, ClassificationDbContext db, IOptions<ClassificationOptions> options,
+        string code, int year, EvaluationRequest request, ClaimsPrincipal user, ClassificationDbContext db, IOptions<DataWindowOptions> window,
         TimeProvider clock, CancellationToken ct)
     {
-        var (unit, problem) = await ResolveAsync(db, code, year, options.Value, ct);
+        var (unit, problem) = await ResolveAsync(db, code, year, window.Value, ct);
         if (problem is not null) return problem;
         // A unit outside the account's subtree is refused before anything else is said about it.
         if (CheckRead(user, unit!) is { } outside) return outside;
@@ -214,7 +215,7 @@ public static class ClassificationsApi
             new OrgUnitRef(unit.Unit.Code, unit.Unit.Name), unit.Year, sheet.SubjectKind, SubjectKinds.Label(sheet.SubjectKind), evaluation is not null,
             new SheetRef(inForce.Stored?.Id, inForce.Version, sheet.IsDefault, sheet.Note,
                 new CutoffsDto(sheet.Cutoffs.XuatSac, sheet.Cutoffs.Kha, sheet.Cutoffs.TrungBinh),
-                sheet.ReviewDeadline is null ? null : $"trước ngày {sheet.ReviewDeadline}/{sheet.Year}"),
+                sheet.ReviewDeadlineText()),
             [.. scored.Criteria.Select(c => new CriterionResult(c.Criterion.Code, c.Criterion.Name, c.Criterion.Max, c.Criterion.IsComputed,
                 c.Criterion.Rule?.Describe(), c.Self, c.Approved, c.Computed))],
             [.. scored.Disqualifiers.Select(d => new DisqualifierResult(d.Disqualifier.Code, d.Disqualifier.Name, d.Disqualifier.CapClass,
@@ -227,16 +228,16 @@ public static class ClassificationsApi
     }
 
     public static async Task<Results<Ok<SummaryResponse>, ProblemHttpResult>> GetSummary(
-        string code, int year, ClaimsPrincipal user, ClassificationDbContext db, IOptions<ClassificationOptions> options, CancellationToken ct)
+        string code, int year, ClaimsPrincipal user, ClassificationDbContext db, IOptions<DataWindowOptions> window, CancellationToken ct)
     {
-        var (unit, problem) = await ResolveAsync(db, code, year, options.Value, ct);
+        var (unit, problem) = await ResolveAsync(db, code, year, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckRead(user, unit!) is { } forbidden) return forbidden;
 
         var (summary, children) = await db.SummarizeAsync(code, year, unit!.HierarchyDate, ct);
         var targets = await db.TargetsForAsync(code, unit.Unit.ParentCode, year, ct);
         return TypedResults.Ok(new SummaryResponse(
-            new OrgUnitRef(unit.Unit.Code, unit.Unit.Name), year, unit.HierarchyDate.ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture),
+            new OrgUnitRef(unit.Unit.Code, unit.Unit.Name), year, VietnamTime.Date(unit.HierarchyDate),
             summary.Units, [.. MovementClass.Ordered.Select(c => new ClassCount(c, MovementClass.Label(c), summary.Classes[c]))],
             summary.Classified, summary.Unclassified, Round(summary.PctKhaTroLen),
             new SafeCounts(summary.Registered, summary.Recognised, summary.NotRecognised, Round(summary.PctSafe)),
@@ -260,9 +261,10 @@ public static class ClassificationsApi
     }
 
     public static async Task<Results<Ok<SafeResultResponse>, ProblemHttpResult>> GetSafe(
-        string code, int year, ClaimsPrincipal user, ClassificationDbContext db, IOptions<ClassificationOptions> options, CancellationToken ct)
+        string code, int year, ClaimsPrincipal user, ClassificationDbContext db, IOptions<ClassificationOptions> options, IOptions<DataWindowOptions> window,
+        CancellationToken ct)
     {
-        var (unit, problem) = await ResolveAsync(db, code, year, options.Value, ct);
+        var (unit, problem) = await ResolveAsync(db, code, year, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckRead(user, unit!) is { } forbidden) return forbidden;
         var result = await db.SafeResults.AsNoTracking().FirstOrDefaultAsync(r => r.OrgUnitCode == code && r.Year == year, ct);
@@ -274,9 +276,10 @@ public static class ClassificationsApi
     }
 
     public static async Task<Results<Ok<SafeResultResponse>, Created<SafeResultResponse>, ProblemHttpResult>> RegisterSafe(
-        string code, int year, ClaimsPrincipal user, ClassificationDbContext db, IOptions<ClassificationOptions> options, TimeProvider clock, CancellationToken ct)
+        string code, int year, ClaimsPrincipal user, ClassificationDbContext db, IOptions<ClassificationOptions> options, IOptions<DataWindowOptions> window,
+        TimeProvider clock, CancellationToken ct)
     {
-        var (unit, problem) = await ResolveAsync(db, code, year, options.Value, ct);
+        var (unit, problem) = await ResolveAsync(db, code, year, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckRead(user, unit!) is { } outside) return outside;
         if (unit!.SubjectKind is not { } kind) return NotClassified(unit);
@@ -293,7 +296,7 @@ public static class ClassificationsApi
         var now = clock.GetUtcNow();
         var lastDay = options.Value.RegistrationLastDay(year);
         if (!SafeRegistration.IsOpen(now, lastDay))
-            return Problem(409, $"Đã hết hạn đăng ký xây dựng đạt tiêu chuẩn \"An toàn về an ninh, trật tự\" năm {year}: hạn đăng ký là hết ngày {lastDay:dd/MM/yyyy} (quý I). Đơn vị không đăng ký được cho năm này.");
+            return Problem(409, $"Đã hết hạn đăng ký xây dựng đạt tiêu chuẩn \"An toàn về an ninh, trật tự\" năm {year}: hạn đăng ký là hết ngày {VietnamTime.Date(lastDay)} (quý I). Đơn vị không đăng ký được cho năm này.");
 
         var inForce = await db.SafeInForceAsync(year, kind, ct);
         if (inForce is null)
@@ -320,9 +323,9 @@ public static class ClassificationsApi
 
     public static async Task<Results<Ok<SafeResultResponse>, ProblemHttpResult>> DecideSafe(
         string code, int year, RecognitionRequest request, ClaimsPrincipal user, ClassificationDbContext db, IOptions<ClassificationOptions> options,
-        TimeProvider clock, CancellationToken ct)
+        IOptions<DataWindowOptions> window, TimeProvider clock, CancellationToken ct)
     {
-        var (unit, problem) = await ResolveAsync(db, code, year, options.Value, ct);
+        var (unit, problem) = await ResolveAsync(db, code, year, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckRead(user, unit!) is { } outside) return outside;
         if (unit!.SubjectKind is null) return NotClassified(unit);
@@ -394,7 +397,7 @@ public static class ClassificationsApi
         };
         return new SafeResultResponse(new OrgUnitRef(unit.Unit.Code, unit.Unit.Name), result.Year, result.SubjectKind, stored.Id, stored.Version,
             stored.IsDefault, stored.Standard.Note, result.RegisteredBy, result.RegisteredAt,
-            $"hết ngày {options.RegistrationLastDay(result.Year):dd/MM/yyyy}",
+            $"hết ngày {VietnamTime.Date(options.RegistrationLastDay(result.Year))}",
             [.. assessment.Criteria.Select(c => new SafeCriterionResult(c.Criterion.Code, c.Criterion.Name, c.Criterion.When is not null,
                 c.Criterion.When is null && result.Recognised is null ? null : c.Holds))],
             result.Recognised, status, result.Recognised is null ? [] : assessment.Unmet, result.DecidedBy, result.DecidedAt);

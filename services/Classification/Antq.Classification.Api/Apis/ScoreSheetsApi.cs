@@ -158,7 +158,7 @@ public static class ScoreSheetsApi
             [.. s.Criteria.Select(c => new CriterionDto(c.Code, c.Name, c.Max, c.Rule is { } r ? new ScoreRuleDto(r.Indicator, r.Method, r.Comparator, r.Value) : null))],
             new CutoffsDto(s.Cutoffs.XuatSac, s.Cutoffs.Kha, s.Cutoffs.TrungBinh),
             [.. s.Disqualifiers.Select(d => new DisqualifierDto(d.Code, d.Name, d.CapClass, d.When is { } w ? new ConditionDto(w.Indicator, w.Comparator, w.Value) : null))],
-            s.ReviewDeadline is null ? null : $"trước ngày {s.ReviewDeadline}/{s.Year}",
+            s.ReviewDeadlineText(),
             inForce.Stored?.PublishedBy, inForce.Stored?.PublishedAt);
     }
 

@@ -1,3 +1,4 @@
+using Antq.Calendar;
 using Antq.Classification.Api.Data;
 using Antq.Classification.Api.Domain;
 using Antq.Contracts.Plan;
@@ -13,7 +14,7 @@ namespace Antq.Classification.Api.Consumers;
 /// Records an issued plan's targets (replacing those of the version it supersedes) and judges them at once: at the
 /// issuer for targets on its area, at each unit reporting to it for targets on each child.
 /// </summary>
-public sealed class PlanIssuedConsumer(ClassificationDbContext db, IOptions<ClassificationOptions> options, TimeProvider clock) : IConsumer<PlanIssued>
+public sealed class PlanIssuedConsumer(ClassificationDbContext db, IOptions<DataWindowOptions> window, TimeProvider clock) : IConsumer<PlanIssued>
 {
     public async Task Consume(ConsumeContext<PlanIssued> context)
     {
@@ -35,7 +36,7 @@ public sealed class PlanIssuedConsumer(ClassificationDbContext db, IOptions<Clas
 
             await db.SaveChangesAsync(ct);
             if (!plan.Targets.Any(t => TargetVerdict.Judges(t.Indicator))) return;
-            var date = options.Value.HierarchyDateOf(plan.Year);
+            var date = ClassificationWork.HierarchyDate(plan.Year, window.Value);
             var now = clock.GetUtcNow();
             if (plan.Targets.Any(t => !t.Scope.Contains("child", StringComparison.Ordinal)))
                 await db.RefreshAsync(plan.IssuerCode, plan.Year, date, now, ct);

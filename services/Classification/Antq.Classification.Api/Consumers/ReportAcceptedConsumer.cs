@@ -1,3 +1,4 @@
+using Antq.Calendar;
 using Antq.Classification.Api.Data;
 using Antq.Classification.Api.Domain;
 using Antq.Contracts.Reporting;
@@ -13,13 +14,14 @@ namespace Antq.Classification.Api.Consumers;
 /// on them, and its parent's counts and targets follow (they read the children's report values where the children
 /// are communes). A later acceptance of the same report replaces the values; an older one changes nothing.
 /// </summary>
-public sealed class ReportAcceptedConsumer(ClassificationDbContext db, IOptions<ClassificationOptions> options, TimeProvider clock, ILogger<ReportAcceptedConsumer> logger)
+public sealed class ReportAcceptedConsumer(ClassificationDbContext db, IOptions<DataWindowOptions> window, TimeProvider clock, ILogger<ReportAcceptedConsumer> logger)
     : IConsumer<ReportAccepted>
 {
     public async Task Consume(ConsumeContext<ReportAccepted> context)
     {
         var message = context.Message;
-        if (!message.Period.EndsWith("-Y", StringComparison.Ordinal) || !int.TryParse(message.Period[..4], out var year)) return;
+        if (!ReportingPeriod.TryParseExact(message.Period, out var period) || period.Kind != PeriodKind.Y) return;
+        var year = period.Year;
         // The typed message, never the raw envelope: MassTransit writes decimals as strings on the wire, so a reader of
         // the JSON that looked for numbers found none and stored an empty set (every computed criterion then stayed
         // "chưa có số liệu" and no unit was classified).
@@ -54,8 +56,8 @@ public sealed class ReportAcceptedConsumer(ClassificationDbContext db, IOptions<
             }
 
             await db.SaveChangesAsync(ct);
-            var date = options.Value.HierarchyDateOf(year);
-            var parent = evaluation?.ParentCode ?? message.ReportsToCode ?? (await db.ResolveAsync(message.OrgUnitCode, year, options.Value, ct))?.Unit.ParentCode;
+            var date = ClassificationWork.HierarchyDate(year, window.Value);
+            var parent = evaluation?.ParentCode ?? message.ReportsToCode ?? (await db.ResolveAsync(message.OrgUnitCode, year, window.Value, ct))?.Unit.ParentCode;
             if (parent is not null) await db.RefreshAsync(parent, year, date, clock.GetUtcNow(), ct);
         });
     }

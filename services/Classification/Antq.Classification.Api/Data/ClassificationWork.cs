@@ -1,3 +1,4 @@
+using Antq.Calendar;
 using Antq.Classification.Api.Domain;
 using Antq.Contracts.Classification;
 using Antq.Messaging;
@@ -26,12 +27,18 @@ public sealed record SafeInForce(SafeStandardVersion? Stored, SafeStandard Stand
 /// <summary>The reads and recomputations that the APIs and the consumers share.</summary>
 public static class ClassificationWork
 {
+    /// <summary>
+    /// The day whose unit tree a year's judgements walk: the end of the annual data window (thời gian chốt số liệu),
+    /// the tree the annual reports roll up through.
+    /// </summary>
+    public static DateOnly HierarchyDate(int year, DataWindowOptions window) => ReportingPeriod.Annual(year).HierarchyDate(window);
+
     /// <summary>Who "decides" a class moved by a changed annual report.</summary>
     public const string ByReport = "báo cáo tổng kết năm";
 
-    public static async Task<YearUnit?> ResolveAsync(this ClassificationDbContext db, string code, int year, ClassificationOptions options, CancellationToken ct)
+    public static async Task<YearUnit?> ResolveAsync(this ClassificationDbContext db, string code, int year, DataWindowOptions window, CancellationToken ct)
     {
-        var date = options.HierarchyDateOf(year);
+        var date = HierarchyDate(year, window);
         var unit = await db.FindUnitAsOfAsync(code, date, ct);
         if (unit is null) return null;
         return new YearUnit(year, date, unit, await db.AncestorsAsOfAsync(code, date, ct));
@@ -167,7 +174,7 @@ public static class ClassificationWork
             published.UpdatedAt = now;
             db.AddOutboxMessage(new ClassificationCountsChanged
             {
-                OrgUnitCode = code, Period = $"{year}-Y", Values = counts, Sequence = published.Sequence, OccurredAt = now,
+                OrgUnitCode = code, Period = ReportingPeriod.Annual(year).Code, Values = counts, Sequence = published.Sequence, OccurredAt = now,
             });
         }
 

@@ -1,3 +1,5 @@
+using Antq.Calendar;
+
 namespace Antq.Classification.Api.Domain;
 
 /// <summary>
@@ -62,11 +64,9 @@ public sealed record SafeAssessment(IReadOnlyList<SafeCriterionState> Criteria)
 /// <summary>Registration (đăng ký) closes at the end of a day of the year, Vietnam time; the day is a setting.</summary>
 public static class SafeRegistration
 {
-    public static readonly TimeSpan VietnamOffset = TimeSpan.FromHours(7);
-
     /// <summary>The last day on which a unit may register for <paramref name="year"/>.</summary>
     public static DateOnly LastDay(int year, int month, int day) => new(year, month, day);
 
     public static bool IsOpen(DateTimeOffset now, DateOnly lastDay) =>
-        DateOnly.FromDateTime(now.ToOffset(VietnamOffset).DateTime) <= lastDay;
+        VietnamTime.DayOf(now) <= lastDay;
 }

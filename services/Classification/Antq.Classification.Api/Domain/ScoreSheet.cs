@@ -1,4 +1,5 @@
 using System.Globalization;
+using Antq.Calendar;
 
 namespace Antq.Classification.Api.Domain;
 
@@ -27,6 +28,14 @@ public sealed record ScoreSheet
     public string? Note { get; init; }
 
     public Criterion? Find(string code) => Criteria.FirstOrDefault(c => c.Code == code);
+
+    /// <summary>"trước ngày 30/11/2026"; a review deadline that is not a day of the year is shown as it was written.</summary>
+    public string? ReviewDeadlineText() => ReviewDeadline switch
+    {
+        null => null,
+        var text when VietnamTime.TryParseDate($"{text}/{Year}", out var day) => DueDate.Describe(day),
+        var text => $"trước ngày {text}/{Year}",
+    };
 }
 
 /// <summary>

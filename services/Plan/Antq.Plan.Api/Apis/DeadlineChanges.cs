@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Antq.Calendar;
 using Antq.Contracts.Plan;
 using Antq.Messaging;
 using Antq.Plan.Api.Data;
@@ -33,9 +34,10 @@ public static class DeadlineChanges
         db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({WriterLock})", ct);
 
     /// <summary>The chain of one period: the hierarchy valid at the end of its data window and the year's issued plans.</summary>
-    public static async Task<DeadlineChain> ChainAsync(PlanDbContext db, ReportingPeriod period, DeadlineOptions options, CancellationToken ct)
+    public static async Task<DeadlineChain> ChainAsync(PlanDbContext db, ReportingPeriod period, DeadlineOptions options, DataWindowOptions window,
+        CancellationToken ct)
     {
-        var day = period.DataWindowEnd(options);
+        var day = period.HierarchyDate(window);
         var units = await db.OrgUnits.AsNoTracking()
             .Where(u => u.ValidFrom <= day && (u.ValidTo == null || u.ValidTo > day))
             .Select(u => new { u.Code, u.ParentCode })
@@ -50,7 +52,7 @@ public static class DeadlineChanges
             .ToListAsync(ct);
         // One issued plan per issuer and year is the rule; should two exist, the later issued one binds.
         var settings = set.OrderBy(s => s.IssuedAt).GroupBy(s => s.IssuerCode, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => new PlanSetting(g.Last().Id, DueDate.InVietnam(g.Last().DueAt)), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => new PlanSetting(g.Last().Id, g.Last().DueAt.ToVietnam()), StringComparer.Ordinal);
         return new DeadlineChain(parents, settings, options.LeadTime);
     }
 
@@ -60,7 +62,7 @@ public static class DeadlineChanges
     /// nobody keeps a stale one. Rows that changed are upserted and published; the caller saves and commits.
     /// </summary>
     public static Task<RecomputeResult> RecomputeAsync(PlanDbContext db, string rootCode, int year, IReadOnlyCollection<Guid> replacedPlanIds,
-        DeadlineOptions options, TimeProvider clock, CancellationToken ct)
+        DeadlineOptions options, DataWindowOptions window, TimeProvider clock, CancellationToken ct)
     {
         var replaced = replacedPlanIds.ToArray();
         return RecomputeAsync(db, ReportingPeriod.OfYear(year), async (chain, period, c) =>
@@ -76,7 +78,7 @@ public static class DeadlineChanges
             }
 
             return targets;
-        }, options, clock, ct);
+        }, options, window, clock, ct);
     }
 
     /// <summary>
@@ -87,13 +89,13 @@ public static class DeadlineChanges
     /// Rows that changed are upserted and published; the caller saves and commits.
     /// </summary>
     public static async Task<RecomputeResult> RecomputeUnitsAsync(PlanDbContext db, IReadOnlyCollection<string> unitCodes, DateOnly effectiveFrom,
-        DeadlineOptions options, TimeProvider clock, CancellationToken ct)
+        DeadlineOptions options, DataWindowOptions window, TimeProvider clock, CancellationToken ct)
     {
         if (unitCodes.Count == 0) return new RecomputeResult(0, 0, 0, 0);
         var years = await db.Plans.AsNoTracking()
             .Where(p => p.Status == PlanStatus.Issued && p.Year >= effectiveFrom.Year)
             .Select(p => p.Year).Distinct().ToListAsync(ct);
-        var periods = ReportingPeriod.ReachedFrom(effectiveFrom, years, options);
+        var periods = ReportingPeriod.ReachedFrom(effectiveFrom, years, window);
         if (periods.Count == 0) return new RecomputeResult(0, 0, 0, 0);
         var changed = unitCodes.ToArray();
         return await RecomputeAsync(db, periods, (chain, _, _) =>
@@ -101,13 +103,13 @@ public static class DeadlineChanges
             var targets = new HashSet<string>(changed, StringComparer.Ordinal);
             targets.UnionWith(chain.Descendants(changed));
             return Task.FromResult(targets);
-        }, options, clock, ct);
+        }, options, window, clock, ct);
     }
 
     /// <summary>The one engine: for each period, the units <paramref name="targetsOf"/> names in its chain.</summary>
     static async Task<RecomputeResult> RecomputeAsync(PlanDbContext db, IEnumerable<ReportingPeriod> periods,
         Func<DeadlineChain, ReportingPeriod, CancellationToken, Task<HashSet<string>>> targetsOf,
-        DeadlineOptions options, TimeProvider clock, CancellationToken ct)
+        DeadlineOptions options, DataWindowOptions window, TimeProvider clock, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         var examined = 0;
@@ -116,7 +118,7 @@ public static class DeadlineChanges
         var now = clock.GetUtcNow();
         foreach (var period in periods)
         {
-            var chain = await ChainAsync(db, period, options, ct);
+            var chain = await ChainAsync(db, period, options, window, ct);
             var code = period.Code;
             var targets = await targetsOf(chain, period, ct);
 
@@ -173,7 +175,7 @@ public static class DeadlineChanges
     {
         OrgUnitCode = row.OrgUnitCode,
         ReportsToCode = row.ReportsToCode,
-        DueAt = row.DueAt is { } due ? DueDate.InVietnam(due) : null,
+        DueAt = row.DueAt?.ToVietnam(),
         PlanId = row.PlanId,
         Derived = row.Derived,
         Sequence = row.Sequence,

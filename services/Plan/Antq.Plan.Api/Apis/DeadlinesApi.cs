@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Antq.Audit;
+using Antq.Calendar;
 using Antq.Plan.Api.Data;
 using Antq.Plan.Api.Domain.Deadlines;
-using Antq.Plan.Api.Domain.Units;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -27,7 +27,7 @@ public static class DeadlinesApi
     {
         if (!ReportingPeriod.TryParse(period, out var parsed))
         {
-            var detail = $"Kỳ báo cáo \"{period}\" không hợp lệ; dùng YYYY-H1 (6 tháng) hoặc YYYY-Y (năm), ví dụ 2026-H1.";
+            var detail = ReportingPeriod.InvalidMessage(period);
             return TypedResults.Problem(statusCode: 400, title: ProblemDetailsDefaults.TitleFor(400), detail: detail,
                 extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["period"] = [detail] } });
         }
@@ -43,7 +43,7 @@ public static class DeadlinesApi
                 detail: $"Chưa có hạn nộp báo cáo kỳ {periodCode} cho đơn vị mã {code}: chưa có kế hoạch nào của cấp trên đặt hạn nộp cho kỳ này.");
         }
 
-        return TypedResults.Ok(new DeadlineResponse(row.OrgUnitCode, row.Period, DueDate.InVietnam(dueAt), row.PlanId, row.Derived, row.ReportsToCode, DueDate.Display(dueAt)));
+        return TypedResults.Ok(new DeadlineResponse(row.OrgUnitCode, row.Period, dueAt.ToVietnam(), row.PlanId, row.Derived, row.ReportsToCode, DueDate.Display(dueAt)));
     }
 
     /// <summary>
@@ -51,7 +51,8 @@ public static class DeadlinesApi
     /// those that changed. Issuing a plan and changing units recompute what they touch themselves.
     /// </summary>
     public static async Task<Results<Ok<RecomputeResponse>, ProblemHttpResult>> RecomputeDeadlines(
-        int? year, HttpContext http, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> options, CancellationToken ct)
+        int? year, HttpContext http, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> options,
+        IOptions<DataWindowOptions> window, CancellationToken ct)
     {
         if (year is not { } y || y < 2000 || y > 2100)
         {
@@ -66,7 +67,7 @@ public static class DeadlinesApi
         var examined = 0; var changed = 0; var messages = 0; long elapsed = 0;
         foreach (var root in roots)
         {
-            var result = await DeadlineChanges.RecomputeAsync(db, root, y, [], options.Value, clock, ct);
+            var result = await DeadlineChanges.RecomputeAsync(db, root, y, [], options.Value, window.Value, clock, ct);
             (examined, changed, messages, elapsed) = (examined + result.UnitsExamined, changed + result.DeadlinesChanged, messages + result.Messages, elapsed + result.ElapsedMs);
         }
 

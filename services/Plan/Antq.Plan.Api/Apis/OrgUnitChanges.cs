@@ -1,3 +1,4 @@
+using Antq.Calendar;
 using Antq.Contracts.Plan;
 using Antq.Messaging;
 using Antq.Plan.Api.Data;
@@ -38,7 +39,7 @@ public static class OrgUnitChanges
     /// it adds, such as the audit of the act), else in one of its own.
     /// </summary>
     public static async Task<UnitImportResult> ImportAsync(PlanDbContext db, UnitFile file, DateOnly effectiveFrom, DeadlineOptions deadlineOptions,
-        TimeProvider clock, CancellationToken ct)
+        DataWindowOptions window, TimeProvider clock, CancellationToken ct)
     {
         await using var transaction = await OwnTransactionAsync(db, ct);
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({WriterLock})", ct);
@@ -101,7 +102,7 @@ public static class OrgUnitChanges
             // this transaction wrote it and the plans as committed before us.
             await DeadlineChanges.LockAsync(db, ct);
             var codes = changed.Select(u => u.Code).Distinct(StringComparer.Ordinal).ToList();
-            deadlines = await DeadlineChanges.RecomputeUnitsAsync(db, codes, effectiveFrom, deadlineOptions, clock, ct);
+            deadlines = await DeadlineChanges.RecomputeUnitsAsync(db, codes, effectiveFrom, deadlineOptions, window, clock, ct);
             await db.SaveChangesAsync(ct);
         }
 

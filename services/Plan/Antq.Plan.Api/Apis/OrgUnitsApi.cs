@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Antq.Audit;
+using Antq.Calendar;
 using Antq.Plan.Api.Data;
 using Antq.Plan.Api.Domain.Deadlines;
 using Antq.Plan.Api.Domain.Lineage;
@@ -113,7 +114,8 @@ public static class OrgUnitsApi
     /// list, 2025-07-01 for the two-tier list, today for CSV.
     /// </summary>
     public static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> ImportOrgUnits(
-        HttpContext http, string? effectiveFrom, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> deadlineOptions, ILoggerFactory logs, CancellationToken ct)
+        HttpContext http, string? effectiveFrom, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> deadlineOptions,
+        IOptions<DataWindowOptions> window, ILoggerFactory logs, CancellationToken ct)
     {
         var request = http.Request;
         var started = TimeProvider.System.GetTimestamp();
@@ -135,9 +137,9 @@ public static class OrgUnitsApi
         UnitImportResult result;
         try
         {
-            result = await db.PerformAdministrativeActAsync(http, clock, c => OrgUnitChanges.ImportAsync(db, file, date, deadlineOptions.Value, clock, c),
+            result = await db.PerformAdministrativeActAsync(http, clock, c => OrgUnitChanges.ImportAsync(db, file, date, deadlineOptions.Value, window.Value, clock, c),
                 r => ("org-units.imported", $"org-units/{date:yyyy-MM-dd}",
-                    $"Nhập tệp đơn vị ({file.Format}) hiệu lực từ {date:dd/MM/yyyy}: {file.Units.Count} đơn vị trong tệp, {r.Plan.ToCreate.Count} tạo mới, {r.Plan.ToClose.Count} đóng, {r.Plan.Unchanged.Count} không đổi."),
+                    $"Nhập tệp đơn vị ({file.Format}) hiệu lực từ {VietnamTime.Date(date)}: {file.Units.Count} đơn vị trong tệp, {r.Plan.ToCreate.Count} tạo mới, {r.Plan.ToClose.Count} đóng, {r.Plan.Unchanged.Count} không đổi."),
                 ct);
         }
         catch (UnitFileException ex)
@@ -159,7 +161,8 @@ public static class OrgUnitsApi
     /// <c>validFrom</c> (default today); its deadlines, and those of the units below it, follow in the same transaction.
     /// </summary>
     public static async Task<Results<Created<OrgUnitResponse>, Ok<OrgUnitResponse>, ProblemHttpResult>> CreateOrgUnit(
-        CreateOrgUnitRequest request, HttpContext http, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> deadlineOptions, CancellationToken ct)
+        CreateOrgUnitRequest request, HttpContext http, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> deadlineOptions,
+        IOptions<DataWindowOptions> window, CancellationToken ct)
     {
         var line = string.Join(",", new[] { request.Code, request.Name, request.Kind, request.ParentCode }.Select(Quote));
         UnitFile file;
@@ -177,10 +180,10 @@ public static class OrgUnitsApi
         UnitImportPlan plan;
         try
         {
-            (plan, _) = await db.PerformAdministrativeActAsync(http, clock, c => OrgUnitChanges.ImportAsync(db, file, date, deadlineOptions.Value, clock, c),
+            (plan, _) = await db.PerformAdministrativeActAsync(http, clock, c => OrgUnitChanges.ImportAsync(db, file, date, deadlineOptions.Value, window.Value, clock, c),
                 r => ("org-unit.created", entry.Code, r.Plan.ToCreate.Count > 0
-                    ? $"Thêm đơn vị {entry.Code} {entry.Name} ({entry.Kind}) thuộc đơn vị {entry.ParentCode}, hiệu lực từ {date:dd/MM/yyyy}."
-                    : $"Đơn vị {entry.Code} đã có với cùng thông tin vào ngày {date:dd/MM/yyyy}; không có thay đổi."),
+                    ? $"Thêm đơn vị {entry.Code} {entry.Name} ({entry.Kind}) thuộc đơn vị {entry.ParentCode}, hiệu lực từ {VietnamTime.Date(date)}."
+                    : $"Đơn vị {entry.Code} đã có với cùng thông tin vào ngày {VietnamTime.Date(date)}; không có thay đổi."),
                 ct);
         }
         catch (UnitFileException ex)
@@ -220,7 +223,7 @@ public static class OrgUnitsApi
         var newUnits = await ValidAt(db.OrgUnits.AsNoTracking(), date).Where(u => administrative.Contains(u.Kind)).ToListAsync(ct);
         if (oldUnits.Count == 0 || newUnits.Count == 0)
         {
-            return Problem(409, $"Cần nhập danh sách đơn vị trước và sau ngày {date:dd/MM/yyyy} trước khi nhập tệp sáp nhập.", "file");
+            return Problem(409, $"Cần nhập danh sách đơn vị trước và sau ngày {VietnamTime.Date(date)} trước khi nhập tệp sáp nhập.", "file");
         }
 
         var result = LineageResolver.Resolve(lines, oldUnits, newUnits);
@@ -231,7 +234,7 @@ public static class OrgUnitsApi
         await db.PerformAdministrativeActAsync(http, clock,
             async c => { await OrgUnitChanges.ReplaceLineageAsync(db, successors, result.Links, messages, clock, c); return result; },
             r => ("org-units.merges-imported", $"lineage/{date:yyyy-MM-dd}",
-                $"Nhập tệp sáp nhập hiệu lực từ {date:dd/MM/yyyy}: {lines.Count} đơn vị mới, {r.Links.Count} liên kết ({r.Links.Count(l => l.Partial)} một phần), {r.Unresolved.Count} tên chưa xác định được."),
+                $"Nhập tệp sáp nhập hiệu lực từ {VietnamTime.Date(date)}: {lines.Count} đơn vị mới, {r.Links.Count} liên kết ({r.Links.Count(l => l.Partial)} một phần), {r.Unresolved.Count} tên chưa xác định được."),
             ct);
 
         return TypedResults.Ok(new MergeImportResponse(
@@ -290,7 +293,7 @@ public static class OrgUnitsApi
 
     static ProblemHttpResult NotFound(string code, DateOnly date) =>
         TypedResults.Problem(statusCode: 404, title: ProblemDetailsDefaults.TitleFor(404),
-            detail: $"Không có đơn vị mã {code} vào ngày {date:dd/MM/yyyy}.");
+            detail: $"Không có đơn vị mã {code} vào ngày {VietnamTime.Date(date)}.");
 
     static ProblemHttpResult Problem(int status, string detail, string field) =>
         TypedResults.Problem(statusCode: status, title: ProblemDetailsDefaults.TitleFor(status), detail: detail,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Antq.Calendar;
 using Antq.Plan.Api.Domain.Deadlines;
 using Antq.Plan.Api.Domain.Plans;
 
@@ -68,7 +69,7 @@ public sealed record PlanResponse(
         plan.Id, plan.Number, plan.Title, plan.IssuedOn, plan.IssuerCode, plan.Year, plan.ParentPlanId, plan.SupersedesId,
         plan.SupersededById, plan.Status.ToString(), TextOf(plan.Status),
         plan.Deadlines.OrderBy(d => d.Period, StringComparer.Ordinal)
-            .ToDictionary(d => d.Period, d => new DeadlineView(DueDate.InVietnam(d.DueAt), DueDate.Display(d.DueAt))),
+            .ToDictionary(d => d.Period, d => new DeadlineView(d.DueAt.ToVietnam(), DueDate.Display(d.DueAt))),
         new ReminderPolicyView([.. plan.ReminderOffsets.Select(IsoDuration.Format)], IsoDuration.Format(plan.OverdueRepeat), IsoDuration.Format(plan.EscalateAfter)),
         [.. plan.Targets.Select(t => new TargetView(t.Indicator, t.Comparator, t.Value, t.Scope))],
         [.. plan.Tasks.Select(t => new TaskView(t.Content, t.LeadUnitCode, t.CoordinatingUnitCodes, t.DueOn))],
@@ -155,7 +156,7 @@ public sealed class PlanInput
         {
             input.IssuedOn = issuedOn;
             if (input.Year != 0 && Math.Abs(issuedOn.Year - input.Year) > 1)
-                input.Add("issuedOn", $"Ngày ban hành {issuedOn:dd/MM/yyyy} không khớp với kế hoạch năm {input.Year}.");
+                input.Add("issuedOn", $"Ngày ban hành {VietnamTime.Date(issuedOn)} không khớp với kế hoạch năm {input.Year}.");
         }
 
         input.ReadDeadlines(request.Deadlines);
@@ -179,7 +180,7 @@ public sealed class PlanInput
             var field = $"deadlines.{key}";
             if (!ReportingPeriod.TryParse(key, out var period))
             {
-                Add(field, $"Kỳ báo cáo \"{key}\" không hợp lệ; dùng YYYY-H1 (6 tháng) hoặc YYYY-Y (năm), ví dụ {(Year == 0 ? 2026 : Year)}-H1.");
+                Add(field, ReportingPeriod.InvalidMessage(key, Year == 0 ? 2026 : Year));
                 continue;
             }
 
@@ -197,13 +198,13 @@ public sealed class PlanInput
 
             if (!DueDate.TryParse(value, out var dueAt))
             {
-                Add(field, $"Hạn nộp \"{value}\" của kỳ {period.Code} không hợp lệ; dùng ngày dạng YYYY-MM-DD (nghĩa là trước 00:00 ngày đó, giờ Việt Nam) hoặc thời điểm có múi giờ, ví dụ 2026-06-15T00:00:00+07:00.");
+                Add(field, DueDate.InvalidMessage(value, period.Code));
                 continue;
             }
 
             if (IssuedOn != default && dueAt <= DueDate.StartOf(IssuedOn))
             {
-                Add(field, $"Hạn nộp kỳ {period.Code} ({DueDate.Describe(dueAt)}) không thể sớm hơn ngày ban hành kế hoạch {IssuedOn:dd/MM/yyyy}.");
+                Add(field, $"Hạn nộp kỳ {period.Code} ({DueDate.Describe(dueAt)}) không thể sớm hơn ngày ban hành kế hoạch {VietnamTime.Date(IssuedOn)}.");
                 continue;
             }
 

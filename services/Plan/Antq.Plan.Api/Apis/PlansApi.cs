@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Security.Claims;
+using Antq.Calendar;
 using Antq.Contracts.Plan;
 using Antq.Messaging;
 using Antq.Plan.Api.Data;
 using Antq.Plan.Api.Domain.Deadlines;
 using Antq.Plan.Api.Domain.Plans;
-using Antq.Plan.Api.Domain.Units;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -65,7 +65,7 @@ public static class PlansApi
             old.Year,
             request?.ParentPlanId ?? old.ParentPlanId,
             id,
-            request?.Deadlines ?? old.Deadlines.ToDictionary(d => d.Period, d => (string?)DueDate.InVietnam(d.DueAt).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)),
+            request?.Deadlines ?? old.Deadlines.ToDictionary(d => d.Period, d => (string?)d.DueAt.ToVietnam().ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)),
             new ReminderPolicyRequest(
                 request?.ReminderPolicy?.Reminders ?? [.. old.ReminderOffsets.Select(o => (string?)IsoDuration.Format(o))],
                 request?.ReminderPolicy?.OverdueRepeat ?? IsoDuration.Format(old.OverdueRepeat),
@@ -85,7 +85,7 @@ public static class PlansApi
         if (input.IssuerCode.Length > 0 && input.IssuedOn != default
             && !await db.OrgUnits.AnyAsync(u => u.Code == input.IssuerCode && u.ValidFrom <= input.IssuedOn && (u.ValidTo == null || u.ValidTo > input.IssuedOn), ct))
         {
-            input.Errors["issuerCode"] = [$"Không có đơn vị mã {input.IssuerCode} vào ngày ban hành {input.IssuedOn:dd/MM/yyyy}."];
+            input.Errors["issuerCode"] = [$"Không có đơn vị mã {input.IssuerCode} vào ngày ban hành {VietnamTime.Date(input.IssuedOn)}."];
         }
 
         if (request.ParentPlanId is { } parentId && !await db.Plans.AnyAsync(p => p.Id == parentId, ct))
@@ -136,7 +136,8 @@ public static class PlansApi
     /// issuer, all in one transaction.
     /// </summary>
     public static async Task<Results<Ok<PlanResponse>, ProblemHttpResult>> IssuePlan(
-        Guid id, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> options, ILoggerFactory logs, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> options,
+        IOptions<DataWindowOptions> window, ILoggerFactory logs, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await DeadlineChanges.LockAsync(db, ct);
@@ -158,7 +159,7 @@ public static class PlansApi
             var inForce = await db.Plans.AsNoTracking()
                 .FirstOrDefaultAsync(p => p.IssuerCode == plan.IssuerCode && p.Year == plan.Year && p.Status == PlanStatus.Issued, ct);
             if (inForce is not null)
-                return Problem(409, $"Đơn vị {plan.IssuerCode} đã ban hành kế hoạch năm {plan.Year} số {inForce.Number} ngày {inForce.IssuedOn:dd/MM/yyyy}; kế hoạch mới phải được ban hành như phiên bản thay thế kế hoạch đó.");
+                return Problem(409, $"Đơn vị {plan.IssuerCode} đã ban hành kế hoạch năm {plan.Year} số {inForce.Number} ngày {VietnamTime.Date(inForce.IssuedOn)}; kế hoạch mới phải được ban hành như phiên bản thay thế kế hoạch đó.");
         }
 
         if (plan.ParentPlanId is { } parentId && !await db.Plans.AnyAsync(p => p.Id == parentId && p.Status != PlanStatus.Draft, ct))
@@ -169,7 +170,7 @@ public static class PlansApi
         foreach (var deadline in plan.Deadlines.OrderBy(d => d.Period, StringComparer.Ordinal))
         {
             if (!ReportingPeriod.TryParse(deadline.Period, out var period)) continue;
-            var chain = await DeadlineChanges.ChainAsync(db, period, options.Value, ct);
+            var chain = await DeadlineChanges.ChainAsync(db, period, options.Value, window.Value, ct);
             if (DeadlineChain.ChildDeadlineTooLate(period.Code, deadline.DueAt, chain.For(plan.IssuerCode)) is { } message)
                 errors[$"deadlines.{period.Code}"] = [message];
         }
@@ -194,7 +195,7 @@ public static class PlansApi
         db.AddOutboxMessage(ToPlanIssued(plan, now), clock);
         await db.SaveChangesAsync(ct);
 
-        var result = await DeadlineChanges.RecomputeAsync(db, plan.IssuerCode, plan.Year, superseded is null ? [] : [superseded.Id], options.Value, clock, ct);
+        var result = await DeadlineChanges.RecomputeAsync(db, plan.IssuerCode, plan.Year, superseded is null ? [] : [superseded.Id], options.Value, window.Value, clock, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
 
@@ -282,7 +283,7 @@ public static class PlansApi
         }).ToList();
 
         return TypedResults.Ok(new CascadeResponse(plan.Id, plan.IssuerCode, due,
-            due is { } day ? $"Hạn ban hành kế hoạch thực hiện: {DueDate.Describe(DueDate.StartOf(day))}" : null,
+            due is { } day ? $"Hạn ban hành kế hoạch thực hiện: {DueDate.Describe(day)}" : null,
             date, entries.Count, entries.Count(e => e.Status == "onTime"), entries.Count(e => e.Status == "late"),
             entries.Count(e => e.Status == "notIssued"), entries));
     }
@@ -297,7 +298,7 @@ public static class PlansApi
         IssuedOn = plan.IssuedOn,
         ParentPlanId = plan.ParentPlanId,
         SupersedesPlanId = plan.SupersedesId,
-        Deadlines = [.. plan.Deadlines.OrderBy(d => d.Period, StringComparer.Ordinal).Select(d => new PlanPeriodDeadline { Period = d.Period, DueAt = DueDate.InVietnam(d.DueAt) })],
+        Deadlines = [.. plan.Deadlines.OrderBy(d => d.Period, StringComparer.Ordinal).Select(d => new PlanPeriodDeadline { Period = d.Period, DueAt = d.DueAt.ToVietnam() })],
         ReminderPolicy = new PlanReminderPolicy
         {
             Reminders = [.. plan.ReminderOffsets.Select(IsoDuration.Format)],

@@ -1,3 +1,4 @@
+using Antq.Calendar;
 using Antq.Plan.Api.Domain.Deadlines;
 using Antq.Plan.Api.Domain.Plans;
 using Microsoft.EntityFrameworkCore;
@@ -33,7 +34,7 @@ sealed class MovementPlanConfiguration : IEntityTypeConfiguration<MovementPlan>
             deadline.HasKey("PlanId", nameof(PlanDeadline.Period));
             deadline.Property(d => d.Period).HasMaxLength(10);
             // PostgreSQL keeps instants in UTC; users read them at +07:00.
-            deadline.Property(d => d.DueAt).HasConversion(v => v.ToUniversalTime(), v => DueDate.InVietnam(v));
+            deadline.Property(d => d.DueAt).HasConversion(v => v.ToUniversalTime(), v => v.ToVietnam());
         });
         plan.Navigation(p => p.Deadlines).AutoInclude();
 

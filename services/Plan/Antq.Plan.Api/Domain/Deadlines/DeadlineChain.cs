@@ -1,3 +1,5 @@
+using Antq.Calendar;
+
 namespace Antq.Plan.Api.Domain.Deadlines;
 
 /// <summary>The deadline one issued plan sets for one period, for the units that report to its issuer.</summary>

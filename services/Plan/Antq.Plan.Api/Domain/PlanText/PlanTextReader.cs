@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Antq.Calendar;
 
 namespace Antq.Plan.Api.Domain.PlanText;
 
@@ -370,7 +371,7 @@ public static partial class PlanTextReader
                 continue;
             }
 
-            var period = $"{planYear ?? date.Year}-{(kind == DeadlineKind.SixMonths ? "H1" : "Y")}";
+            var period = new ReportingPeriod(planYear ?? date.Year, kind == DeadlineKind.SixMonths ? PeriodKind.H1 : PeriodKind.Y).Code;
             if (periods.TryAdd(period, found)) markers.Add((m.Index, m.Index + m.Length));
         }
 

@@ -1,3 +1,5 @@
+using Antq.Calendar;
+
 namespace Antq.Plan.Api.Domain.Units;
 
 /// <summary>
@@ -29,7 +31,7 @@ public sealed class UnitImportPlan
             if (record.ParentCode != DvhcFileParser.RootCode && !listed.Contains(record.ParentCode)
                 && (!current.TryGetValue(record.ParentCode, out var parent) || file.CompleteKinds.Contains(parent.Kind)))
             {
-                errors.Add($"Đơn vị {record.Code} ({record.Name}): không có đơn vị cấp trên mã {record.ParentCode} vào ngày {effectiveFrom:dd/MM/yyyy}.");
+                errors.Add($"Đơn vị {record.Code} ({record.Name}): không có đơn vị cấp trên mã {record.ParentCode} vào ngày {VietnamTime.Date(effectiveFrom)}.");
                 continue;
             }
 

@@ -17,6 +17,7 @@ public static class ReportingServiceExtensions
         builder.Services.AddAntqOutbox<ReportingDbContext>(builder.Configuration);
         // The report's life: every transition goes through one workflow; its refusals become problems in one place.
         builder.Services.AddScoped<ReportLifecycle>();
+        builder.Services.AddScoped<ReportStore>();
         builder.Services.AddExceptionHandler<ReportProblems>();
         // Closing periods at each level when the deadline of the units below passes (once, with any number of replicas).
         builder.Services.AddOptions<ClosingOptions>().Bind(builder.Configuration.GetSection("Closing"));

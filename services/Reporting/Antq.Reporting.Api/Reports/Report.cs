@@ -8,7 +8,8 @@ public enum ReportStatus { Draft, Submitted, Returned, Accepted }
 /// </summary>
 public sealed class Report
 {
-    public Guid Id { get; set; } = Guid.NewGuid();
+    /// <summary>Time-ordered (version 7), so that new reports and their values land at the end of their indexes.</summary>
+    public Guid Id { get; set; } = Guid.CreateVersion7();
 
     public required string OrgUnitCode { get; set; }
 

@@ -12,6 +12,21 @@ namespace Antq.Reporting.Api.Reports;
 public sealed record ReportStep(PeriodUnit Target, string By, string? IfMatch);
 
 /// <summary>
+/// A form as the request sent it (JSON or the Excel template), read against the catalogue in force once the step knows
+/// which that is: the values and narrative, or every error keyed by code (then nothing is saved).
+/// </summary>
+public sealed class ReportForm(Func<Catalogue, (IReadOnlyDictionary<string, decimal?> Values, IReadOnlyDictionary<string, string?> Narrative,
+    IReadOnlyDictionary<string, List<string>> Errors, string? Detail)> read)
+{
+    public (IReadOnlyDictionary<string, decimal?> Values, IReadOnlyDictionary<string, string?> Narrative) Read(Catalogue catalogue, string refused)
+    {
+        var (values, narrative, errors, detail) = read(catalogue);
+        if (errors.Count > 0) throw new ReportRefusedException(400, detail ?? refused, errors);
+        return (values, narrative);
+    }
+}
+
+/// <summary>
 /// The life of a report (vòng đời báo cáo): every change of a report's state goes through here — draft saves,
 /// submission, return, acceptance, reopening after a close, the consolidated draft a close prepares, and the class
 /// counts Classification fills in. Its rules live with the report (<see cref="Report"/>: which step each status
@@ -20,44 +35,58 @@ public sealed record ReportStep(PeriodUnit Target, string By, string? IfMatch);
 /// throws <see cref="ReportStateException"/> (409); any other refusal <see cref="ReportRefusedException"/>; both are
 /// turned into problems in one place (<see cref="ReportProblems"/>). Endpoints translate HTTP and nothing more.
 /// </summary>
-public sealed class ReportLifecycle(ReportingDbContext db, TimeProvider clock)
+public sealed class ReportLifecycle(ReportingDbContext db, ReportStore store, TimeProvider clock)
 {
     /// <summary>
     /// Saves a draft: a new report (no If-Match, or "*") or the existing one, which needs the caller's current version,
-    /// must be editable and not locked by a closing. Answers the report and whether it was created.
+    /// must be editable and not locked by a closing. <paramref name="form"/> reads the request against the catalogue in
+    /// force; a form with errors saves nothing. Answers the report, whether it was created, and the catalogue.
     /// </summary>
-    public async Task<(Report Report, bool Created)> SaveAsync(ReportStep step, Catalogue catalogue, IReadOnlyDictionary<string, decimal?> values,
-        IReadOnlyDictionary<string, string?> narrative, CancellationToken ct)
+    public async Task<(Report Report, bool Created, Catalogue Catalogue)> SaveAsync(ReportStep step, ReportForm form, CancellationToken ct)
     {
+        var state = await store.ReadAsync(step.Target.Unit.Code, step.Target.Period.Code, ct);
+        var catalogue = await InForceAsync(state, ct);
+        var (values, narrative) = form.Read(catalogue, "Báo cáo chưa được lưu vì có số liệu không hợp lệ; không có thay đổi nào được ghi.");
         var now = clock.GetUtcNow();
-        var (report, created) = await DraftAsync(step, catalogue, now, ct);
+        var (report, created) = Draft(step, state, catalogue, now);
+        var read = report.Version;
         report.SaveDraft(values, narrative, catalogue.Version, step.By, now);
-        await SaveAsync(ct);
-        return (report, created);
+        await WriteAsync(report, created, read, rollupPath: null, ct);
+        return (report, created, catalogue);
     }
 
     /// <summary>
     /// Submits the report. With a form, its values and narrative are saved first, in the same transaction: both or
     /// neither. Without one, the report as last saved is submitted. It then counts in the roll-up of its unit and every
-    /// ancestor, in the same transaction as its status.
+    /// ancestor, in the same transaction as its status. Four round trips to PostgreSQL in all (see <see cref="ReportStore"/>).
     /// </summary>
-    public async Task<(Report Report, Catalogue Catalogue)> SubmitAsync(ReportStep step, (Catalogue Catalogue, IReadOnlyDictionary<string, decimal?> Values,
-        IReadOnlyDictionary<string, string?> Narrative)? form, CancellationToken ct)
+    public async Task<(Report Report, Catalogue Catalogue)> SubmitAsync(ReportStep step, ReportForm? form, CancellationToken ct)
     {
         var target = step.Target;
+        var state = await store.ReadAsync(target.Unit.Code, target.Period.Code, ct);
         var now = clock.GetUtcNow();
         Report report;
-        if (form is { } f)
+        var created = false;
+        if (form is not null)
         {
-            (report, _) = await DraftAsync(step, f.Catalogue, now, ct);
-            report.SaveDraft(f.Values, f.Narrative, f.Catalogue.Version, step.By, now);
-        }
-        else
-        {
-            report = await ExistingAsync(step, ct);
+            var inForce = await InForceAsync(state, ct);
+            var (values, narrative) = form.Read(inForce, "Báo cáo chưa được nộp vì có số liệu không hợp lệ; không có thay đổi nào được ghi.");
+            (report, created) = Draft(step, state, inForce, now);
+            var version = report.Version;
+            report.SaveDraft(values, narrative, inForce.Version, step.By, now);
+            return await SubmitAsync(step, state, report, created, version, now, ct);
         }
 
-        await ThrowIfLockedAsync(target, ct);
+        report = state.Report ?? throw NoReport(target);
+        if (step.IfMatch is { } ifMatch) ThrowIfStale(ifMatch, report);
+        return await SubmitAsync(step, state, report, created, report.Version, now, ct);
+    }
+
+    async Task<(Report Report, Catalogue Catalogue)> SubmitAsync(ReportStep step, ReportState state, Report report, bool created, int read,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var target = step.Target;
+        ThrowIfLocked(target, state.Lock);
         report.EnsureCanSubmit();
         var catalogue = await db.VersionAsync(report.CatalogueVersion, ct);
         var values = report.CurrentValues();
@@ -65,12 +94,9 @@ public sealed class ReportLifecycle(ReportingDbContext db, TimeProvider clock)
         if (errors.Count > 0)
             throw new ReportRefusedException(400, $"Báo cáo chưa nộp được: {string.Join("; ", errors.SelectMany(e => e.Value).Distinct())}.", errors);
 
-        var deadline = await db.Deadlines.AsNoTracking().FirstOrDefaultAsync(d => d.OrgUnitCode == target.Unit.Code && d.Period == target.Period.Code, ct);
         // A consolidated report states the totals of the reports below, which are already in the cells: it adds nothing.
         List<string> path = report.Consolidated ? [] : target.Path;
-
-        await using var transaction = await db.BeginRollupChangeAsync(target.Period.Code, ct);
-        report.Submit(step.By, now, deadline?.DueAt);
+        report.Submit(step.By, now, state.DueAt);
         report.RollupPath = path;
         report.ReportsToCode = target.Unit.ParentCode;
         db.AddOutboxMessage(new ReportSubmitted
@@ -79,11 +105,46 @@ public sealed class ReportLifecycle(ReportingDbContext db, TimeProvider clock)
             SubmittedAt = now, DueAt = report.DueAt, OnTime = report.OnTime ?? true, SubmittedBy = report.SubmittedBy!, OccurredAt = now,
         });
         if (path.Count > 0) db.AddOutboxMessage(new RollupChanged { Period = report.Period, OrgUnitCodes = path, OccurredAt = now });
-        await SaveAsync(ct);
         // Same transaction as the status change: the report counts exactly when its values are in the cells.
-        await db.ApplyAsync(report.Period, path, values, +1, ct);
-        await transaction.CommitAsync(ct);
+        await WriteAsync(report, created, read, path, ct);
         return (report, catalogue);
+    }
+
+    async Task<Catalogue> InForceAsync(ReportState state, CancellationToken ct) =>
+        state.CatalogueInForce is { } version ? await db.VersionAsync(version, ct) : Catalogues.Default;
+
+    /// <summary>Writes a save or submission; a report created or changed by someone else since it was read is a 412.</summary>
+    async Task WriteAsync(Report report, bool created, int read, IReadOnlyList<string>? rollupPath, CancellationToken ct)
+    {
+        var changed = report.Changes.Where(c => c.Action == ReportChange.SavedAction)
+            .SelectMany(c => c.Items).Where(i => i.Kind == "value").Select(i => i.Field).ToHashSet(StringComparer.Ordinal);
+        if (await store.WriteAsync(report, created, read, changed, rollupPath, ct)) return;
+        throw new ReportRefusedException(412, created
+            ? "Báo cáo vừa được người khác tạo; hãy tải lại báo cáo rồi lưu lại thay đổi của bạn."
+            : "Báo cáo vừa được người khác thay đổi; hãy tải lại báo cáo rồi thực hiện lại.");
+    }
+
+    /// <summary>The report a save writes into, from what was read: a new one, or the existing one at the caller's version, editable and not locked.</summary>
+    (Report Report, bool Created) Draft(ReportStep step, ReportState state, Catalogue catalogue, DateTimeOffset now)
+    {
+        var target = step.Target;
+        if (state.Report is not { } report)
+        {
+            if (step.IfMatch is not null && step.IfMatch != "*")
+                throw new ReportRefusedException(412, "Báo cáo này chưa tồn tại nhưng yêu cầu gửi kèm phiên bản (If-Match); hãy tải lại báo cáo.");
+            return (new Report
+            {
+                OrgUnitCode = target.Unit.Code, Period = target.Period.Code, CatalogueVersion = catalogue.Version,
+                CreatedAt = now, CreatedBy = step.By, UpdatedAt = now, UpdatedBy = step.By,
+            }, true);
+        }
+
+        if (step.IfMatch is null)
+            throw new ReportRefusedException(428, "Báo cáo đã tồn tại: hãy gửi kèm phiên bản đang sửa (tiêu đề If-Match với ETag nhận được khi tải báo cáo).");
+        ThrowIfStale(step.IfMatch, report);
+        ThrowIfLocked(target, state.Lock);
+        report.EnsureEditable();
+        return (report, false);
     }
 
     /// <summary>The level above returns a counted report with a reason: it leaves the roll-ups until it is resubmitted.</summary>
@@ -103,7 +164,7 @@ public sealed class ReportLifecycle(ReportingDbContext db, TimeProvider clock)
             Reason = reason, ReturnedBy = step.By, OccurredAt = now,
         });
         if (path.Count > 0) db.AddOutboxMessage(new RollupChanged { Period = report.Period, OrgUnitCodes = [.. path], OccurredAt = now });
-        await SaveAsync(ct);
+        await SaveChangesAsync(ct);
         // Subtracts along the path the submission added to, in the same transaction as the status change.
         await db.ApplyAsync(report.Period, path, values, -1, ct);
         await transaction.CommitAsync(ct);
@@ -129,7 +190,7 @@ public sealed class ReportLifecycle(ReportingDbContext db, TimeProvider clock)
             AcceptedBy = step.By, OccurredAt = now,
             Values = aggregate.ToDictionary(a => a.Key, a => a.Value.Value, StringComparer.Ordinal),
         });
-        await SaveAsync(ct);
+        await SaveChangesAsync(ct);
         return report;
     }
 
@@ -173,7 +234,7 @@ public sealed class ReportLifecycle(ReportingDbContext db, TimeProvider clock)
             }
         }
 
-        await SaveAsync(ct);
+        await SaveChangesAsync(ct);
         if (counted) await db.ApplyAsync(target.Period.Code, path, values, -1, ct);
         await transaction.CommitAsync(ct);
         return (closing, report, now);
@@ -220,39 +281,19 @@ public sealed class ReportLifecycle(ReportingDbContext db, TimeProvider clock)
         return report;
     }
 
-    /// <summary>The report a save writes into: a new one, or the existing one at the caller's version, editable and not locked.</summary>
-    async Task<(Report Report, bool Created)> DraftAsync(ReportStep step, Catalogue catalogue, DateTimeOffset now, CancellationToken ct)
-    {
-        var target = step.Target;
-        var report = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == target.Unit.Code && r.Period == target.Period.Code, ct);
-        if (report is null)
-        {
-            if (step.IfMatch is not null && step.IfMatch != "*")
-                throw new ReportRefusedException(412, "Báo cáo này chưa tồn tại nhưng yêu cầu gửi kèm phiên bản (If-Match); hãy tải lại báo cáo.");
-            return (NewReport(target.Unit.Code, target.Period.Code, catalogue, step.By, now), true);
-        }
-
-        if (step.IfMatch is null)
-            throw new ReportRefusedException(428, "Báo cáo đã tồn tại: hãy gửi kèm phiên bản đang sửa (tiêu đề If-Match với ETag nhận được khi tải báo cáo).");
-        ThrowIfStale(step.IfMatch, report);
-        await ThrowIfLockedAsync(target, ct);
-        report.EnsureEditable();
-        return (report, false);
-    }
-
     /// <summary>The report a step acts on: none is a 404; a stale If-Match a 412.</summary>
     async Task<Report> ExistingAsync(ReportStep step, CancellationToken ct)
     {
         var target = step.Target;
         var report = await db.Reports.Include(r => r.Values)
             .FirstOrDefaultAsync(r => r.OrgUnitCode == target.Unit.Code && r.Period == target.Period.Code, ct)
-            ?? throw new ReportRefusedException(404, $"{target.Unit.Name} ({target.Unit.Code}) chưa có báo cáo {target.Period.VietnameseName.ToLowerInvariant()}.");
+            ?? throw NoReport(target);
         if (step.IfMatch is { } ifMatch) ThrowIfStale(ifMatch, report);
         return report;
     }
 
     /// <summary>Saves the step's changes; a report changed or created by someone else meanwhile is a 412.</summary>
-    async Task SaveAsync(CancellationToken ct)
+    async Task SaveChangesAsync(CancellationToken ct)
     {
         try
         {
@@ -273,13 +314,19 @@ public sealed class ReportLifecycle(ReportingDbContext db, TimeProvider clock)
     /// again or returned, until the level above reopens it. Reports that were missing, drafts or returned at closing
     /// stay open: they may still be saved and submitted, late.
     /// </summary>
-    async Task ThrowIfLockedAsync(PeriodUnit target, CancellationToken ct)
+    async Task ThrowIfLockedAsync(PeriodUnit target, CancellationToken ct) =>
+        ThrowIfLocked(target, await db.LockOfAsync(target.Unit.Code, target.Period.Code, ct) is { } lockOf ? (lockOf.Closing.OrgUnitCode, lockOf.Closing.ClosedAt) : null);
+
+    static void ThrowIfLocked(PeriodUnit target, (string ClosingUnit, DateTimeOffset ClosedAt)? lockOf)
     {
-        if (await db.LockOfAsync(target.Unit.Code, target.Period.Code, ct) is not { } lockOf) return;
-        var level = target.Ancestors.LastOrDefault(a => a.Code == lockOf.Closing.OrgUnitCode)?.Name ?? lockOf.Closing.OrgUnitCode;
-        throw new ReportStateException($"Kỳ {target.Period.VietnameseName.ToLowerInvariant()} đã khóa sổ tại {level} lúc {VietnamTime(lockOf.Closing.ClosedAt)}: "
+        if (lockOf is not { } locked) return;
+        var level = target.Ancestors.LastOrDefault(a => a.Code == locked.ClosingUnit)?.Name ?? locked.ClosingUnit;
+        throw new ReportStateException($"Kỳ {target.Period.VietnameseName.ToLowerInvariant()} đã khóa sổ tại {level} lúc {VietnamTime(locked.ClosedAt)}: "
             + "báo cáo này đã được tổng hợp nên không thể sửa, nộp lại hoặc trả lại. Nếu cần điều chỉnh, cấp trên hãy mở lại kỳ báo cáo cho đơn vị (kèm lý do).");
     }
+
+    static ReportRefusedException NoReport(PeriodUnit target) =>
+        new(404, $"{target.Unit.Name} ({target.Unit.Code}) chưa có báo cáo {target.Period.VietnameseName.ToLowerInvariant()}.");
 
     static void ThrowIfStale(string ifMatch, Report report)
     {

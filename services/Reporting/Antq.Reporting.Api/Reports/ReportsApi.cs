@@ -89,11 +89,15 @@ public static class ReportsApi
         if (problem is not null) return problem;
         if (CheckEnter(user, target!) is { } forbidden) return forbidden;
 
-        var catalogue = await db.InForceAsync(ct);
-        var (values, errors) = ReadForm(catalogue, target!, request);
-        if (errors.Count > 0) return Invalid("Báo cáo chưa được lưu vì có số liệu không hợp lệ; không có thay đổi nào được ghi.", errors);
-        return await SaveValuesAsync(target!, catalogue, values, request.Narrative ?? [], IfMatch(http), http, user, lifecycle, ct);
+        return await SaveValuesAsync(target!, FormOf(target!, request), IfMatch(http), http, user, lifecycle, ct);
     }
+
+    /// <summary>A JSON form, read against whichever catalogue is in force when the step reads the report.</summary>
+    static ReportForm FormOf(PeriodUnit target, SaveReportRequest request) => new(catalogue =>
+    {
+        var (values, errors) = ReadForm(catalogue, target, request);
+        return (values, request.Narrative ?? [], errors, null);
+    });
 
     /// <summary>The values of a form as the catalogue reads them, and every error of its values and narrative (keyed by code).</summary>
     static (Dictionary<string, decimal?> Values, Dictionary<string, List<string>> Errors) ReadForm(Catalogue catalogue, PeriodUnit target, SaveReportRequest request)
@@ -133,7 +137,7 @@ public static class ReportsApi
         if (form.Errors.Count > 0)
             return Invalid($"Báo cáo chưa được lưu vì tệp Excel có ô không hợp lệ: {string.Join(" ", form.Errors.SelectMany(e => e.Value))} Không có thay đổi nào được ghi.", form.Errors);
         var ifMatch = IfMatch(http) ?? (form.Version is { } version ? $"\"{version}\"" : null);
-        return await SaveValuesAsync(target!, catalogue, form.Values, form.Narrative, ifMatch, http, user, lifecycle, ct);
+        return await SaveValuesAsync(target!, new ReportForm(_ => (form.Values, form.Narrative, form.Errors, null)), ifMatch, http, user, lifecycle, ct);
     }
 
     /// <summary>The unit's report form as an Excel workbook: every indicator the period asks with its current value, and the narrative sections.</summary>
@@ -150,10 +154,9 @@ public static class ReportsApi
     }
 
     static async Task<Results<Ok<ReportResponse>, Created<ReportResponse>, ProblemHttpResult>> SaveValuesAsync(
-        PeriodUnit target, Catalogue catalogue, IReadOnlyDictionary<string, decimal?> values, IReadOnlyDictionary<string, string?> narrative,
-        string? ifMatch, HttpContext http, ClaimsPrincipal user, ReportLifecycle lifecycle, CancellationToken ct)
+        PeriodUnit target, ReportForm form, string? ifMatch, HttpContext http, ClaimsPrincipal user, ReportLifecycle lifecycle, CancellationToken ct)
     {
-        var (report, created) = await lifecycle.SaveAsync(new ReportStep(target, user.Who(), ifMatch), catalogue, values, narrative, ct);
+        var (report, created, catalogue) = await lifecycle.SaveAsync(new ReportStep(target, user.Who(), ifMatch), form, ct);
         SetETag(http, report);
         var response = ToResponse(report, target, catalogue, withHistory: false);
         return created
@@ -173,15 +176,7 @@ public static class ReportsApi
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckEnter(user, target!) is { } forbidden) return forbidden;
-        (Catalogue, IReadOnlyDictionary<string, decimal?>, IReadOnlyDictionary<string, string?>)? form = null;
-        if (request is { Values.Count: > 0 } or { Narrative.Count: > 0 })
-        {
-            var inForce = await db.InForceAsync(ct);
-            var (values, errors) = ReadForm(inForce, target!, request);
-            if (errors.Count > 0) return Invalid("Báo cáo chưa được nộp vì có số liệu không hợp lệ; không có thay đổi nào được ghi.", errors);
-            form = (inForce, values, request.Narrative ?? []);
-        }
-
+        var form = request is { Values.Count: > 0 } or { Narrative.Count: > 0 } ? FormOf(target!, request) : null;
         var (report, catalogue) = await lifecycle.SubmitAsync(new ReportStep(target!, user.Who(), IfMatch(http)), form, ct);
         SetETag(http, report);
         return TypedResults.Ok(ToResponse(report, target!, catalogue, withHistory: false));

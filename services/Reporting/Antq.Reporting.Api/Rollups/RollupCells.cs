@@ -50,6 +50,23 @@ public static class RollupCells
     }
 
     /// <summary>
+    /// The <c>SET</c> of the upsert of a cell row (alias <c>c</c>, the new entries <c>excluded</c>): each indicator's
+    /// sum and count added to the row's own, by position when both list the same indicators, else by indicator.
+    /// </summary>
+    public const string MergeCells = """
+                indicators = CASE WHEN c.indicators = excluded.indicators THEN c.indicators
+                    ELSE (SELECT array_agg(k ORDER BY k COLLATE "C") FROM (SELECT unnest(c.indicators) UNION SELECT unnest(excluded.indicators)) AS t(k)) END,
+                sums = CASE WHEN c.indicators = excluded.indicators
+                    THEN (SELECT array_agg(a + b ORDER BY n) FROM unnest(c.sums, excluded.sums) WITH ORDINALITY AS t(a, b, n))
+                    ELSE (SELECT array_agg(v ORDER BY k COLLATE "C") FROM (SELECT k, sum(v) FROM (SELECT * FROM unnest(c.indicators, c.sums)
+                          UNION ALL SELECT * FROM unnest(excluded.indicators, excluded.sums)) AS t(k, v) GROUP BY k) AS g(k, v)) END,
+                reports = CASE WHEN c.indicators = excluded.indicators
+                    THEN (SELECT array_agg(a + b ORDER BY n) FROM unnest(c.reports, excluded.reports) WITH ORDINALITY AS t(a, b, n))
+                    ELSE (SELECT array_agg(v ORDER BY k COLLATE "C") FROM (SELECT k, sum(v)::int FROM (SELECT * FROM unnest(c.indicators, c.reports)
+                          UNION ALL SELECT * FROM unnest(excluded.indicators, excluded.reports)) AS t(k, v) GROUP BY k) AS g(k, v)) END
+        """;
+
+    /// <summary>
     /// Adds (+1) or subtracts (-1) a report's values at every unit of <paramref name="path"/>, atomically; inside the
     /// transaction of <see cref="BeginRollupChangeAsync"/>.
     /// </summary>
@@ -64,23 +81,13 @@ public static class RollupCells
         int[] reports = [.. entries.Select(_ => sign)];
         var shard = (short)Random.Shared.Next(Shards);
         // ORDER BY: the one lock order every writer follows (see the remarks above).
-        await db.Database.ExecuteSqlAsync($"""
+        await db.Database.ExecuteSqlRawAsync("""
             INSERT INTO rollup_cells AS c (period, org_unit_code, shard, indicators, sums, reports)
-            SELECT {period}, u, {shard}, {indicators}::text[], {sums}::numeric[], {reports}::integer[]
-            FROM unnest({units}::text[]) AS u
+            SELECT {0}, u, {1}, {2}::text[], {3}::numeric[], {4}::integer[]
+            FROM unnest({5}::text[]) AS u
             ORDER BY u COLLATE "C"
             ON CONFLICT (period, org_unit_code, shard) DO UPDATE SET
-                indicators = CASE WHEN c.indicators = excluded.indicators THEN c.indicators
-                    ELSE (SELECT array_agg(k ORDER BY k COLLATE "C") FROM (SELECT unnest(c.indicators) UNION SELECT unnest(excluded.indicators)) AS t(k)) END,
-                sums = CASE WHEN c.indicators = excluded.indicators
-                    THEN (SELECT array_agg(a + b ORDER BY n) FROM unnest(c.sums, excluded.sums) WITH ORDINALITY AS t(a, b, n))
-                    ELSE (SELECT array_agg(v ORDER BY k COLLATE "C") FROM (SELECT k, sum(v) FROM (SELECT * FROM unnest(c.indicators, c.sums)
-                          UNION ALL SELECT * FROM unnest(excluded.indicators, excluded.sums)) AS t(k, v) GROUP BY k) AS g(k, v)) END,
-                reports = CASE WHEN c.indicators = excluded.indicators
-                    THEN (SELECT array_agg(a + b ORDER BY n) FROM unnest(c.reports, excluded.reports) WITH ORDINALITY AS t(a, b, n))
-                    ELSE (SELECT array_agg(v ORDER BY k COLLATE "C") FROM (SELECT k, sum(v)::int FROM (SELECT * FROM unnest(c.indicators, c.reports)
-                          UNION ALL SELECT * FROM unnest(excluded.indicators, excluded.reports)) AS t(k, v) GROUP BY k) AS g(k, v)) END
-            """, ct);
+            """ + MergeCells, [period, shard, indicators, sums, reports, units], ct);
     }
 
     /// <summary>

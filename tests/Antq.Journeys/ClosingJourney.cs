@@ -82,20 +82,35 @@ public sealed class ClosingJourney(ClosingSeason platform) : IClassFixture<Closi
         var still = await Season.GetAsync(pv01, $"api/rollups/{Province}/{Period}/snapshot");
         Assert.Equal(60m, Season.Value(still, "TIPS_TOTAL"));
 
-        // The documents: Excel and Word, each naming the province and the period.
+        // The late report also reaches the province's consolidated draft, never silently: its figures are added and the
+        // draft's history names the commune and says it came after the close.
+        var (consolidated, _) = await Season.ReportAsync(pv01, Province, Period);
+        Assert.Equal(100m, consolidated.GetProperty("values").GetProperty("TIPS_TOTAL").GetDecimal());
+        Assert.Contains(consolidated.GetProperty("history").EnumerateArray(), h => h.GetProperty("action").GetString() == "lateIncluded"
+            && h.GetProperty("newValue").GetString()!.Contains(communes[3].Item2, StringComparison.Ordinal));
+
+        // The documents: Excel and Word, each naming the province, from the frozen snapshot unless the live figures are
+        // asked for, and saying which they show.
         foreach (var (format, part) in new[] { ("xlsx", "xl/"), ("docx", "word/document.xml") })
         {
-            using var response = await pv01.GetAsync($"api/rollups/{Province}/{Period}/export?format={format}");
-            Assert.True(response.IsSuccessStatusCode, $"export {format}: {(int)response.StatusCode}");
-            using var zip = new ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
-            var text = new StringBuilder();
-            foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith(part, StringComparison.Ordinal) && e.FullName.EndsWith(".xml", StringComparison.Ordinal)))
+            foreach (var (query, figures, says) in new[] { ("", "snapshot", "Số liệu chốt khi khóa sổ"), ("&source=live", "live", "Số liệu trực tiếp") })
             {
-                using var reader = new StreamReader(entry.Open(), Encoding.UTF8);
-                text.Append(await reader.ReadToEndAsync());
-            }
+                using var response = await pv01.GetAsync($"api/rollups/{Province}/{Period}/export?format={format}{query}");
+                Assert.True(response.IsSuccessStatusCode, $"export {format}{query}: {(int)response.StatusCode}");
+                Assert.Equal(figures, response.Headers.GetValues("X-Antq-Figures").Single());
+                using var zip = new ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
+                var text = new StringBuilder();
+                foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith(part, StringComparison.Ordinal) && e.FullName.EndsWith(".xml", StringComparison.Ordinal)))
+                {
+                    using var reader = new StreamReader(entry.Open(), Encoding.UTF8);
+                    text.Append(await reader.ReadToEndAsync());
+                }
 
-            Assert.Contains("Lai Châu", text.ToString());
+                Assert.Contains("Lai Châu", text.ToString());
+                Assert.Contains(says, text.ToString());
+                // The snapshot counts the three that were on time; the live figures the late one too.
+                Assert.Contains(figures == "snapshot" ? "Đã nhận 3/" : "Đã nhận 4/", text.ToString());
+            }
         }
     }
 }

@@ -145,6 +145,31 @@ public sealed class ClosingTests(TwoReplicasFixture fixture) : IClassFixture<Two
             await client.PutJsonAsync($"/api/reports/{silent}/{period}", new { values = Spec.Body(lateValues) }).OkJsonAsync();
             var late = await client.PostAsync($"/api/reports/{silent}/{period}/submit", null).OkJsonAsync();
             Assert.False(late.GetProperty("onTime").GetBoolean());
+
+            // The late report reaches the district's consolidated draft, with a line in its history naming the commune;
+            // returned, it leaves the draft again; resubmitted, it comes back.
+            async Task<(decimal Briefings, string Last)> DraftAsync()
+            {
+                var draft = await admin.GetAsync($"/api/reports/{district}/{period}").OkJsonAsync();
+                var history = draft.GetProperty("history").EnumerateArray().Where(h => h.GetProperty("action").GetString()!.StartsWith("late", StringComparison.Ordinal)).ToList();
+                return (draft.GetProperty("values").GetProperty("CONF_BRIEFINGS").GetDecimal(), history.Count == 0 ? "" : history[^1].GetProperty("action").GetString() + " " + history[^1].GetProperty("newValue").GetString());
+            }
+
+            var silentName = fixture.Units.ChildrenOf(district, at).Single(c => c.Code == silent).Name;
+            var (added, line) = await DraftAsync();
+            Assert.Equal(sumOfBriefings + 3, added);
+            Assert.StartsWith("lateIncluded", line);
+            Assert.Contains(silentName, line);
+            using (var reviewer = fixture.First.CreateClientAs($"bcd-{district}", AntqRoles.DistrictOfficer, district))
+                await reviewer.PostJsonAsync($"/api/reports/{silent}/{period}/return", new { reason = "Bổ sung số liệu." }).OkJsonAsync();
+            var (removed, removal) = await DraftAsync();
+            Assert.Equal(sumOfBriefings, removed);
+            Assert.StartsWith("lateRemoved", removal);
+            var etag = (await client.GetAsync($"/api/reports/{silent}/{period}")).Headers.ETag!.Tag;
+            using var resubmit = new HttpRequestMessage(HttpMethod.Post, $"/api/reports/{silent}/{period}/submit");
+            resubmit.Headers.TryAddWithoutValidation("If-Match", etag);
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(resubmit)).StatusCode);
+            Assert.Equal(sumOfBriefings + 3, (await DraftAsync()).Briefings);
         }
 
         counted[silent] = lateValues;

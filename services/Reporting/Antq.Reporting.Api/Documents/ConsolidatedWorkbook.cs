@@ -30,8 +30,7 @@ public static class ConsolidatedWorkbook
         sheet.Merges.Add($"A1:{lastColumn}1");
         sheet.Rows.Add([new($"{period.VietnameseName} — {data.Unit.Name}", XlsxStyle.Subtitle)]);
         sheet.Merges.Add($"A2:{lastColumn}2");
-        var closed = data.Closing is { } closing ? $" Khóa sổ lúc {ApiSupport.VietnamTime(closing.ClosedAt)}." : "";
-        sheet.Rows.Add([new($"Số liệu tổng hợp lúc {ApiSupport.VietnamTime(data.GeneratedAt)}.{closed} Đã nhận {data.Submitted}/{data.Expected} báo cáo (đúng hạn {data.OnTime}, nộp muộn {data.Late}); chưa nộp {data.Missing}.", XlsxStyle.Note)]);
+        sheet.Rows.Add([new($"{data.SourceText} Đã nhận {data.Submitted}/{data.Expected} báo cáo (đúng hạn {data.OnTime}, nộp muộn {data.Late}); chưa nộp {data.Missing}.", XlsxStyle.Note)]);
         sheet.Rows.Add(null);
 
         List<XlsxCell> names = [new("STT", XlsxStyle.Header), new("Mã đơn vị", XlsxStyle.Header), new("Đơn vị", XlsxStyle.Header), new("Tình trạng báo cáo", XlsxStyle.Header)];

@@ -51,6 +51,7 @@ public static class ReportDocument
                 : $"{InSentence(data.Unit)} báo cáo kết quả {Subtitle(data.Target.Period).ToLower(Vi)} như sau:";
             body.Append(Text(intro));
             body.Append(Text(Completeness(data)));
+            body.Append(Text(data.SourceText, italic: true));
 
             var roman = new[] { "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X" };
             var sections = data.Catalogue.NarrativeSections;

@@ -44,14 +44,14 @@ public sealed class ReportLifecycle(ReportingDbContext db, ReportStore store, Ti
     /// </summary>
     public async Task<(Report Report, bool Created, Catalogue Catalogue)> SaveAsync(ReportStep step, ReportForm form, CancellationToken ct)
     {
-        var state = await store.ReadAsync(step.Target.Unit.Code, step.Target.Period.Code, ct);
+        var state = await store.ReadAsync(step.Target.Unit.Code, step.Target.Period.Code, step.Target.Unit.ParentCode, ct);
         var catalogue = await InForceAsync(state, ct);
         var (values, narrative) = form.Read(catalogue, "Báo cáo chưa được lưu vì có số liệu không hợp lệ; không có thay đổi nào được ghi.");
         var now = clock.GetUtcNow();
         var (report, created) = Draft(step, state, catalogue, now);
         var read = report.Version;
         report.SaveDraft(values, narrative, catalogue.Version, step.By, now);
-        await WriteAsync(report, created, read, rollupPath: null, ct);
+        await WriteAsync(report, created, read, rollupPath: null, alsoInTransaction: null, ct);
         return (report, created, catalogue);
     }
 
@@ -63,7 +63,7 @@ public sealed class ReportLifecycle(ReportingDbContext db, ReportStore store, Ti
     public async Task<(Report Report, Catalogue Catalogue)> SubmitAsync(ReportStep step, ReportForm? form, CancellationToken ct)
     {
         var target = step.Target;
-        var state = await store.ReadAsync(target.Unit.Code, target.Period.Code, ct);
+        var state = await store.ReadAsync(target.Unit.Code, target.Period.Code, target.Unit.ParentCode, ct);
         var now = clock.GetUtcNow();
         Report report;
         var created = false;
@@ -105,20 +105,62 @@ public sealed class ReportLifecycle(ReportingDbContext db, ReportStore store, Ti
             SubmittedAt = now, DueAt = report.DueAt, OnTime = report.OnTime ?? true, SubmittedBy = report.SubmittedBy!, OccurredAt = now,
         });
         if (path.Count > 0) db.AddOutboxMessage(new RollupChanged { Period = report.Period, OrgUnitCodes = path, OccurredAt = now });
-        // Same transaction as the status change: the report counts exactly when its values are in the cells.
-        await WriteAsync(report, created, read, path, ct);
+        // Same transaction as the status change: the report counts exactly when its values are in the cells. A report
+        // that arrives after the period closed at the level above also goes into that level's consolidated draft.
+        Func<CancellationToken, Task>? late = state.ParentClosedAt is not null && !report.Consolidated && target.Unit.ParentCode is { } parent
+            ? token => AdjustConsolidatedAsync(parent, target, catalogue, values, +1, now, token)
+            : null;
+        await WriteAsync(report, created, read, path, late, ct);
         return (report, catalogue);
+    }
+
+    /// <summary>
+    /// A report that entered or left the counted set after the period closed at the level above changes that level's
+    /// consolidated draft by its values (the entered totals, as the closing pre-filled them), with a line in the draft's
+    /// history naming the unit and saying it came late. A consolidated report already submitted is not changed behind
+    /// its sender's back: its history says what it lacks, and the level above can return it to take the figures in.
+    /// </summary>
+    async Task AdjustConsolidatedAsync(string parent, PeriodUnit child, Catalogue catalogue, IReadOnlyDictionary<string, decimal> values, int sign,
+        DateTimeOffset at, CancellationToken ct)
+    {
+        var draft = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == parent && r.Period == child.Period.Code, ct);
+        if (draft is null) return;
+        var who = $"{child.Unit.Name} ({child.Unit.Code})";
+        if (!draft.IsEditable)
+        {
+            draft.Changes.Add(ReportChange.Lifecycle(draft.Id, sign > 0 ? "lateNotIncluded" : "lateReturnedNotIncluded", sign > 0
+                ? $"Báo cáo của {who} nộp muộn sau khi khóa sổ, khi báo cáo tổng hợp đã nộp: số liệu này chưa có trong báo cáo tổng hợp. Cấp trên có thể trả lại báo cáo tổng hợp để cập nhật."
+                : $"Báo cáo nộp muộn của {who} đã bị trả lại, khi báo cáo tổng hợp đã nộp: báo cáo tổng hợp vẫn còn số liệu của đơn vị này.", Catalogues.SystemUser, at));
+        }
+        else
+        {
+            var current = draft.CurrentValues();
+            var adjusted = new Dictionary<string, decimal?>(StringComparer.Ordinal);
+            foreach (var indicator in catalogue.AskedIn(child.Period.Kind).Where(i => i.IsEntered && i.Aggregation == Aggregation.Sum && i.ValueType != Indicators.ValueType.Boolean))
+            {
+                if (!values.TryGetValue(indicator.Code, out var value) || value == 0) continue;
+                adjusted[indicator.Code] = (current.TryGetValue(indicator.Code, out var had) ? had : 0) + sign * value;
+            }
+
+            draft.Changes.Add(ReportChange.Lifecycle(draft.Id, sign > 0 ? "lateIncluded" : "lateRemoved", sign > 0
+                ? $"Đã cộng số liệu báo cáo nộp muộn của {who} (nộp sau khi khóa sổ) vào báo cáo tổng hợp."
+                : $"Đã trừ số liệu báo cáo nộp muộn của {who} (bị trả lại) khỏi báo cáo tổng hợp.", Catalogues.SystemUser, at));
+            draft.SaveDraft(adjusted, new Dictionary<string, string?>(), draft.CatalogueVersion, Catalogues.SystemUser, at);
+        }
+
+        await SaveChangesAsync(ct);
     }
 
     async Task<Catalogue> InForceAsync(ReportState state, CancellationToken ct) =>
         state.CatalogueInForce is { } version ? await db.VersionAsync(version, ct) : Catalogues.Default;
 
     /// <summary>Writes a save or submission; a report created or changed by someone else since it was read is a 412.</summary>
-    async Task WriteAsync(Report report, bool created, int read, IReadOnlyList<string>? rollupPath, CancellationToken ct)
+    async Task WriteAsync(Report report, bool created, int read, IReadOnlyList<string>? rollupPath, Func<CancellationToken, Task>? alsoInTransaction,
+        CancellationToken ct)
     {
         var changed = report.Changes.Where(c => c.Action == ReportChange.SavedAction)
             .SelectMany(c => c.Items).Where(i => i.Kind == "value").Select(i => i.Field).ToHashSet(StringComparer.Ordinal);
-        if (await store.WriteAsync(report, created, read, changed, rollupPath, ct)) return;
+        if (await store.WriteAsync(report, created, read, changed, rollupPath, alsoInTransaction, ct)) return;
         throw new ReportRefusedException(412, created
             ? "Báo cáo vừa được người khác tạo; hãy tải lại báo cáo rồi lưu lại thay đổi của bạn."
             : "Báo cáo vừa được người khác thay đổi; hãy tải lại báo cáo rồi thực hiện lại.");
@@ -167,6 +209,13 @@ public sealed class ReportLifecycle(ReportingDbContext db, ReportStore store, Ti
         await SaveChangesAsync(ct);
         // Subtracts along the path the submission added to, in the same transaction as the status change.
         await db.ApplyAsync(report.Period, path, values, -1, ct);
+        // A report that came after the close at the level above left its figures in that level's consolidated draft.
+        if (!report.Consolidated && step.Target.Unit.ParentCode is { } parent
+            && await db.Closings.AsNoTracking().Where(c => c.OrgUnitCode == parent && c.Period == report.Period).Select(c => (DateTimeOffset?)c.ClosedAt).FirstOrDefaultAsync(ct) is { } closedAt
+            && report.SubmittedAt > closedAt)
+        {
+            await AdjustConsolidatedAsync(parent, step.Target, await db.VersionAsync(report.CatalogueVersion, ct), values, -1, now, ct);
+        }
         await transaction.CommitAsync(ct);
         return report;
     }

@@ -8,7 +8,9 @@ using NpgsqlTypes;
 namespace Antq.Reporting.Api.Reports;
 
 /// <summary>What a save or a submission reads before it decides: one round trip.</summary>
-public sealed record ReportState(Report? Report, string? CatalogueInForce, (string ClosingUnit, DateTimeOffset ClosedAt)? Lock, DateTimeOffset? DueAt);
+/// <param name="ParentClosedAt">When the period closed at the unit the report goes to; null while it is open there.</param>
+public sealed record ReportState(Report? Report, string? CatalogueInForce, (string ClosingUnit, DateTimeOffset ClosedAt)? Lock, DateTimeOffset? DueAt,
+    DateTimeOffset? ParentClosedAt);
 
 /// <summary>
 /// The hot path of a report's life — draft saves and submissions, every commune of a province on a deadline day —
@@ -24,7 +26,7 @@ public sealed class ReportStore(ReportingDbContext db)
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The report of a unit and period with its values, the catalogue in force, the closing lock and the deadline.</summary>
-    public async Task<ReportState> ReadAsync(string code, string period, CancellationToken ct)
+    public async Task<ReportState> ReadAsync(string code, string period, string? parent, CancellationToken ct)
     {
         var connection = await OpenAsync(ct);
         await using var batch = new NpgsqlBatch(connection)
@@ -43,6 +45,7 @@ public sealed class ReportStore(ReportingDbContext db)
                     WHERE c.child_code = $1 AND c.frozen AND c.reopened_at IS NULL AND p.period = $2 LIMIT 1
                     """, code, period),
                 Command("SELECT due_at FROM unit_deadlines WHERE org_unit_code = $1 AND period = $2", code, period),
+                Command("SELECT closed_at FROM period_closings WHERE org_unit_code = $1 AND period = $2", parent ?? "", period),
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -75,18 +78,21 @@ public sealed class ReportStore(ReportingDbContext db)
 
         await reader.NextResultAsync(ct);
         var dueAt = await reader.ReadAsync(ct) ? Nullable<DateTimeOffset>(reader, 0) : null;
-        return new ReportState(report, inForce, locked, dueAt);
+
+        await reader.NextResultAsync(ct);
+        var parentClosedAt = await reader.ReadAsync(ct) ? reader.GetFieldValue<DateTimeOffset>(0) : (DateTimeOffset?)null;
+        return new ReportState(report, inForce, locked, dueAt, parentClosedAt);
     }
 
     /// <summary>
     /// Writes a report after a save or a submission, in one transaction: its row (inserted when <paramref name="created"/>,
     /// else updated only if it is still at <paramref name="readVersion"/>), the values the step changed, its new change
     /// sets, the outbox messages the step added to the context, and — for a step that moves the report into the counted
-    /// set — its values into the roll-up of every unit of <paramref name="rollupPath"/>. Answers false, having written
+    /// set — its values into the roll-up of every unit of <paramref name="rollupPath"/>; then <paramref name="alsoInTransaction"/>. Answers false, having written
     /// nothing, when someone else created or changed the report meanwhile.
     /// </summary>
     public async Task<bool> WriteAsync(Report report, bool created, int readVersion, IReadOnlyCollection<string> changedValues,
-        IReadOnlyList<string>? rollupPath, CancellationToken ct)
+        IReadOnlyList<string>? rollupPath, Func<CancellationToken, Task>? alsoInTransaction, CancellationToken ct)
     {
         var outbox = db.ChangeTracker.Entries<OutboxMessage>().Where(e => e.State == EntityState.Added).ToList();
         var messages = outbox.Select(e => e.Entity).ToList();
@@ -167,6 +173,8 @@ public sealed class ReportStore(ReportingDbContext db)
             return false;
         }
 
+        // What else the step changes with it (the consolidated draft of a level that closed already): one commit for all.
+        if (alsoInTransaction is not null) await alsoInTransaction(ct);
         await transaction.CommitAsync(ct);
         report.Changes.Clear(); // stored; the history is read back from the table
         return true;

@@ -236,15 +236,21 @@ public static class RollupsApi
 
     /// <summary>The consolidated report of the unit: <c>format=xlsx</c> the table of its children and total; <c>format=docx</c> the official document.</summary>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(
-        string code, string period, string? format, ClaimsPrincipal user, ReportingDbContext db, IOptions<DataWindowOptions> window,
-        TimeProvider clock, CancellationToken ct)
+        string code, string period, string? format, string? source, HttpContext http, ClaimsPrincipal user, ReportingDbContext db,
+        IOptions<DataWindowOptions> window, TimeProvider clock, CancellationToken ct)
     {
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckRead(user, target!) is { } forbidden) return forbidden;
         var kind = (format ?? "xlsx").Trim().ToLowerInvariant();
         if (kind is not ("xlsx" or "docx")) return Problem(400, "Định dạng xuất phải là xlsx (bảng tổng hợp Excel) hoặc docx (văn bản báo cáo Word).", "format");
-        var data = await Consolidation.LoadAsync(db, target!, clock.GetUtcNow(), ct);
+        var from = (source ?? "").Trim().ToLowerInvariant();
+        if (from is not ("" or "snapshot" or "live")) return Problem(400, "Nguồn số liệu phải là snapshot (số liệu chốt khi khóa sổ) hoặc live (số liệu trực tiếp).", "source");
+        var data = await Consolidation.LoadAsync(db, target!, clock.GetUtcNow(), live: from == "live", ct);
+        if (from == "snapshot" && data.Source != FigureSource.Snapshot)
+            return Problem(409, $"Kỳ {target!.Period.VietnameseName.ToLowerInvariant()} chưa khóa sổ tại {target.Unit.Name}: chưa có số liệu chốt, chỉ có số liệu trực tiếp (source=live).", "source");
+        // Scripts read which figures they got without opening the file.
+        http.Response.Headers["X-Antq-Figures"] = data.Source == FigureSource.Snapshot ? "snapshot" : "live";
         var name = $"{(kind == "xlsx" ? "tong-hop" : "bao-cao")}-{code}-{target!.Period.Code}.{kind}";
         return kind == "xlsx"
             ? TypedResults.File(ConsolidatedWorkbook.Write(data), ReportTemplate.ContentType, name)

@@ -70,6 +70,8 @@ public sealed class PeriodCloser(ReportingDbContext db, ReportLifecycle lifecycl
         var now = clock.GetUtcNow();
         var id = Guid.NewGuid();
 
+        // Before the snapshot begins: every step of a report below that started first has finished (see ClosingLock).
+        await using var closingLock = await ClosingLock.TakeAsync(db, due.Unit, period.Code, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         try
         {

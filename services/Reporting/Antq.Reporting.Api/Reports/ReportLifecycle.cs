@@ -51,7 +51,7 @@ public sealed class ReportLifecycle(ReportingDbContext db, ReportStore store, Ti
         var (report, created) = Draft(step, state, catalogue, now);
         var read = report.Version;
         report.SaveDraft(values, narrative, catalogue.Version, step.By, now);
-        await WriteAsync(report, created, read, rollupPath: null, alsoInTransaction: null, ct);
+        await WriteAsync(report, created, read, rollupPath: null, parent: null, alsoInTransaction: null, ct);
         return (report, created, catalogue);
     }
 
@@ -107,10 +107,11 @@ public sealed class ReportLifecycle(ReportingDbContext db, ReportStore store, Ti
         if (path.Count > 0) db.AddOutboxMessage(new RollupChanged { Period = report.Period, OrgUnitCodes = path, OccurredAt = now });
         // Same transaction as the status change: the report counts exactly when its values are in the cells. A report
         // that arrives after the period closed at the level above also goes into that level's consolidated draft.
-        Func<CancellationToken, Task>? late = state.ParentClosedAt is not null && !report.Consolidated && target.Unit.ParentCode is { } parent
-            ? token => AdjustConsolidatedAsync(parent, target, catalogue, values, +1, now, token)
+        // Whether the level above has closed is read again once the closing lock is held (the read above may be older).
+        Func<DateTimeOffset?, CancellationToken, Task>? late = !report.Consolidated && target.Unit.ParentCode is { } parent
+            ? (closedAt, token) => closedAt is null ? Task.CompletedTask : AdjustConsolidatedAsync(parent, target, catalogue, values, +1, now, token)
             : null;
-        await WriteAsync(report, created, read, path, late, ct);
+        await WriteAsync(report, created, read, path, target.Unit.ParentCode, late, ct);
         return (report, catalogue);
     }
 
@@ -155,12 +156,12 @@ public sealed class ReportLifecycle(ReportingDbContext db, ReportStore store, Ti
         state.CatalogueInForce is { } version ? await db.VersionAsync(version, ct) : Catalogues.Default;
 
     /// <summary>Writes a save or submission; a report created or changed by someone else since it was read is a 412.</summary>
-    async Task WriteAsync(Report report, bool created, int read, IReadOnlyList<string>? rollupPath, Func<CancellationToken, Task>? alsoInTransaction,
-        CancellationToken ct)
+    async Task WriteAsync(Report report, bool created, int read, IReadOnlyList<string>? rollupPath, string? parent,
+        Func<DateTimeOffset?, CancellationToken, Task>? alsoInTransaction, CancellationToken ct)
     {
         var changed = report.Changes.Where(c => c.Action == ReportChange.SavedAction)
             .SelectMany(c => c.Items).Where(i => i.Kind == "value").Select(i => i.Field).ToHashSet(StringComparer.Ordinal);
-        if (await store.WriteAsync(report, created, read, changed, rollupPath, alsoInTransaction, ct)) return;
+        if (await store.WriteAsync(report, created, read, changed, rollupPath, parent, alsoInTransaction, ct)) return;
         throw new ReportRefusedException(412, created
             ? "Báo cáo vừa được người khác tạo; hãy tải lại báo cáo rồi lưu lại thay đổi của bạn."
             : "Báo cáo vừa được người khác thay đổi; hãy tải lại báo cáo rồi thực hiện lại.");
@@ -194,11 +195,13 @@ public sealed class ReportLifecycle(ReportingDbContext db, ReportStore store, Ti
     {
         var report = await ExistingAsync(step, ct);
         report.EnsureCanReturn();
-        await ThrowIfLockedAsync(step.Target, ct);
         var now = clock.GetUtcNow();
         var values = report.CurrentValues();
         var path = PathOf(report, step.Target);
         await using var transaction = await db.BeginRollupChangeAsync(report.Period, ct);
+        // After the closing lock: a closing that froze this report a moment ago is seen, and refuses the return.
+        if (step.Target.Unit.ParentCode is { } above) await ClosingLock.ShareAsync(db, above, report.Period, ct);
+        await ThrowIfLockedAsync(step.Target, ct);
         report.Return(reason, step.By, now);
         db.AddOutboxMessage(new ReportReturned
         {

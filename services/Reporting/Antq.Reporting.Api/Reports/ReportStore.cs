@@ -92,7 +92,7 @@ public sealed class ReportStore(ReportingDbContext db)
     /// nothing, when someone else created or changed the report meanwhile.
     /// </summary>
     public async Task<bool> WriteAsync(Report report, bool created, int readVersion, IReadOnlyCollection<string> changedValues,
-        IReadOnlyList<string>? rollupPath, Func<CancellationToken, Task>? alsoInTransaction, CancellationToken ct)
+        IReadOnlyList<string>? rollupPath, string? parent, Func<DateTimeOffset?, CancellationToken, Task>? alsoInTransaction, CancellationToken ct)
     {
         var outbox = db.ChangeTracker.Entries<OutboxMessage>().Where(e => e.State == EntityState.Added).ToList();
         var messages = outbox.Select(e => e.Entity).ToList();
@@ -109,6 +109,10 @@ public sealed class ReportStore(ReportingDbContext db)
             // Before any row lock: a recomputation of the period holds it exclusively (see RollupCells).
             batch.BatchCommands.Add(Command("SELECT pg_advisory_xact_lock_shared(hashtext('rollup:' || $1))", report.Period));
         }
+
+        // A closing at the level above waits for this step, or this step for the closing: never both at once (see
+        // ClosingLock). What the closing decided is read again after the lock, below.
+        if (parent is not null) batch.BatchCommands.Add(Command(ClosingLock.SharedSql, ClosingLock.Key(parent, report.Period)));
 
         var values = report.Values.Where(v => changedValues.Contains(v.Indicator)).OrderBy(v => v.Indicator, StringComparer.Ordinal).ToList();
         var current = report.CurrentValues().OrderBy(v => v.Key, StringComparer.Ordinal).ToList();
@@ -156,13 +160,17 @@ public sealed class ReportStore(ReportingDbContext db)
         p.Add(new() { Value = current.Select(_ => 1).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer }); // $39
         p.Add(new() { Value = (short)Random.Shared.Next(RollupCells.Shards), NpgsqlDbType = NpgsqlDbType.Smallint });       // $40
         batch.BatchCommands.Add(write);
+        if (parent is not null) batch.BatchCommands.Add(Command("SELECT closed_at AS parent_closed_at FROM period_closings WHERE org_unit_code = $1 AND period = $2", parent, report.Period));
 
         var written = 0L;
+        DateTimeOffset? parentClosedAt = null;
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
             do
             {
-                if (reader.FieldCount == 1 && reader.GetName(0) == "written" && await reader.ReadAsync(ct)) written = reader.GetInt64(0);
+                if (reader.FieldCount != 1 || !await reader.ReadAsync(ct)) continue;
+                if (reader.GetName(0) == "written") written = reader.GetInt64(0);
+                else if (reader.GetName(0) == "parent_closed_at") parentClosedAt = reader.GetFieldValue<DateTimeOffset>(0);
             }
             while (await reader.NextResultAsync(ct));
         }
@@ -174,7 +182,7 @@ public sealed class ReportStore(ReportingDbContext db)
         }
 
         // What else the step changes with it (the consolidated draft of a level that closed already): one commit for all.
-        if (alsoInTransaction is not null) await alsoInTransaction(ct);
+        if (alsoInTransaction is not null) await alsoInTransaction(parentClosedAt, ct);
         await transaction.CommitAsync(ct);
         report.Changes.Clear(); // stored; the history is read back from the table
         return true;

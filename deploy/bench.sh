@@ -47,7 +47,7 @@ if [ "${1:-}" = "--faults" ]; then
 else
   quick=""; [ "${1:-}" = "--quick" ] && quick="--quick"
   step platform 1500 platform $quick
-  step bus 300 bus --messages "$([ -n "$quick" ] && echo 3000 || echo 20000)"
+  step bus 900 bus --messages "$([ -n "$quick" ] && echo 3000 || echo 20000)"
   result="$OUT/latest.json"
   # PostgreSQL and RabbitMQ at the end (resident set size of all their processes on the machine).
   for proc in postgres beam.smp; do
@@ -86,6 +86,24 @@ def f(v, d=1):
     return "" if v is None else (f"{v:.{d}f}" if isinstance(v, (int, float)) else str(v))
 print()
 print(f"machine: {result['machine']['cores']} cores ({cpu}), {result['machine']['memory']}, {result['machine']['os']}, .NET {dotnet}, load {' '.join(load)}")
+# The headlines: each figure the goals are set on, with its goal.
+heads = []
+for m in result["measurements"]:
+    if "error" in m:
+        continue
+    if m["name"] == "ingest":
+        if m.get("machine_cpu_ms_per_submission") is not None:
+            heads.append(f"ingest CPU per submission, whole machine, both sides offered {f(m.get('cpu_rate_per_s'))}/s: ours {f(m.get('machine_cpu_ms_per_submission'), 2)} ms, "
+                         f"bare {f(m.get('reference_machine_cpu_ms_per_request'), 2)} ms, bare/ours {f(m.get('cpu_ratio_reference_over_ours'), 3)} (goal >= 0.4)")
+        heads.append(f"ingest highest sustained rate: ours {f(m.get('ours'))}/s, bare {f(m.get('reference'))}/s, ours/bare {f(m.get('ratio'), 3)} (goal >= 0.5); "
+                     f"p99 at 70 %: {f(m.get('p99_ms'), 1)} ms (goal < 100)")
+    elif m["name"] == "recompute":
+        tier = "three-tier" if "three-tier" in m.get("units", "") else "two-tier"
+        heads.append(f"recompute {tier}, ours/SQL: from empty {f(m.get('ratio'), 2)}, repair {f(m.get('repair_ratio'), 2)} (goal <= 1.5 on both)")
+    elif m["name"] == "bus":
+        heads.append(f"bus through the outbox and inbox: {f(m.get('ours'))}/s, raw RabbitMQ.Client {f(m.get('reference'))}/s, ratio {f(m.get('ratio'), 3)} (goal >= 0.35)")
+for h in heads:
+    print("headline: " + h)
 print(f"{'name':<10} {'ours':>10} {'reference':>10} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'s':>6}  units")
 for m in result["measurements"]:
     if "error" in m:

@@ -3,7 +3,7 @@
 // and RabbitMQ running (deploy/antq bench does both).
 //
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll platform [--quick]   gateway, ingest, freshness, recompute, close (PlatformBench.cs)
-//   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll bus [--messages 20000] MassTransit against RabbitMQ.Client (Bus.cs)
+//   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll bus [--messages 20000] outbox → dispatcher → inbox against RabbitMQ.Client (Bus.cs)
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll faults [--minutes 10]  the long fault run (Antq.Testing/Faults)
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll bare --port P --connection C   the reference endpoint of ingest
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll bare-proxy --port P --destination URL   bare YARP, beside the gateway
@@ -22,7 +22,7 @@ switch (mode)
         break;
     case "bus":
         Emit(await BusBench.RunAsync(Option("--messages", 20000)));
-        SelfMemory("Antq.Bench bus (MassTransit host and the raw client in one process)");
+        SelfMemory("Antq.Bench bus (the outbox host, the MassTransit host and the raw client in one process)");
         break;
     case "faults":
     {

@@ -189,9 +189,8 @@ public static class ReportsApi
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckReview(user, target!) is { } forbidden) return forbidden;
-        var reason = request.Reason?.Trim();
-        if (string.IsNullOrEmpty(reason)) return Problem(400, "Hãy nêu lý do trả lại báo cáo.", "reason");
-        if (reason.Length > MaxReasonLength) return Problem(400, $"Lý do trả lại quá dài (tối đa {MaxReasonLength} ký tự).", "reason");
+        var (reason, refused) = ReasonOf(request, "Hãy nêu lý do trả lại báo cáo.", "Lý do trả lại");
+        if (refused is not null) return refused;
 
         var report = await lifecycle.ReturnAsync(new ReportStep(target!, user.Who(), IfMatch(http)), reason, ct);
         SetETag(http, report);
@@ -222,9 +221,8 @@ public static class ReportsApi
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckReview(user, target!) is { } forbidden) return forbidden;
-        var reason = request.Reason?.Trim();
-        if (string.IsNullOrEmpty(reason)) return Problem(400, "Hãy nêu lý do mở lại kỳ báo cáo cho đơn vị.", "reason");
-        if (reason.Length > MaxReasonLength) return Problem(400, $"Lý do mở lại quá dài (tối đa {MaxReasonLength} ký tự).", "reason");
+        var (reason, refused) = ReasonOf(request, "Hãy nêu lý do mở lại kỳ báo cáo cho đơn vị.", "Lý do mở lại");
+        if (refused is not null) return refused;
 
         var (closing, report, at) = await lifecycle.ReopenAsync(new ReportStep(target!, user.Who(), null), reason, ct);
         if (report is not null) SetETag(http, report);
@@ -234,6 +232,15 @@ public static class ReportsApi
 
     static ProblemHttpResult NoReport(PeriodUnit target) =>
         Problem(404, $"{target.Unit.Name} ({target.Unit.Code}) chưa có báo cáo {target.Period.VietnameseName.ToLowerInvariant()}.");
+
+    /// <summary>The reason of a return or a reopening: required, trimmed, at most <see cref="MaxReasonLength"/> characters.</summary>
+    static (string Reason, ProblemHttpResult? Refused) ReasonOf(ReturnReportRequest request, string missing, string what)
+    {
+        var reason = request.Reason?.Trim();
+        if (string.IsNullOrEmpty(reason)) return ("", Problem(400, missing, "reason"));
+        if (reason.Length > MaxReasonLength) return ("", Problem(400, $"{what} quá dài (tối đa {MaxReasonLength} ký tự).", "reason"));
+        return (reason, null);
+    }
 
     static string? IfMatch(HttpContext http) => http.Request.Headers.IfMatch.ToString() is { Length: > 0 } value ? value.Trim() : null;
 

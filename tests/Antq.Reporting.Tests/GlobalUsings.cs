@@ -1,3 +1,5 @@
+// The indicator catalogue and the checks of a report's values (shared/Antq.Catalogue), as the service sees them.
+global using Antq.Indicators;
 // The Reporting service's feature folders, as the service sees them.
 global using Antq.Reporting.Api.ClassCounts;
 global using Antq.Reporting.Api.Closing;

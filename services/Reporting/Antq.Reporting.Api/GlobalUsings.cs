@@ -1,4 +1,6 @@
 global using Antq.Reporting.Api;
+// The indicator catalogue and the checks of a report's values, shared with the portal (shared/Antq.Catalogue).
+global using Antq.Indicators;
 // The service's own feature folders, visible to each other (one project, folders not layers).
 global using Antq.Reporting.Api.ClassCounts;
 global using Antq.Reporting.Api.Closing;

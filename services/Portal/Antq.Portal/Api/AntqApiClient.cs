@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Antq.Indicators;
 using Antq.Portal.Auth;
 
 namespace Antq.Portal.Api;
@@ -58,8 +59,12 @@ public sealed class AntqApiClient(HttpClient http, UserSession session, ILogger<
     }
 
     // ---- catalogue, reports, roll-ups (Reporting service)
+    /// <summary>
+    /// The catalogue in force as a period's report sees it (<see cref="Catalogue.ForPeriod"/>), read as the catalogue
+    /// library reads it: the form is judged by these very indicators and rules, with <see cref="ReportValidator"/>.
+    /// </summary>
     public Task<ApiResult<Catalogue>> GetCatalogueAsync(string period, CancellationToken ct = default) =>
-        SendAsync<Catalogue>(HttpMethod.Get, $"api/indicators?period={Esc(period)}", ct: ct);
+        SendAsync<Catalogue>(HttpMethod.Get, $"api/indicators?period={Esc(period)}", ct: ct, read: Catalogue.JsonOptions);
 
     /// <summary>Publishes a new catalogue version (Admin); the service checks it whole and answers its problems in Vietnamese.</summary>
     public Task<ApiResult<JsonElement>> PublishCatalogueAsync(byte[] json, CancellationToken ct = default)
@@ -165,7 +170,8 @@ public sealed class AntqApiClient(HttpClient http, UserSession session, ILogger<
         return request;
     }
 
-    async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content = null, string? etag = null, CancellationToken ct = default)
+    async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content = null, string? etag = null, CancellationToken ct = default,
+        JsonSerializerOptions? read = null)
     {
         HttpRequestMessage? request;
         try
@@ -189,7 +195,7 @@ public sealed class AntqApiClient(HttpClient http, UserSession session, ILogger<
                 {
                     if (response.StatusCode == HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0)
                         return ApiResult<T>.Success(default, response.StatusCode, etagHeader);
-                    var value = await response.Content.ReadFromJsonAsync<T>(Json, ct);
+                    var value = await response.Content.ReadFromJsonAsync<T>(read ?? Json, ct);
                     return ApiResult<T>.Success(value, response.StatusCode, etagHeader);
                 }
 

@@ -13,15 +13,7 @@ public sealed record OrgUnitChildren(OrgUnit Unit, DateOnly AsOf, IReadOnlyList<
 
 public sealed record Deadline(string OrgUnitCode, string Period, DateTimeOffset DueAt, Guid? PlanId, bool Derived, string? ReportsToCode, string? Display);
 
-public sealed record Indicator(string Code, string? Section, string Name, string Unit, string ValueType, string Aggregation,
-    bool Computed, IReadOnlyList<string>? Numerator, IReadOnlyList<string>? Denominator, decimal? Factor, string? Of, IReadOnlyList<string>? Periods);
-
-public sealed record CatalogueRule(string Code, string Expression, string Message);
-
-public sealed record NarrativeSection(string Code, string Name);
-
-public sealed record Catalogue(string Version, string? Description, string? Period, string? PeriodName,
-    IReadOnlyList<Indicator> Indicators, IReadOnlyList<CatalogueRule> Rules, IReadOnlyList<NarrativeSection> NarrativeSections);
+// The catalogue (GET /api/indicators) is read as Antq.Indicators.Catalogue, the type the Reporting service judges reports with.
 
 public sealed record OrgUnitRef(string Code, string Name);
 

@@ -84,17 +84,18 @@ public static class IndicatorsApi
         return TypedResults.Ok(ToResponse(catalogue, null));
     }
 
-    static CatalogueResponse ToResponse(Catalogue catalogue, ReportingPeriod? period)
+    /// <summary>
+    /// The catalogue, or what a period's report asks of it (<see cref="Catalogue.ForPeriod"/>); the portal reads this back as
+    /// a <see cref="Catalogue"/> and judges its form with the same rules.
+    /// </summary>
+    public static CatalogueResponse ToResponse(Catalogue catalogue, ReportingPeriod? period)
     {
-        var indicators = period is { } p ? catalogue.AskedIn(p.Kind).ToList() : [.. catalogue.Indicators];
-        var asked = indicators.Select(i => i.Code).ToHashSet(StringComparer.Ordinal);
-        // A rule that names an indicator the period does not ask can never be judged in it.
-        var rules = catalogue.Rules.Where(r => RuleExpression.Parse(r.Expression).Codes.All(asked.Contains)).ToList();
-        return new CatalogueResponse(catalogue.Version, catalogue.Description, period?.Code, period?.VietnameseName,
-            [.. indicators.Select(i => new IndicatorResponse(i.Code, i.Section, i.Name, i.Unit, Camel(i.ValueType.ToString()), Camel(i.Aggregation.ToString()),
+        var shown = period is { } p ? catalogue.ForPeriod(p.Kind) : catalogue;
+        return new CatalogueResponse(shown.Version, shown.Description, period?.Code, period?.VietnameseName,
+            [.. shown.Indicators.Select(i => new IndicatorResponse(i.Code, i.Section, i.Name, i.Unit, Camel(i.ValueType.ToString()), Camel(i.Aggregation.ToString()),
                 i.Computed, i.Numerator, i.Denominator, i.Factor, i.Of, [.. i.Periods.Select(k => k.ToString())]))],
-            [.. rules.Select(r => new RuleResponse(r.Code, r.Expression, r.Message))],
-            [.. catalogue.NarrativeSections.Select(s => new NarrativeSectionResponse(s.Code, s.Name))]);
+            [.. shown.Rules.Select(r => new RuleResponse(r.Code, r.Expression, r.Message))],
+            [.. shown.NarrativeSections.Select(s => new NarrativeSectionResponse(s.Code, s.Name))]);
     }
 
     static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];

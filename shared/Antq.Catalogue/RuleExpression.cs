@@ -1,4 +1,4 @@
-namespace Antq.Reporting.Api.Indicators;
+namespace Antq.Indicators;
 
 /// <summary>
 /// A catalogue rule: a sum of indicator codes compared with another sum, e.g.

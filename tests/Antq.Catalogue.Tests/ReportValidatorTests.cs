@@ -1,10 +1,10 @@
 using System.Text.Json;
 
-namespace Antq.Reporting.Tests;
+namespace Antq.Indicators.Tests;
 
 public sealed class ReportValidatorTests
 {
-    static readonly Catalogue Catalogue = DefaultCatalogue.Load();
+    static readonly Catalogue Catalogue = Specification.Catalogue;
 
     static Dictionary<string, JsonElement> Json(string json) =>
         JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json)!;

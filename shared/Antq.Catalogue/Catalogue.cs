@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Antq.Reporting.Api.Indicators;
+namespace Antq.Indicators;
 
 /// <summary>
 /// The indicator catalogue (danh mục chỉ tiêu): what a report asks in each period, how each value rolls up, and the
@@ -27,6 +27,26 @@ public sealed class Catalogue
 
     /// <summary>The indicators asked in a period kind ("H1" or "Y"), in catalogue order.</summary>
     public IEnumerable<Indicator> AskedIn(PeriodKind kind) => Indicators.Where(i => i.IsAskedIn(kind));
+
+    /// <summary>
+    /// The catalogue as a period's report sees it: the indicators asked in the period and the rules that can be judged on
+    /// them (a rule naming an indicator the period does not ask can never be judged in it). It is what the Reporting API
+    /// answers for a period (GET /api/indicators?period=…); a client reads that answer back with <see cref="JsonOptions"/>
+    /// and judges its form with <see cref="ReportValidator"/>, by the same rules as the service.
+    /// </summary>
+    public Catalogue ForPeriod(PeriodKind kind)
+    {
+        var indicators = AskedIn(kind).ToList();
+        var asked = indicators.Select(i => i.Code).ToHashSet(StringComparer.Ordinal);
+        return new Catalogue
+        {
+            Version = Version,
+            Description = Description,
+            Indicators = indicators,
+            Rules = [.. Rules.Where(r => RuleExpression.Parse(r.Expression).Codes.All(asked.Contains))],
+            NarrativeSections = NarrativeSections,
+        };
+    }
 
     public static Catalogue Parse(string json)
     {
@@ -65,6 +85,10 @@ public sealed class Catalogue
         if (errors.Count > 0) throw new CatalogueException(errors);
     }
 
+    /// <summary>
+    /// How a catalogue is written and read: camelCase names and enum values ("valueType": "integer"). Enum values are read
+    /// whatever their case, so the period answer of the Reporting API ("periods": ["H1"]) reads as well.
+    /// </summary>
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },

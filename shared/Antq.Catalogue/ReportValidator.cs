@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Antq.Reporting.Api.Reports;
+namespace Antq.Indicators;
 
 /// <summary>
 /// Checks a report's values against the catalogue: codes, types, signs, the period, and (on submission) the rules.
-/// Every message is Vietnamese and keyed by the indicator it is about.
+/// Every message is Vietnamese and keyed by the indicator it is about. The one implementation: the Reporting service
+/// judges saves, spreadsheet uploads and submissions with it, the portal its form before anything is sent.
 /// </summary>
 public static class ReportValidator
 {
@@ -61,9 +62,9 @@ public static class ReportValidator
     {
         if (value < 0) return $"\"{indicator.Name}\" không được là số âm.";
         if (value > MaxValue) return $"\"{indicator.Name}\" quá lớn (tối đa {MaxValue.ToString("N0", Vietnamese)}).";
-        if (indicator.ValueType == Indicators.ValueType.Integer && decimal.Truncate(value) != value)
+        if (indicator.ValueType == ValueType.Integer && decimal.Truncate(value) != value)
             return $"\"{indicator.Name}\" phải là số nguyên ({indicator.Unit}).";
-        if (indicator.ValueType == Indicators.ValueType.Decimal && decimal.Round(value, 4) != value)
+        if (indicator.ValueType == ValueType.Decimal && decimal.Round(value, 4) != value)
             return $"\"{indicator.Name}\" có quá nhiều chữ số thập phân (tối đa 4).";
         return null;
     }
@@ -95,7 +96,7 @@ public static class ReportValidator
     static bool ReadValue(Indicator indicator, JsonElement element, out decimal? value)
     {
         value = null;
-        if (indicator.ValueType == Indicators.ValueType.Boolean)
+        if (indicator.ValueType == ValueType.Boolean)
         {
             if (element.ValueKind is JsonValueKind.True or JsonValueKind.False)
             {
@@ -114,8 +115,8 @@ public static class ReportValidator
     /// <summary>The message for a value of the wrong type (text where a number is asked, a number where yes/no is asked).</summary>
     public static string TypeMessage(Indicator indicator) => indicator.ValueType switch
     {
-        Indicators.ValueType.Boolean => $"\"{indicator.Name}\" phải là có hoặc không (true/false).",
-        Indicators.ValueType.Integer => $"\"{indicator.Name}\" phải là số nguyên ({indicator.Unit}).",
+        ValueType.Boolean => $"\"{indicator.Name}\" phải là có hoặc không (true/false).",
+        ValueType.Integer => $"\"{indicator.Name}\" phải là số nguyên ({indicator.Unit}).",
         _ => $"\"{indicator.Name}\" phải là một số ({indicator.Unit}).",
     };
 

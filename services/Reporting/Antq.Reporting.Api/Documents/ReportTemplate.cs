@@ -24,6 +24,23 @@ public static partial class ReportTemplate
 
     public const int HeaderRow = 6;
 
+    /// <summary>Rows a form may have beyond the ones the catalogue fills (blank lines, notes a unit adds below).</summary>
+    public const int RowMargin = 200;
+
+    /// <summary>The last column a form may use: it fills A–D, and a unit may note beside them, up to Z.</summary>
+    public const int MaxColumn = 26;
+
+    /// <summary>
+    /// The bounds of reading an uploaded form: <see cref="XlsxReadLimits.Default"/> with the rows narrowed to the form's shape
+    /// (the header rows, one row per indicator of the catalogue, the narrative head and sections) plus <see cref="RowMargin"/>:
+    /// a few hundred rows for the real catalogue.
+    /// </summary>
+    public static XlsxReadLimits LimitsFor(Catalogue catalogue) => XlsxReadLimits.Default with
+    {
+        MaxRow = HeaderRow + catalogue.Indicators.Count + 2 + catalogue.NarrativeSections.Count + RowMargin,
+        MaxColumn = MaxColumn,
+    };
+
     const string UnitLabel = "Mã đơn vị";
     const string PeriodLabel = "Kỳ báo cáo";
     const string VersionLabel = "Phiên bản báo cáo";
@@ -82,7 +99,7 @@ public static partial class ReportTemplate
         try
         {
             stream.Position = 0;
-            cells = Xlsx.ReadFirstSheet(stream);
+            cells = Xlsx.ReadFirstSheet(stream, LimitsFor(catalogue));
         }
         catch (XlsxFormatException ex)
         {

@@ -221,49 +221,21 @@ public static class Xlsx
         return new Stylesheet(formats, fonts, fills, thin, new CellStyleFormats(new CellFormat()), cellFormats);
     }
 
-    /// <summary>The cells of the first worksheet by reference (<c>C7</c>). Throws <see cref="XlsxFormatException"/> for a file that is not an .xlsx workbook.</summary>
-    public static Dictionary<string, XlsxValue> ReadFirstSheet(Stream stream)
-    {
-        try
-        {
-            using var document = SpreadsheetDocument.Open(stream, false);
-            var workbook = document.WorkbookPart ?? throw new XlsxFormatException();
-            var first = workbook.Workbook?.Sheets?.Elements<Sheet>().FirstOrDefault() ?? throw new XlsxFormatException();
-            var part = (WorksheetPart)workbook.GetPartById(first.Id!.Value!);
-            var shared = workbook.SharedStringTablePart?.SharedStringTable?.Elements<SharedStringItem>().Select(i => i.InnerText).ToList() ?? [];
-            var cells = new Dictionary<string, XlsxValue>(StringComparer.OrdinalIgnoreCase);
-            foreach (var cell in part.Worksheet!.Descendants<Cell>())
-            {
-                if (cell.CellReference?.Value is not { } reference) continue;
-                var raw = cell.CellValue?.Text;
-                var type = cell.DataType?.Value;
-                XlsxValue? value = null;
-                if (type == CellValues.SharedString)
-                    value = int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < shared.Count ? new XlsxValue(null, shared[i], null) : null;
-                else if (type == CellValues.InlineString)
-                    value = new XlsxValue(null, cell.InlineString?.InnerText, null);
-                else if (type == CellValues.String)
-                    value = new XlsxValue(null, raw, null);
-                else if (type == CellValues.Boolean)
-                    value = new XlsxValue(null, null, raw == "1");
-                else if (type == CellValues.Error)
-                    value = new XlsxValue(null, raw, null, IsError: true);
-                else if (raw is not null)
-                    value = decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
-                        ? new XlsxValue(number, null, null)
-                        : new XlsxValue(null, raw, null);
-                if (value is not null) cells[reference] = value;
-            }
-
-            return cells;
-        }
-        catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or IOException or FormatException
-            or InvalidOperationException or ArgumentException or System.Xml.XmlException or KeyNotFoundException)
-        {
-            throw new XlsxFormatException(ex);
-        }
-    }
+    /// <summary>
+    /// The cells of the first worksheet by reference (<c>C7</c>), read within <paramref name="limits"/> (by default
+    /// <see cref="XlsxReadLimits.Default"/>). Throws <see cref="XlsxFormatException"/> for a file that is not an .xlsx
+    /// workbook or goes beyond a limit, its message in Vietnamese naming the limit.
+    /// </summary>
+    public static Dictionary<string, XlsxValue> ReadFirstSheet(Stream stream, XlsxReadLimits? limits = null) =>
+        XlsxReader.ReadFirstSheet(stream, limits ?? XlsxReadLimits.Default);
 }
 
-public sealed class XlsxFormatException(Exception? inner = null)
-    : Exception("Tệp gửi lên không phải tệp Excel (.xlsx) hợp lệ.", inner);
+/// <summary>An upload that is not an .xlsx workbook, or one beyond <see cref="XlsxReadLimits"/>; the message is for the user.</summary>
+public sealed class XlsxFormatException : Exception
+{
+    public const string NotAWorkbook = "Tệp gửi lên không phải tệp Excel (.xlsx) hợp lệ.";
+
+    public XlsxFormatException(Exception? inner = null) : base(NotAWorkbook, inner) { }
+
+    public XlsxFormatException(string message, Exception? inner = null) : base(message, inner) { }
+}

@@ -89,6 +89,7 @@ public static class GatewayExtensions
         });
         app.UseTokenGrantType();
         app.UseRateLimiter();
+        app.UseSignInFormBound();
         app.MapReverseProxy(proxy =>
         {
             // A body larger than the limit is refused before it is forwarded (a Vietnamese problem follows from the

@@ -7,8 +7,11 @@ namespace Antq.Gateway;
 
 /// <summary>
 /// Limits at the door. Sign-in attempts (password grants at the token endpoint and the portal's login form) are limited
-/// per address and per user name, against password guessing from one machine and against one account from many (the
-/// Identity service's lockout is the last line). Writes are limited per user (per address when anonymous): the portal
+/// per address, against password guessing and spraying from one machine, and per user name from each address, so that
+/// guesses at one account from elsewhere never use up its owner's attempts (the Identity service's lockout, per
+/// account and address too, is the last line). A sign-in form is a few hundred bytes: one larger than
+/// <see cref="RateLimitOptions.SignInFormMaxBytes"/> is refused outright with 413, and still counted against its address,
+/// so padding cannot carry an attempt past the limits. Writes are limited per user (per address when anonymous): the portal
 /// sends every user's writes from its one address, so an address limit on signed-in writes would throttle them all
 /// together. Code exchanges and refreshes are not limited: their secrets cannot be guessed, and the portal makes every
 /// user's exchange from its one address. Limits are settings (section <c>Gateway:RateLimits</c>); a refusal is 429
@@ -21,8 +24,14 @@ public static class GatewaySecurity
         /// <summary>Sign-in attempts per address per window.</summary>
         public int TokenPermits { get; set; } = 30;
 
-        /// <summary>Sign-in attempts per user name per window, from any address.</summary>
+        /// <summary>Sign-in attempts per user name from one address per window.</summary>
         public int TokenPermitsPerUser { get; set; } = 10;
+
+        /// <summary>
+        /// The largest body of a POST to the token endpoint or the login form; more is refused with 413 and counted as a
+        /// sign-in. A password form is a few hundred bytes, a code exchange or refresh a few kilobytes.
+        /// </summary>
+        public int SignInFormMaxBytes { get; set; } = 16 * 1024;
 
         /// <summary>Writes (POST, PUT, PATCH, DELETE under /api) per user (or per address when anonymous) per window.</summary>
         public int WritePermits { get; set; } = 600;
@@ -58,7 +67,8 @@ public static class GatewaySecurity
                         : RateLimitPartition.GetNoLimiter("none")),
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
                     IsSignIn(context) && context.Items[UserNameKey] is string { Length: > 0 } userName
-                        ? RateLimitPartition.GetFixedWindowLimiter("signin-user:" + userName, _ => Window(limits.TokenPermitsPerUser, limits.Window))
+                        ? RateLimitPartition.GetFixedWindowLimiter("signin-user:" + Address(context) + ":" + userName,
+                            _ => Window(limits.TokenPermitsPerUser, limits.Window))
                         : RateLimitPartition.GetNoLimiter("none")),
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 {
@@ -80,34 +90,94 @@ public static class GatewaySecurity
     const string LoginPath = "/account/login";
     const string GrantTypeKey = "antq.grant_type";
     const string UserNameKey = "antq.sign_in_user";
+    const string OversizedKey = "antq.sign_in_oversized";
 
-    /// <summary>A password tried: a password grant at the token endpoint, or the login form posted.</summary>
+    /// <summary>
+    /// A password tried: a password grant at the token endpoint, the login form posted, or a body too large to be read
+    /// at either (its grant is unknown, so it counts as the worst it could be).
+    /// </summary>
     static bool IsSignIn(HttpContext context) =>
         HttpMethods.IsPost(context.Request.Method) &&
-        ((context.Request.Path.StartsWithSegments(TokenPath) && context.Items[GrantTypeKey] as string == "password")
+        ((context.Request.Path.StartsWithSegments(TokenPath) && (context.Items[GrantTypeKey] as string == "password" || context.Items.ContainsKey(OversizedKey)))
          || context.Request.Path.StartsWithSegments(LoginPath));
 
     /// <summary>
     /// Reads the grant type and the user name of a sign-in (the form stays readable for the proxy) before the limiter
-    /// partitions it. User names are compared as the Identity service compares them: trimmed, case-insensitive.
+    /// partitions it. User names are compared as the Identity service compares them: trimmed, case-insensitive. A body
+    /// larger than <see cref="RateLimitOptions.SignInFormMaxBytes"/> (by its length, or, without one, by reading no
+    /// further than the bound) is marked, counted by the limiter, then refused by <see cref="UseSignInFormBound"/>.
     /// </summary>
-    public static IApplicationBuilder UseTokenGrantType(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+    public static IApplicationBuilder UseTokenGrantType(this IApplicationBuilder app)
+    {
+        var limits = app.ApplicationServices.GetRequiredService<IConfiguration>().GetSection("Gateway:RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        var bound = Math.Max(1024, limits.SignInFormMaxBytes);
+        return app.Use(async (context, next) =>
         {
-            var path = context.Request.Path;
-            if ((path.StartsWithSegments(TokenPath) || path.StartsWithSegments(LoginPath)) && HttpMethods.IsPost(context.Request.Method)
-                && context.Request.HasFormContentType && context.Request.ContentLength is null or < 64 * 1024)
+            var request = context.Request;
+            if ((request.Path.StartsWithSegments(TokenPath) || request.Path.StartsWithSegments(LoginPath)) && HttpMethods.IsPost(request.Method))
             {
-                context.Request.EnableBuffering();
-                var form = await context.Request.ReadFormAsync(context.RequestAborted);
-                context.Items[GrantTypeKey] = form["grant_type"].ToString();
-                var userName = form["username"].ToString().Trim().ToLowerInvariant();
-                context.Items[UserNameKey] = userName.Length <= 100 ? userName : userName[..100]; // no user name is longer; keys stay small
-                context.Request.Body.Position = 0;
+                if (request.ContentLength > bound || (request.ContentLength is null && await LongerThanAsync(request, bound, context.RequestAborted)))
+                {
+                    context.Items[OversizedKey] = true;
+                }
+                else if (request.HasFormContentType)
+                {
+                    request.EnableBuffering();
+                    var form = await request.ReadFormAsync(context.RequestAborted);
+                    context.Items[GrantTypeKey] = form["grant_type"].ToString();
+                    var userName = form["username"].ToString().Trim().ToLowerInvariant();
+                    context.Items[UserNameKey] = userName.Length <= 100 ? userName : userName[..100]; // no user name is longer; keys stay small
+                    request.Body.Position = 0;
+                }
             }
 
             await next(context);
         });
+    }
+
+    /// <summary>
+    /// After the limiter: a sign-in body over the bound, already counted, is refused with a Vietnamese 413 problem and
+    /// never reaches the Identity service.
+    /// </summary>
+    public static IApplicationBuilder UseSignInFormBound(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            if (!context.Items.ContainsKey(OversizedKey))
+            {
+                await next(context);
+                return;
+            }
+
+            var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status413PayloadTooLarge,
+                    Title = ProblemDetailsDefaults.TitleFor(StatusCodes.Status413PayloadTooLarge),
+                    Detail = "Biểu mẫu đăng nhập quá lớn; một lần đăng nhập chỉ gồm tên đăng nhập và mật khẩu. Lần gửi này vẫn được tính vào giới hạn số lần đăng nhập.",
+                },
+            });
+        });
+
+    /// <summary>Whether a body without a declared length runs past <paramref name="bound"/> bytes; what was read stays readable.</summary>
+    static async Task<bool> LongerThanAsync(HttpRequest request, int bound, CancellationToken cancellationToken)
+    {
+        request.EnableBuffering();
+        var buffer = new byte[8192];
+        long total = 0;
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            total += read;
+            if (total > bound) return true;
+        }
+
+        request.Body.Position = 0;
+        return false;
+    }
 
     static string TooManySignInsPage(int seconds) => $$"""
         <!DOCTYPE html>

@@ -102,7 +102,9 @@ public static class ConnectApi
     /// <summary>
     /// Checks a user name and password. The refusal does not tell a wrong name from a wrong password, and an unknown
     /// name costs as much time as a known one, so neither tells which accounts exist. Too many wrong passwords in a
-    /// row lock the account for a while (<see cref="AccountLockoutOptions"/>); every attempt is written to the audit trail.
+    /// row from one client address lock that address out of the account for a while (<see cref="AccountLockoutOptions"/>,
+    /// <see cref="SignInLockout"/>): whoever floods an account with guesses from elsewhere locks out only themselves, and
+    /// the owner still signs in from their own machine. Every attempt is written to the audit trail.
     /// </summary>
     /// <param name="successAction">What the trail records for a good password: a login, or nothing (the caller records its own act).</param>
     internal static async Task<(User? User, string? Refusal)> CheckPasswordAsync(HttpContext context,
@@ -112,12 +114,13 @@ public static class ConnectApi
         var clock = context.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
         var lockout = context.RequestServices.GetService<Microsoft.Extensions.Options.IOptions<AccountLockoutOptions>>()?.Value ?? new AccountLockoutOptions();
         var now = clock.GetUtcNow();
-        var address = context.Connection.RemoteIpAddress?.ToString();
+        var address = SignInLockout.AddressOf(context.Connection.RemoteIpAddress);
+        var auditAddress = context.Connection.RemoteIpAddress?.ToString();
         var typed = userName?.Trim() ?? "";
 
         async Task<(User?, string?)> Refuse(User? user, string action, string refusal)
         {
-            db.AuditEntries.Add(AuditEntry.Create(now, typed.Length == 0 ? "?" : typed, action, user?.UserName ?? (typed.Length == 0 ? "?" : typed), refusal, address));
+            db.AuditEntries.Add(AuditEntry.Create(now, typed.Length == 0 ? "?" : typed, action, user?.UserName ?? (typed.Length == 0 ? "?" : typed), refusal, auditAddress));
             await db.SaveChangesAsync(cancellationToken);
             return (null, refusal);
         }
@@ -132,7 +135,7 @@ public static class ConnectApi
             return await Refuse(null, AuditEntry.LoginFailed, WrongCredentials);
         }
 
-        if (user.LockedUntil is { } until && until > now)
+        if (await SignInLockoutStore.LockedUntilAsync(db, user.Id, address, now, cancellationToken) is { } until)
         {
             hasher.VerifyHashedPassword(TimingDummy, TimingDummy.PasswordHash, password);
             return await Refuse(user, AuditEntry.LoginLocked, LockedMessage(until - now));
@@ -141,23 +144,18 @@ public static class ConnectApi
         var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed)
         {
-            user.FailedLogins++;
-            if (user.FailedLogins >= Math.Max(1, lockout.MaxFailedLogins))
-            {
-                user.FailedLogins = 0;
-                user.LockedUntil = now + lockout.Duration;
-                return await Refuse(user, AuditEntry.LoginLocked, LockedMessage(lockout.Duration));
-            }
-
-            return await Refuse(user, AuditEntry.LoginFailed, WrongCredentials);
+            // Counted in place: concurrent wrong passwords each add one, and the one that reaches the threshold locks.
+            var count = await SignInLockoutStore.CountFailureAsync(db, user.Id, address, now, lockout, cancellationToken);
+            return count.LockedUntil is { } lockedUntil
+                ? await Refuse(user, AuditEntry.LoginLocked, LockedMessage(lockedUntil - now))
+                : await Refuse(user, AuditEntry.LoginFailed, WrongCredentials);
         }
 
         if (!user.Active) return await Refuse(user, AuditEntry.LoginFailed, AccountDisabled);
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded) user.PasswordHash = hasher.HashPassword(user, password);
-        user.FailedLogins = 0;
-        user.LockedUntil = null;
-        if (successAction is not null) db.AuditEntries.Add(AuditEntry.Create(now, user.UserName, successAction, user.UserName, null, address));
+        await SignInLockoutStore.ClearAsync(db, user.Id, address, cancellationToken);
+        if (successAction is not null) db.AuditEntries.Add(AuditEntry.Create(now, user.UserName, successAction, user.UserName, null, auditAddress));
         await db.SaveChangesAsync(cancellationToken);
         return (user, null);
     }

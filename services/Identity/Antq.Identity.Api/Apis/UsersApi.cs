@@ -88,7 +88,7 @@ public static class UsersApi
     public static async Task<Results<Ok<UserPage>, ProblemHttpResult>> ListUsers(
         string? role, string? unit, string? search, bool? active, int? page, int? pageSize, IdentityDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var query = db.Users.AsNoTracking();
+        var query = db.Users.AsNoTracking().Include(u => u.Lockouts).AsQueryable();
         if (!string.IsNullOrWhiteSpace(role))
         {
             if (!UserRules.Roles.Contains(role)) return Problem(400, $"Vai trò \"{role}\" không hợp lệ; dùng một trong: {string.Join(", ", UserRules.Roles)}.", "role");
@@ -247,20 +247,24 @@ public static class UsersApi
         return TypedResults.Ok(UserProfile.From(user, now));
     }
 
-    /// <summary>POST /api/users/{username}/unlock (Admin): lifts a lockout after wrong passwords and clears the count.</summary>
+    /// <summary>
+    /// POST /api/users/{username}/unlock (Admin): lifts every lockout of the account (from whichever addresses) and
+    /// clears their counts of wrong passwords.
+    /// </summary>
     public static async Task<Results<Ok<UserProfile>, ProblemHttpResult>> Unlock(
         string username, HttpContext http, IdentityDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var user = await FindAsync(db, username, cancellationToken, tracked: true);
         if (user is null) return UserNotFound(username);
         var now = clock.GetUtcNow();
-        if (user.LockedUntil is null && user.FailedLogins == 0) return TypedResults.Ok(UserProfile.From(user, now));
+        if (user.Lockouts.Count == 0) return TypedResults.Ok(UserProfile.From(user, now));
 
-        var detail = user.LockedUntil is { } until && until > now
-            ? $"Mở khoá tài khoản (đang khoá đến {until.ToOffset(TimeSpan.FromHours(7)):dd/MM/yyyy HH:mm})."
-            : $"Xoá {user.FailedLogins} lần nhập sai mật khẩu.";
-        user.LockedUntil = null;
-        user.FailedLogins = 0;
+        var locked = user.Lockouts.Where(l => l.LockedUntil > now).ToList();
+        var vietnam = TimeSpan.FromHours(7);
+        var detail = locked.Count > 0
+            ? "Mở khoá tài khoản cho " + string.Join("; ", locked.Select(l => $"địa chỉ {l.Address} (đang khoá đến {l.LockedUntil!.Value.ToOffset(vietnam):dd/MM/yyyy HH:mm})")) + "."
+            : $"Xoá {user.Lockouts.Sum(l => l.FailedLogins)} lần nhập sai mật khẩu.";
+        user.Lockouts.Clear(); // the lines are deleted with the audit entry, in one transaction
         user.UpdatedAt = now;
         db.AuditEntries.Add(Audit(http, now, AuditEntry.UserUnlocked, user, detail));
         await db.SaveChangesAsync(cancellationToken);
@@ -296,7 +300,7 @@ public static class UsersApi
     static Task<User?> FindAsync(IdentityDbContext db, string username, CancellationToken cancellationToken, bool tracked)
     {
         var normalized = User.Normalize(username);
-        var users = tracked ? db.Users : db.Users.AsNoTracking();
+        var users = (tracked ? db.Users : db.Users.AsNoTracking()).Include(u => u.Lockouts);
         return normalized.Length > 50 ? Task.FromResult<User?>(null) : users.SingleOrDefaultAsync(u => u.NormalizedUserName == normalized, cancellationToken);
     }
 
@@ -341,10 +345,23 @@ public sealed record AuditEntryView(DateTimeOffset At, string Service, string Ac
 /// <summary>A page of accounts.</summary>
 public sealed record UserPage(int Page, int PageSize, int Total, IReadOnlyList<UserProfile> Users);
 
-/// <summary>An account as clients see it; never the password hash. <paramref name="LockedUntil"/> while a lockout lasts.</summary>
+/// <summary>
+/// An account as clients see it; never the password hash. <paramref name="LockedUntil"/> while a lockout lasts from any
+/// address (the latest), <paramref name="Lockouts"/> the addresses with wrong passwords counted (for an administrator).
+/// </summary>
 public sealed record UserProfile(
-    Guid Id, string Username, string FullName, string Role, string OrgUnitCode, string? Email, bool Active, DateTimeOffset? LockedUntil)
+    Guid Id, string Username, string FullName, string Role, string OrgUnitCode, string? Email, bool Active, DateTimeOffset? LockedUntil,
+    IReadOnlyList<SignInLockoutView> Lockouts)
 {
-    public static UserProfile From(User user, DateTimeOffset now) =>
-        new(user.Id, user.UserName, user.FullName, user.Role, user.OrgUnitCode, user.Email, user.Active, user.LockedUntil > now ? user.LockedUntil : null);
+    public static UserProfile From(User user, DateTimeOffset now)
+    {
+        var lockouts = user.Lockouts.OrderBy(l => l.Address, StringComparer.Ordinal)
+            .Select(l => new SignInLockoutView(l.Address, l.FailedLogins, l.LockedUntil > now ? l.LockedUntil : null, l.LastFailedAt))
+            .ToList();
+        return new(user.Id, user.UserName, user.FullName, user.Role, user.OrgUnitCode, user.Email, user.Active,
+            lockouts.Max(l => l.LockedUntil), lockouts);
+    }
 }
+
+/// <summary>Wrong passwords for an account from one address, and until when that address is locked out (tạm khoá).</summary>
+public sealed record SignInLockoutView(string Address, int FailedLogins, DateTimeOffset? LockedUntil, DateTimeOffset LastFailedAt);

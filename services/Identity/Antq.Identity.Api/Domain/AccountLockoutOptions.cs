@@ -1,6 +1,9 @@
 namespace Antq.Identity.Api.Domain;
 
-/// <summary>Settings <c>Identity:Lockout</c>: after <see cref="MaxFailedLogins"/> wrong passwords in a row the account is locked for <see cref="Duration"/>.</summary>
+/// <summary>
+/// Settings <c>Identity:Lockout</c>: after <see cref="MaxFailedLogins"/> wrong passwords in a row from one client
+/// address, that address may not sign in to the account for <see cref="Duration"/> (<see cref="SignInLockout"/>).
+/// </summary>
 public sealed class AccountLockoutOptions
 {
     public int MaxFailedLogins { get; set; } = 5;

@@ -26,11 +26,11 @@ public sealed class User
 
     public bool Active { get; set; } = true;
 
-    /// <summary>Wrong passwords in a row since the last successful login or lockout.</summary>
-    public int FailedLogins { get; set; }
-
-    /// <summary>Until when logins are refused after too many wrong passwords (tạm khoá).</summary>
-    public DateTimeOffset? LockedUntil { get; set; }
+    /// <summary>
+    /// Wrong passwords counted per client address (<see cref="SignInLockout"/>): a stranger's guesses lock the stranger's
+    /// address out, never the owner's. Loaded only where an administrator looks at them.
+    /// </summary>
+    public List<SignInLockout> Lockouts { get; init; } = [];
 
     public DateTimeOffset CreatedAt { get; init; }
 

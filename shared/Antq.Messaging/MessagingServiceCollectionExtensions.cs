@@ -17,11 +17,29 @@ public static class MessagingServiceCollectionExtensions
         where TContext : DbContext
     {
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection("Outbox"));
-        services.TryAddSingleton<OutboxSignal>();
+        // Every commit of a context's transaction, and a save or statement outside one that inserts outbox rows: stores
+        // write outbox rows with their own batches on the context's transaction (Reporting's submission does), which
+        // interception cannot see. The dispatcher's own rounds are quiet: they do not wake it again.
+        services.AddCommitSignal<OutboxSignal>(insertsInto: [MessagingModelBuilderExtensions.OutboxTable], everyCommit: true);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, OutboxSignalInterceptor>());
         services.AddSingleton<OutboxDispatcher<TContext>>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher<TContext>>());
+        return services;
+    }
+
+    /// <summary>
+    /// Registers <typeparamref name="TSignal"/> (a singleton) and has it notified whenever a transaction of a context of
+    /// this process that inserts into <paramref name="insertsInto"/> or updates <paramref name="updatesOf"/> commits
+    /// (<paramref name="everyCommit"/>: any transaction; see <see cref="CommitWatch"/>). Registering the same signal twice watches once.
+    /// </summary>
+    public static IServiceCollection AddCommitSignal<TSignal>(this IServiceCollection services, IReadOnlyCollection<string> insertsInto,
+        IReadOnlyCollection<string>? updatesOf = null, bool everyCommit = false)
+        where TSignal : CommitSignal, new()
+    {
+        if (services.Any(d => d.ServiceType == typeof(TSignal))) return services;
+        services.AddSingleton<TSignal>();
+        services.AddSingleton(sp => new CommitWatch(sp.GetRequiredService<TSignal>(), insertsInto, updatesOf, everyCommit));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, CommitSignalInterceptor>());
         return services;
     }
 }

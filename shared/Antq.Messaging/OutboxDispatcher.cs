@@ -35,15 +35,24 @@ public sealed class OutboxDispatcher<TContext>(
     {
         await Task.Yield();
         var settings = options.Value;
+        var clockCheck = DispatchSleep.ClockCheckFor(clock, DispatchSleep.DefaultClockCheck);
+        // The first round runs at once: rows left unsent by a crash or a deployment go without waiting for anything.
+        var wake = Wake.Due;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var more = false;
+            // Taken before looking: a commit while this round runs wakes the sleep after it.
+            var signalled = signal.Next;
+            DateTimeOffset? dueAt;
             try
             {
-                var round = await RunRoundAsync(stoppingToken);
-                // A full batch that the broker took suggests more rows are due: go again without waiting.
-                more = round.Taken >= settings.BatchSize && !round.BrokerFailed;
-                await CleanupIfDueAsync(stoppingToken);
+                var look = await LookAsync(wake, settings, stoppingToken);
+                if (look.Again)
+                {
+                    wake = Wake.Due;
+                    continue;
+                }
+
+                dueAt = look.DueAt;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -53,15 +62,52 @@ public sealed class OutboxDispatcher<TContext>(
             {
                 // The database may be restarting; nothing is lost, the rows stay until the next round.
                 logger.LogWarning(ex, "Outbox round of {Context} failed; will retry", typeof(TContext).Name);
+                dueAt = clock.GetUtcNow() + Min(settings.FirstRetryDelay, settings.PollInterval);
             }
 
-            if (!more)
-            {
-                try { await signal.WaitAsync(settings.PollInterval, stoppingToken); }
-                catch (OperationCanceledException) { return; }
-            }
+            try { wake = await DispatchSleep.UntilAsync(signalled, dueAt, settings.PollInterval, clock, clockCheck, stoppingToken); }
+            catch (OperationCanceledException) { return; }
         }
     }
+
+    /// <summary>After a waking: go again at once (a full batch was published, more are likely due), or sleep until <see cref="DueAt"/> (null: no row waits).</summary>
+    readonly record struct Look(bool Again, DateTimeOffset? DueAt);
+
+    /// <summary>
+    /// What one waking does. Woken by the safety poll, it first asks when the earliest unsent row is due (one cheap
+    /// statement) and runs a round only if one is due now; woken by a commit or a due time, it runs a round at once.
+    /// </summary>
+    async Task<Look> LookAsync(Wake wake, OutboxOptions settings, CancellationToken cancellationToken)
+    {
+        await CleanupIfDueAsync(cancellationToken);
+        if (wake == Wake.Poll)
+        {
+            var earliest = await NextDueAsync(cancellationToken);
+            if (earliest is null || earliest > clock.GetUtcNow()) return new Look(false, earliest);
+        }
+
+        var round = await RunRoundAsync(cancellationToken);
+        if (round.Taken >= settings.BatchSize && !round.BrokerFailed) return new Look(true, null);
+
+        var next = await NextDueAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        // Due yet not taken: another replica's round holds them (SKIP LOCKED), or the broker failed mid-batch. Look
+        // again shortly, not at once; a commit still wakes the sleep.
+        if (next <= now) next = now + Min(settings.FirstRetryDelay, settings.PollInterval);
+        return new Look(false, next);
+    }
+
+    /// <summary>When the earliest unsent row is due (the pending index's first entry); null when every row is sent.</summary>
+    async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        return await db.Database
+            .SqlQuery<DateTimeOffset?>($"SELECT min(next_attempt_at) AS \"Value\" FROM outbox_messages WHERE sent_at IS NULL")
+            .SingleAsync(cancellationToken);
+    }
+
+    static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>
     /// One round: publishes up to a batch of due rows. Returns how many were published. When
@@ -76,6 +122,8 @@ public sealed class OutboxDispatcher<TContext>(
     async Task<Round> RunRoundAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        // Its own commit (rows marked sent) must not wake it for another round.
+        using var quiet = signal.Quiet();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

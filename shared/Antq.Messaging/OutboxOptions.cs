@@ -6,12 +6,17 @@ public sealed class OutboxOptions
     /// <summary>Rows taken per round; each round is one transaction holding its rows' locks.</summary>
     public int BatchSize { get; set; } = 100;
 
-    /// <summary>How often to look for rows when nothing signals a commit (other replicas' rows, retries).</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// The safety poll: how long the dispatcher sleeps at most when no commit wakes it and no row falls due. Every row is
+    /// written by a process whose commit wakes its own dispatcher (<see cref="OutboxSignal"/>), and a row put back for a
+    /// retry wakes it when due; the poll only catches a row whose writer died between its commit and the publish.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long one publish may wait for the broker's confirm before the row is retried.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The first retry's delay, doubled at each further attempt; also how soon a failed round is tried again.</summary>
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);

@@ -54,9 +54,11 @@ public sealed class OpenSeasonJourneys(OpenSeason season)
         Assert.Equal(before.GetProperty("completeness").GetProperty("submitted").GetInt32() + 1, after.GetProperty("completeness").GetProperty("submitted").GetInt32());
         Assert.Equal(before.GetProperty("completeness").GetProperty("onTime").GetInt32() + 1, after.GetProperty("completeness").GetProperty("onTime").GetInt32());
 
-        // The province officer learns of it through Notification: inbox and e-mail.
+        // The province officer learns of it through Notification: in the inbox at once, and by e-mail in the digest
+        // sent when the window (15 minutes by default) that the submission opened or joined ends.
         var notice = await Season.NoticeAsync(season.Province01, "submitted", code, Period);
         Assert.Contains(name, notice.GetProperty("title").GetString() + notice.GetProperty("body").GetString());
+        season.Clock.Advance(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
         await Season.MailAsync(season.Smtp, OpenSeason.Pv01, name);
         _ = user;
     }

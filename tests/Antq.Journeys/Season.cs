@@ -44,14 +44,22 @@ public static class Season
         return await OkAsync(response, $"submit {code} {period}");
     }
 
-    /// <summary>Submits the report as it was last saved (after a return), with its version.</summary>
+    /// <summary>
+    /// Submits the report as it was last saved (after a return, or a consolidated draft), with its version. When the
+    /// report changed meanwhile (412: Classification filling in its class counts, say), the officer reloads it and
+    /// submits again, as the portal asks them to.
+    /// </summary>
     public static async Task<JsonElement> ResubmitAsync(HttpClient officer, string code, string period)
     {
-        var (_, etag) = await ReportAsync(officer, code, period);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/reports/{code}/{period}/submit");
-        request.Headers.TryAddWithoutValidation("If-Match", etag);
-        using var response = await officer.SendAsync(request);
-        return await OkAsync(response, $"resubmit {code} {period}");
+        for (var attempt = 1; ; attempt++)
+        {
+            var (_, etag) = await ReportAsync(officer, code, period);
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"api/reports/{code}/{period}/submit");
+            request.Headers.TryAddWithoutValidation("If-Match", etag);
+            using var response = await officer.SendAsync(request);
+            if (response.StatusCode == HttpStatusCode.PreconditionFailed && attempt < 5) continue;
+            return await OkAsync(response, $"resubmit {code} {period}");
+        }
     }
 
     public static async Task<(JsonElement Report, string ETag)> ReportAsync(HttpClient client, string code, string period)

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Antq.Contracts.Plan;
 using Antq.Contracts.Reporting;
+using Antq.Notification.Api.Digests;
 using Antq.Notification.Api.Domain;
 using Antq.Notification.IntegrationTests.Infrastructure;
 using Antq.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
 
 namespace Antq.Notification.IntegrationTests;
 
@@ -103,6 +105,20 @@ public sealed class DeadlineEngineTests(NotificationWorld world) : IClassFixture
             s => s.GetProperty("notices").EnumerateArray().Any(n => n.GetProperty("status").GetString() == "cancelled" && n.GetProperty("cancelReason").GetString() == "submitted"),
             "the next repeat cancelled by the submission");
         await Task.Delay(TimeSpan.FromSeconds(2)); // ten more dispatcher rounds
+
+        // 5. The province hears of the two submissions by e-mail once: the digest opened by the first, sent when its window ends.
+        Assert.DoesNotContain(world.Smtp.To(ProvinceMail), m => (m.Subject ?? "").StartsWith("Tổng hợp", StringComparison.Ordinal));
+        var closesAt = await world.InDbAsync(db => db.Set<Digest>().Where(d => d.AudienceUnitCode == Province).Select(d => d.ClosesAt).SingleAsync());
+        Assert.Equal(DigestWindow.Default, closesAt - (await world.InDbAsync(db => db.Set<Digest>().SingleAsync(d => d.AudienceUnitCode == Province))).OpenedAt);
+        clock.AdvanceTo(closesAt.AddSeconds(1));
+        var digest = await Eventually.UntilAsync(
+            () => Task.FromResult(world.Smtp.To(ProvinceMail).Where(m => (m.Subject ?? "").StartsWith("Tổng hợp", StringComparison.Ordinal)).ToList()),
+            m => m.Count >= 1, "the province's digest of submissions");
+        Assert.Equal("Tổng hợp báo cáo đã nộp: 2 đơn vị", Assert.Single(digest).Subject);
+        Assert.Contains($"Xã Nghĩa Hưng (mã {EarlyCommune}), nộp lúc ", digest[0].TextBody);
+        Assert.Contains($"Xã Nghĩa Sơn (mã {Commune}), nộp lúc ", digest[0].TextBody);
+        Assert.Contains(", đúng hạn", digest[0].TextBody);
+        Assert.Contains(", nộp muộn", digest[0].TextBody);
         await Eventually.UntilAsync(async () => (await world.DeliveriesAsync()).Count(d => d.GetProperty("status").GetString() != "delivered"),
             c => c == 0, "every delivery delivered");
 
@@ -125,13 +141,14 @@ public sealed class DeadlineEngineTests(NotificationWorld world) : IClassFixture
         Assert.Contains("nộp muộn", province[0].GetProperty("body").GetString());
         Assert.Contains("Đề nghị Tỉnh Phú Thọ đôn đốc", province[1].GetProperty("body").GetString());
 
-        // E-mail: one message per notice and address, each with the Message-ID of its idempotency key.
+        // E-mail: one message per notice and address (the submissions' one digest for the province), each with the
+        // Message-ID of its idempotency key.
         var deliveries = await world.DeliveriesAsync();
         var mail = world.Smtp.Messages();
-        Assert.Equal(4 + 4 + 3, mail.Count);
+        Assert.Equal(4 + 4 + 2, mail.Count);
         Assert.Equal(4, world.Smtp.To(CommuneMail).Count);
         Assert.Equal(4, world.Smtp.To(CommuneChiefMail).Count);
-        Assert.Equal(3, world.Smtp.To(ProvinceMail).Count);
+        Assert.Equal(2, world.Smtp.To(ProvinceMail).Count);
         Assert.Equal(mail.Count, mail.Select(m => m.MessageId).Distinct().Count());
         var emailKeys = deliveries.Where(d => d.GetProperty("channel").GetString() == "email").Select(d => d.GetProperty("idempotencyKey").GetString()!).ToList();
         Assert.Equal(emailKeys.Select(Delivery.MessageIdFor).Order(), mail.Select(m => m.MessageId).Order());

@@ -14,6 +14,8 @@ public sealed class ShortLeaseWorld : NotificationWorld
         base.Configure(service);
         service.Settings["Notification:Dispatcher:DeliveryLease"] = "00:00:02";
         service.Settings["Notification:Dispatcher:SendTimeout"] = "00:00:15";
+        // The other replica looks for work often, as a survivor would: nothing but the lease keeps it off a delivery in flight.
+        service.Settings["Notification:Dispatcher:PollInterval"] = "00:00:00.200";
     }
 }
 

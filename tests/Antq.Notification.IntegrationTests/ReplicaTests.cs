@@ -6,8 +6,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Antq.Notification.IntegrationTests;
 
+/// <summary>Replicas that poll often, so that both compete for every notice, not only the one whose commit wrote it.</summary>
+public sealed class CompetingReplicasWorld : NotificationWorld
+{
+    protected override void Configure(NotificationService service)
+    {
+        base.Configure(service);
+        service.Settings["Notification:Dispatcher:PollInterval"] = "00:00:00.200";
+    }
+}
+
 /// <summary>Two replicas of the service on one database and one set of queues: every notice still goes out once per channel and recipient.</summary>
-public sealed class ReplicaTests(NotificationWorld world) : IClassFixture<NotificationWorld>
+public sealed class ReplicaTests(CompetingReplicasWorld world) : IClassFixture<CompetingReplicasWorld>
 {
     const string Province = "46";
     const string Period = "2027-H1";

@@ -80,10 +80,11 @@ public sealed class DeliveryTests
     [Fact]
     public void Contact_points_accept_addresses_and_http_urls_and_explain_what_is_wrong_in_vietnamese()
     {
-        var (emails, url, errors) = ContactPointsApi.Validate(
+        var (emails, url, window, errors) = ContactPointsApi.Validate(
             new ContactPointRequest(["caxa@congan.vn", " CAXA@congan.vn ", "khong-hop-le", "a@b"], "ftp://example.vn/hook", "ngắn"), hasSecret: false);
         Assert.Equal(["caxa@congan.vn"], emails);
         Assert.Null(url);
+        Assert.Null(window);
         Assert.Equal("Địa chỉ e-mail \"khong-hop-le\" không hợp lệ.", Assert.Single(errors["emails[2]"]));
         Assert.True(errors.ContainsKey("emails[3]"));
         Assert.Contains("http:// hoặc https://", Assert.Single(errors["webhookUrl"]));

@@ -1,6 +1,7 @@
 using Antq.Messaging;
 using Antq.Notification.Api.Apis;
 using Antq.Notification.Api.Data;
+using Antq.Notification.Api.Digests;
 using Antq.Notification.Api.Dispatch;
 using Antq.ServiceDefaults;
 using Antq.UnitTree;
@@ -23,15 +24,20 @@ public static class NotificationServiceExtensions
             bus.AddUnitTreeConsumer();
         });
 
-        // The engine: the schedule in the database, a dispatcher per replica, e-mail and webhook channels.
-        builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection("Notification"));
+        // The engine: the schedule in the database, a dispatcher per replica, digests of submissions, e-mail and webhook channels.
+        builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection("Notification"))
+            .Validate(o => DigestWindow.IsValid(o.Digest.Window), "Notification:Digest:Window must be from 00:01:00 to 1.00:00:00.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<Policies>();
         builder.Services.AddScoped<SchedulePlanner>();
         builder.Services.AddScoped<NoticeFiring>();
+        builder.Services.AddScoped<DigestMail>();
         builder.Services.AddScoped<DeliverySender>();
         builder.Services.AddSingleton<EmailChannel>();
         builder.Services.AddSingleton<WebhookChannel>();
         builder.Services.AddHttpClient(WebhookChannel.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
+        // A commit that writes notices, deliveries, digests, deadlines or policies wakes the loops of this replica.
+        builder.Services.AddCommitSignal<DispatchSignal>(insertsInto: DispatchSignal.Tables, updatesOf: DispatchSignal.Tables);
         builder.Services.AddHostedService<NoticeDispatcher>();
         return builder;
     }

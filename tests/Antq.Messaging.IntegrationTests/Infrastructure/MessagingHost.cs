@@ -68,7 +68,8 @@ public sealed class MessagingHost : IAsyncDisposable
             ["ConnectionStrings:rabbitmq"] = virtualHost.AmqpUri,
             ["Database:MigrateOnStart"] = "false",
             ["Bus:EndpointPrefix"] = EndpointPrefix,
-            ["Outbox:PollInterval"] = "00:00:00.200",
+            // A safety poll of minutes: a message that arrives in seconds was woken by its commit, not found by a poll.
+            ["Outbox:PollInterval"] = "00:05:00",
         });
         builder.Configuration.AddInMemoryCollection(options.Settings);
         if (Environment.GetEnvironmentVariable("ANTQ_TEST_LOGS") is { Length: > 0 })

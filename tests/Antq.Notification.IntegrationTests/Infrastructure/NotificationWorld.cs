@@ -73,7 +73,10 @@ public class NotificationWorld : IAsyncLifetime
         service.Settings["Notification:Smtp:Host"] = "127.0.0.1";
         service.Settings["Notification:Smtp:Port"] = Smtp.Port.ToString();
         service.Settings["Notification:Smtp:Security"] = "None";
-        service.Settings["Notification:Dispatcher:PollInterval"] = "00:00:00.200";
+        // A safety poll of minutes: every notice of these tests goes because a commit or its due time woke a loop; the
+        // shifted clock, which the tests move forward, is read every 100 ms by a sleeping loop.
+        service.Settings["Notification:Dispatcher:PollInterval"] = "00:05:00";
+        service.Settings["Notification:Dispatcher:ClockCheck"] = "00:00:00.100";
         service.Settings["Notification:Dispatcher:LateAfter"] = "00:00:20";
         service.Settings["Notification:Dispatcher:FirstRetryDelay"] = "00:00:01";
         service.Settings["Notification:Dispatcher:DeliveryLease"] = "00:00:10";

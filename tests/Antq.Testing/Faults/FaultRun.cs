@@ -81,7 +81,12 @@ public static class FaultRun
                 // One administrator submits for every commune here; the per-user write and sign-in limits are for people.
                 ["gateway"] = new() { ["Gateway:RateLimits:WritePermits"] = "1000000", ["Gateway:RateLimits:TokenPermitsPerUser"] = "10000" },
                 // Retries of e-mail that failed while PostgreSQL or a process was down come back quickly.
-                ["notification"] = new() { ["Notification:Dispatcher:FirstRetryDelay"] = "00:00:02", ["Notification:Dispatcher:MaxRetryDelay"] = "00:00:10" },
+                // The province hears of submissions by e-mail as digests; the shortest window keeps the run short.
+                ["notification"] = new()
+                {
+                    ["Notification:Dispatcher:FirstRetryDelay"] = "00:00:02", ["Notification:Dispatcher:MaxRetryDelay"] = "00:00:10",
+                    ["Notification:Digest:Window"] = "00:01:00",
+                },
             },
         }, ct);
         log($"platform up, logs in {platform.LogDirectory}");
@@ -214,6 +219,8 @@ public static class FaultRun
             var notification = platform.ConnectionStringOf("notification");
             var pending = await Sql.ScalarAsync<long>(notification, $"SELECT count(*) FROM notices WHERE kind = 'submitted' AND status = 'pending' AND period = '{period}'", ct);
             if (pending > 0) return $"{pending} 'submitted' notices not sent yet";
+            var open = await Sql.ScalarAsync<long>(notification, "SELECT count(*) FROM digests WHERE status = 'open'", ct);
+            if (open > 0) return $"{open} digests whose window has not ended";
             var deliveries = await Sql.ScalarAsync<long>(notification, "SELECT count(*) FROM deliveries WHERE status IN ('pending', 'sending')", ct);
             return deliveries > 0 ? $"{deliveries} deliveries not done yet" : null;
         }
@@ -271,17 +278,30 @@ public static class FaultRun
 
         foreach (var code in noticed.Keys.Where(c => !submitted.Contains(c))) result.Problems.Add($"a 'submitted' notice for {code}, which is not submitted");
 
-        // One e-mail per notice: the delivery log says delivered once; the SMTP server received it (once, or counted as a duplicate).
-        var emails = await Sql.RowsAsync(notificationDb, $"""
-            SELECT d.idempotency_key, d.status FROM deliveries d JOIN notices n ON n.id = d.notice_id
-            WHERE d.channel = 'email' AND n.kind = 'submitted' AND n.period = '{period}'
+        // By e-mail, each submission in exactly one digest; each digest one e-mail, delivered, that reached the SMTP server
+        // (once, or counted as a duplicate).
+        var listed = await Sql.RowsAsync(notificationDb, $"""
+            SELECT i.org_unit_code, count(*) FROM digest_items i JOIN notices n ON n.id = i.notice_id
+            WHERE n.kind = 'submitted' AND n.period = '{period}' GROUP BY i.org_unit_code
             """, ct);
+        var inDigests = listed.ToDictionary(r => (string)r[0]!, r => Convert.ToInt64(r[1], System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var code in submitted)
+        {
+            if (!inDigests.TryGetValue(code, out var times)) result.Problems.Add($"{code} is in no e-mail digest");
+            else if (times != 1) result.Problems.Add($"{code} is in {times} e-mail digests");
+        }
+
+        var emails = await Sql.RowsAsync(notificationDb, """
+            SELECT d.idempotency_key, d.status FROM deliveries d JOIN notices n ON n.id = d.notice_id
+            WHERE d.channel = 'email' AND n.kind = 'submittedDigest'
+            """, ct);
+        var digests = await Sql.ScalarAsync<long>(notificationDb, "SELECT count(*) FROM digests WHERE status = 'sent'", ct);
         var copies = smtp.Received().GroupBy(m => m.Message.Headers["X-Antq-Idempotency-Key"] ?? "")
             .ToDictionary(g => g.Key, g => g.OrderBy(m => m.AcceptedAt).ToList());
         var received = copies.ToDictionary(c => c.Key, c => c.Value.Count);
         result.EmailsReceived = received.Values.Sum();
         result.EmailDuplicates = received.Values.Sum(n => n - 1);
-        if (emails.Count != submitted.Count) result.Problems.Add($"{emails.Count} e-mail deliveries for {submitted.Count} submitted reports");
+        if (emails.Count != digests) result.Problems.Add($"{emails.Count} e-mail deliveries for {digests} digests sent");
         foreach (var row in emails)
         {
             var key = (string)row[0]!;

@@ -1,18 +1,25 @@
 using System.Security.Claims;
 using Antq.Notification.Api.Data;
+using Antq.Notification.Api.Dispatch;
 using Antq.Notification.Api.Domain;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace Antq.Notification.Api.Apis;
 
-/// <summary>Where a unit's notices go: e-mail addresses, a webhook URL and the secret that signs it (kept unless a new one is given).</summary>
-public sealed record ContactPointRequest(IReadOnlyList<string>? Emails, string? WebhookUrl, string? WebhookSecret);
+/// <summary>
+/// Where a unit's notices go: e-mail addresses, a webhook URL and the secret that signs it (kept unless a new one is
+/// given), and how long the digest of submissions to each address gathers them (<c>00:30:00</c> or <c>PT30M</c>, one
+/// minute to a day; empty: the service's default).
+/// </summary>
+public sealed record ContactPointRequest(IReadOnlyList<string>? Emails, string? WebhookUrl, string? WebhookSecret, string? DigestWindow = null);
 
+/// <summary><see cref="DigestWindow"/>: the contact point's own window, if any; <see cref="EffectiveDigestWindow"/>: the one that applies.</summary>
 public sealed record ContactPointResponse(string OrgUnitCode, IReadOnlyList<string> Emails, string? WebhookUrl, bool HasWebhookSecret,
-    DateTimeOffset UpdatedAt, string UpdatedBy);
+    string? DigestWindow, string EffectiveDigestWindow, DateTimeOffset UpdatedAt, string UpdatedBy);
 
 /// <summary>Contact points (đầu mối nhận thông báo) of units: set by the unit's own officers or an administrator.</summary>
 public static class ContactPointsApi
@@ -29,7 +36,7 @@ public static class ContactPointsApi
     }
 
     public static async Task<Results<Ok<ContactPointResponse>, ProblemHttpResult>> GetContactPoint(string code, ClaimsPrincipal user,
-        NotificationDbContext db, CancellationToken ct)
+        NotificationDbContext db, IOptions<NotificationOptions> options, CancellationToken ct)
     {
         if (Forbidden(user, code) is { } forbidden) return forbidden;
         var contact = await db.Set<ContactPoint>().AsNoTracking().FirstOrDefaultAsync(c => c.OrgUnitCode == code, ct);
@@ -39,11 +46,12 @@ public static class ContactPointsApi
                 detail: $"Đơn vị {code} chưa khai báo đầu mối nhận thông báo.");
         }
 
-        return TypedResults.Ok(ToResponse(contact));
+        return TypedResults.Ok(ToResponse(contact, options.Value.Digest.Window));
     }
 
     public static async Task<Results<Ok<ContactPointResponse>, ValidationProblem, ProblemHttpResult>> PutContactPoint(string code,
-        ContactPointRequest request, ClaimsPrincipal user, NotificationDbContext db, TimeProvider clock, CancellationToken ct)
+        ContactPointRequest request, ClaimsPrincipal user, NotificationDbContext db, TimeProvider clock, IOptions<NotificationOptions> options,
+        CancellationToken ct)
     {
         if (Forbidden(user, code) is { } forbidden) return forbidden;
         // A unit code is at most 50 plain characters (the column's length): anything else is refused before the database sees it.
@@ -54,7 +62,7 @@ public static class ContactPointsApi
         }
 
         var contact = await db.Set<ContactPoint>().FirstOrDefaultAsync(c => c.OrgUnitCode == code, ct);
-        var (emails, url, errors) = Validate(request, hasSecret: !string.IsNullOrEmpty(contact?.WebhookSecret));
+        var (emails, url, window, errors) = Validate(request, hasSecret: !string.IsNullOrEmpty(contact?.WebhookSecret));
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: ProblemDetailsDefaults.TitleFor(400),
@@ -69,16 +77,21 @@ public static class ContactPointsApi
 
         contact.Emails = emails;
         contact.WebhookUrl = url;
+        contact.DigestWindow = window;
         if (url is null) contact.WebhookSecret = null;
         else if (!string.IsNullOrEmpty(request.WebhookSecret)) contact.WebhookSecret = request.WebhookSecret;
         contact.UpdatedAt = clock.GetUtcNow();
         contact.UpdatedBy = user.UserName() ?? "";
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ToResponse(contact));
+        return TypedResults.Ok(ToResponse(contact, options.Value.Digest.Window));
     }
 
-    /// <summary>Addresses that MimeKit reads as exactly one mailbox with a domain; an absolute http(s) URL; a secret of 16 characters or more.</summary>
-    public static (List<string> Emails, string? Url, Dictionary<string, string[]> Errors) Validate(ContactPointRequest request, bool hasSecret)
+    /// <summary>
+    /// Addresses that MimeKit reads as exactly one mailbox with a domain; an absolute http(s) URL; a secret of 16
+    /// characters or more; a digest window from one minute to a day (<see cref="DigestWindow"/>), or none.
+    /// </summary>
+    public static (List<string> Emails, string? Url, TimeSpan? DigestWindow, Dictionary<string, string[]> Errors) Validate(ContactPointRequest request,
+        bool hasSecret)
     {
         var errors = new Dictionary<string, string[]>();
         var emails = new List<string>();
@@ -119,7 +132,14 @@ public static class ContactPointsApi
             errors["webhookSecret"] = [$"Cần khai báo khóa bí mật (ít nhất {MinSecretLength} ký tự) để ký các thông báo gửi tới webhook."];
         }
 
-        return (emails, url, errors);
+        TimeSpan? window = null;
+        if (!string.IsNullOrWhiteSpace(request.DigestWindow))
+        {
+            if (Digests.DigestWindow.TryParse(request.DigestWindow, out var parsed)) window = parsed;
+            else errors["digestWindow"] = [$"Khoảng gom thư tổng hợp \"{request.DigestWindow.Trim()}\" không hợp lệ. {Digests.DigestWindow.Error}"];
+        }
+
+        return (emails, url, window, errors);
     }
 
     static bool IsEmail(string text) =>
@@ -136,6 +156,8 @@ public static class ContactPointsApi
             detail: $"Chỉ cán bộ của đơn vị {code} hoặc quản trị hệ thống được khai báo đầu mối nhận thông báo của đơn vị này.");
     }
 
-    static ContactPointResponse ToResponse(ContactPoint c) =>
-        new(c.OrgUnitCode, c.Emails, c.WebhookUrl, !string.IsNullOrEmpty(c.WebhookSecret), c.UpdatedAt, c.UpdatedBy);
+    static ContactPointResponse ToResponse(ContactPoint c, TimeSpan defaultWindow) =>
+        new(c.OrgUnitCode, c.Emails, c.WebhookUrl, !string.IsNullOrEmpty(c.WebhookSecret),
+            c.DigestWindow is { } own ? Digests.DigestWindow.Format(own) : null, Digests.DigestWindow.Format(c.DigestWindow ?? defaultWindow),
+            c.UpdatedAt, c.UpdatedBy);
 }

@@ -109,7 +109,7 @@ public static class NotificationsApi
         }
 
         var notices = await db.Set<Notice>().AsNoTracking()
-            .Where(n => n.OrgUnitCode == code && n.Period == period)
+            .Where(n => n.OrgUnitCode == code && n.Period == period && n.Kind != NoticeKinds.SubmittedDigest)
             .OrderBy(n => n.DueAt).ThenBy(n => n.Slot)
             .Select(n => new ScheduledNotice(n.Id, n.Kind, n.Slot, n.Status, n.DueAt, n.DeadlineAt, n.SentAt, n.Late, n.AudienceUnitCode, n.CancelReason, n.Title))
             .ToListAsync(ct);

@@ -13,7 +13,7 @@ namespace Antq.Notification.Api.Dispatch;
 /// A result that cannot be recorded (the database restarting) is retried until it is, so that what went out is not sent
 /// again. A failure to send is retried with back-off doubling up to a ceiling, then given up and logged.
 /// </summary>
-public sealed class DeliverySender(NotificationDbContext db, EmailChannel email, WebhookChannel webhook, TimeProvider clock,
+public sealed class DeliverySender(NotificationDbContext db, EmailChannel email, WebhookChannel webhook, DispatchSignal signal, TimeProvider clock,
     IOptions<NotificationOptions> options, ILogger<DeliverySender> logger)
 {
     /// <summary>
@@ -23,6 +23,8 @@ public sealed class DeliverySender(NotificationDbContext db, EmailChannel email,
     public async Task<int> SendDueAsync(CancellationToken ct, int share = 0, int shares = 1)
     {
         var settings = options.Value.Dispatcher;
+        // Claims and results are this loop's own: they wake no other loop (it looks at its next due time after the round).
+        using var quiet = signal.Quiet();
         db.ChangeTracker.Clear();
         List<Delivery> claimed;
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))

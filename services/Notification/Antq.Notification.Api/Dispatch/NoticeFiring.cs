@@ -1,4 +1,5 @@
 using Antq.Notification.Api.Data;
+using Antq.Notification.Api.Digests;
 using Antq.Notification.Api.Domain;
 using Antq.UnitTree;
 using Microsoft.EntityFrameworkCore;
@@ -11,10 +12,15 @@ namespace Antq.Notification.Api.Dispatch;
 /// share the work): for each it fixes the text, marks it sent and fans it out: an inbox item for each officer of the
 /// receiving unit, and a delivery row for each e-mail address and the webhook of its contact point. Those rows are the
 /// durable promise; <see cref="DeliverySender"/> keeps it. A notice is thus sent once, whatever crashes when.
+/// A submitted report's e-mails are the exception: each joins the digest of its address (<see cref="DigestMail"/>),
+/// in the same transaction, and goes out with the others of its window.
 /// </summary>
-public sealed class NoticeFiring(NotificationDbContext db, Policies policies, TimeProvider clock,
+public sealed class NoticeFiring(NotificationDbContext db, Policies policies, DigestMail digests, TimeProvider clock,
     IOptions<NotificationOptions> options, ILogger<NoticeFiring> logger)
 {
+    /// <summary>The submissions' e-mails of the batch being sent, gathered into their digests before it commits.</summary>
+    readonly List<Gathered> gathered = [];
+
     /// <summary>How many due notices one transaction takes: a closing makes thousands due at once.</summary>
     const int PerTransaction = 25;
 
@@ -53,6 +59,7 @@ public sealed class NoticeFiring(NotificationDbContext db, Policies policies, Ti
     async Task<int> FireBatchAsync(int count, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
+        gathered.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow();
         var notices = await db.Set<Notice>()
@@ -71,6 +78,7 @@ public sealed class NoticeFiring(NotificationDbContext db, Policies policies, Ti
 
         await batch.LoadAudiencesAsync(sending.Select(s => s.Audience), VietnamTime.DayOf(now), ct);
         foreach (var (notice, audience, at) in sending) await SendAsync(notice, audience, at, batch, ct);
+        await digests.GatherAsync(gathered, clock.GetUtcNow(), ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return notices.Count;
@@ -108,12 +116,12 @@ public sealed class NoticeFiring(NotificationDbContext db, Policies policies, Ti
         var text = NoticeTexts.Render(notice, unit?.Name ?? notice.OrgUnitCode, audienceUnit?.Name ?? audience, now, late);
         notice.MarkSent(now, late, audience, text);
 
-        var deliveries = FanOut(notice, audience, audienceUnit?.Kind, now, batch);
+        var deliveries = FanOut(notice, audience, audienceUnit?.Kind, unit?.Name ?? notice.OrgUnitCode, now, batch);
         logger.LogInformation("Notice {NoticeId} ({Kind} {Slot} of {OrgUnitCode} {Period}) sent to {Audience}{Late}: {Deliveries} deliveries",
             notice.Id, notice.Kind, notice.Slot, notice.OrgUnitCode, notice.Period, audience, late ? " late" : "", deliveries);
     }
 
-    int FanOut(Notice notice, string audience, string? audienceKind, DateTimeOffset now, FiringBatch batch)
+    int FanOut(Notice notice, string audience, string? audienceKind, string unitName, DateTimeOffset now, FiringBatch batch)
     {
         var roles = AudienceRoles.For(audienceKind);
         var recipients = batch.Officers(audience).Where(r => roles.Contains(r.Role)).Select(r => r.UserId).ToList();
@@ -132,7 +140,11 @@ public sealed class NoticeFiring(NotificationDbContext db, Policies policies, Ti
         if (batch.ContactPoint(audience) is not { } contact) return count;
         foreach (var email in contact.Emails.Distinct(StringComparer.OrdinalIgnoreCase))
         {
-            db.Add(Delivery.Create(notice.Id, DeliveryChannels.Email, email, now));
+            // The level above hears of submissions by e-mail once per window and address, in a digest.
+            if (notice.Kind == NoticeKinds.Submitted)
+                gathered.Add(new Gathered(audience, email, contact.DigestWindow ?? options.Value.Digest.Window, DigestItem.For(notice, unitName)));
+            else
+                db.Add(Delivery.Create(notice.Id, DeliveryChannels.Email, email, now));
             count++;
         }
 

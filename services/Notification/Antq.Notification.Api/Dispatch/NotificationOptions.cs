@@ -10,6 +10,18 @@ public sealed class NotificationOptions
     public DispatcherSettings Dispatcher { get; set; } = new();
 
     public SmtpSettings Smtp { get; set; } = new();
+
+    public DigestSettings Digest { get; set; } = new();
+}
+
+/// <summary>Section <c>Notification:Digest</c>: submissions reach the level above by e-mail as digests.</summary>
+public sealed class DigestSettings
+{
+    /// <summary>
+    /// How long a digest gathers the submissions to a unit for one address of its contact point, from the first one;
+    /// its e-mail goes when the window ends. A contact point may set its own (<c>digestWindow</c>). One minute to a day.
+    /// </summary>
+    public TimeSpan Window { get; set; } = Digests.DigestWindow.Default;
 }
 
 /// <summary>The schedule used for deadlines whose plan sets no reminder policy of its own (ISO 8601 durations).</summary>
@@ -41,8 +53,18 @@ public sealed class DispatcherSettings
 {
     public bool Enabled { get; set; } = true;
 
-    /// <summary>How often each replica looks for due notices and deliveries.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The safety poll: how long a dispatching loop sleeps at most when no commit of its replica wakes it and none of its
+    /// work falls due. Between polls a loop sleeps until the earliest due time of its notices and deliveries, or until a
+    /// commit writes new ones; the poll catches what only another replica knows of (its crash mid-send, for one).
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// While the platform's clock is shifted or fixed (local mode, tests), how often a sleeping loop reads it: such a
+    /// clock is moved forward by days, and a due time passed by the move is noticed within this (in process, no database).
+    /// </summary>
+    public TimeSpan ClockCheck { get; set; } = TimeSpan.FromSeconds(1);
 
     public int BatchSize { get; set; } = 50;
 

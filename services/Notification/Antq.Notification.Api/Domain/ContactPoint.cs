@@ -12,6 +12,11 @@ public sealed class ContactPoint
     /// <summary>The key of the webhook's HMAC-SHA256 signature; never shown back.</summary>
     public string? WebhookSecret { get; set; }
 
+    /// <summary>
+    /// How long the digest of submissions to each of <see cref="Emails"/> gathers them; null: <c>Notification:Digest:Window</c>.
+    /// </summary>
+    public TimeSpan? DigestWindow { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; }
 
     public required string UpdatedBy { get; set; }

@@ -11,6 +11,9 @@ public static class NoticeKinds
     public const string Accepted = "accepted";
     public const string PeriodClosed = "periodClosed";
 
+    /// <summary>The e-mail listing the submissions of a digest's window (<see cref="Digests.Digest"/>): in no inbox, e-mail only.</summary>
+    public const string SubmittedDigest = "submittedDigest";
+
     /// <summary>Kinds that come from a deadline's schedule and stop once the report arrives.</summary>
     public static bool IsScheduled(string kind) => kind is Reminder or Overdue or Escalation;
 }

@@ -95,5 +95,6 @@ sealed class ContactPointConfiguration : IEntityTypeConfiguration<ContactPoint>
         contact.Property(c => c.WebhookUrl).HasMaxLength(2000);
         contact.Property(c => c.WebhookSecret).HasMaxLength(200);
         contact.Property(c => c.UpdatedBy).HasMaxLength(100);
+        contact.Property(c => c.DigestWindow).HasColumnType("interval");
     }
 }

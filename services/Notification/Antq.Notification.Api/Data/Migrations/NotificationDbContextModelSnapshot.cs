@@ -116,12 +116,116 @@ namespace Antq.Notification.Api.Data.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Antq.Notification.Api.Digests.Digest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AudienceUnitCode")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("audience_unit_code");
+
+                    b.Property<DateTimeOffset>("ClosesAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closes_at");
+
+                    b.Property<Guid?>("NoticeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("notice_id");
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opened_at");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("recipient");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_digests");
+
+                    b.HasIndex("ClosesAt")
+                        .HasDatabaseName("ix_digests_open_closes")
+                        .HasFilter("status = 'open'");
+
+                    b.HasIndex("AudienceUnitCode", "Recipient")
+                        .IsUnique()
+                        .HasDatabaseName("ux_digests_open")
+                        .HasFilter("status = 'open'");
+
+                    b.ToTable("digests", (string)null);
+                });
+
+            modelBuilder.Entity("Antq.Notification.Api.Digests.DigestItem", b =>
+                {
+                    b.Property<long>("DigestId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("digest_id");
+
+                    b.Property<Guid>("NoticeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("notice_id");
+
+                    b.Property<bool?>("OnTime")
+                        .HasColumnType("boolean")
+                        .HasColumnName("on_time");
+
+                    b.Property<string>("OrgUnitCode")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("org_unit_code");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("period");
+
+                    b.Property<DateTimeOffset>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<string>("UnitName")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("unit_name");
+
+                    b.HasKey("DigestId", "NoticeId")
+                        .HasName("pk_digest_items");
+
+                    b.ToTable("digest_items", (string)null);
+                });
+
             modelBuilder.Entity("Antq.Notification.Api.Domain.ContactPoint", b =>
                 {
                     b.Property<string>("OrgUnitCode")
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)")
                         .HasColumnName("org_unit_code");
+
+                    b.Property<TimeSpan?>("DigestWindow")
+                        .HasColumnType("interval")
+                        .HasColumnName("digest_window");
 
                     b.PrimitiveCollection<List<string>>("Emails")
                         .IsRequired()
@@ -665,6 +769,16 @@ namespace Antq.Notification.Api.Data.Migrations
                     b.ToTable("unit_tree_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Antq.Notification.Api.Digests.DigestItem", b =>
+                {
+                    b.HasOne("Antq.Notification.Api.Digests.Digest", null)
+                        .WithMany("Items")
+                        .HasForeignKey("DigestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_digest_items_digests_digest_id");
+                });
+
             modelBuilder.Entity("Antq.Notification.Api.Domain.InboxItem", b =>
                 {
                     b.HasOne("Antq.Notification.Api.Domain.Notice", "Notice")
@@ -675,6 +789,11 @@ namespace Antq.Notification.Api.Data.Migrations
                         .HasConstraintName("fk_inbox_items_notice_notice_id");
 
                     b.Navigation("Notice");
+                });
+
+            modelBuilder.Entity("Antq.Notification.Api.Digests.Digest", b =>
+                {
+                    b.Navigation("Items");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,3 +1,4 @@
+using Antq.Testing;
 using Antq.Messaging.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;

@@ -1,3 +1,4 @@
+using StatementCounter = Antq.Testing.StatementCounter;
 using Antq.Contracts.Plan;
 using Antq.Messaging;
 using Antq.Notification.Api.Dispatch;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Antq.Notification.IntegrationTests.Infrastructure;
+namespace Antq.Testing;
 
 /// <summary>
 /// Counts the statements this process sends to one database, from Npgsql's own trace (one activity per command, the

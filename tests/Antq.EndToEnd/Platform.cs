@@ -40,6 +40,9 @@ public sealed class Platform : IAsyncLifetime
     public HttpClient Admin { get; private set; } = null!;
     public IReadOnlyList<(string Code, string Name)> Communes { get; private set; } = [];
 
+    /// <summary>The portal replicas' services: the first is behind the gateway.</summary>
+    public IReadOnlyList<IServiceProvider> Portals { get; private set; } = [];
+
     public async Task InitializeAsync()
     {
         var port = FreePorts.Next();
@@ -59,15 +62,27 @@ public sealed class Platform : IAsyncLifetime
         var classification = await StartAsync<Antq.Classification.Api.Data.ClassificationDbContext>("classification", publicKey);
         var notification = await StartAsync<Antq.Notification.Api.Data.NotificationDbContext>("notification", publicKey);
 
-        var portal = new HostFactory<AntqApiClient>(new Dictionary<string, string?>
+        var portalSettings = new Dictionary<string, string?>
         {
             ["Portal:Authority"] = Address,
             ["Auth:Issuer"] = Address,
             ["Auth:SigningKeyPem"] = publicKey,
-        });
-        portal.UseKestrel(0);
-        portal.StartServer();
-        disposables.Add(portal);
+            ["ConnectionStrings:rabbitmq"] = vhost.AmqpUri,
+        };
+        // Two portal replicas on the broker, each with its own queue of Reporting's events. The browser reaches the
+        // first through the gateway (sign-in sessions are per replica); the second shows every replica hears every event.
+        var portals = new List<IServiceProvider>();
+        for (var i = 0; i < 2; i++)
+        {
+            var portal = new HostFactory<AntqApiClient>(portalSettings);
+            portal.UseKestrel(0);
+            portal.StartServer();
+            disposables.Add(portal);
+            portals.Add(portal.Services);
+        }
+
+        Portals = portals;
+        var firstPortal = portals[0];
 
         var gatewaySettings = new Dictionary<string, string?>
         {
@@ -80,7 +95,7 @@ public sealed class Platform : IAsyncLifetime
                 gatewaySettings[$"ReverseProxy:Clusters:{cluster}:Destinations:d{i + 1}:Address"] = addresses[i];
         }
 
-        gatewaySettings["ReverseProxy:Clusters:portal:Destinations:d1:Address"] = AddressOf(portal.Services);
+        gatewaySettings["ReverseProxy:Clusters:portal:Destinations:d1:Address"] = AddressOf(firstPortal);
         var gateway = new HostFactory<Antq.Gateway.ClusterHealthCheck>(gatewaySettings);
         gateway.UseKestrel(port);
         gateway.StartServer();

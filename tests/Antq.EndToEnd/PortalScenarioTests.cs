@@ -61,6 +61,8 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
         var row = province.Locator($"tr[data-unit='{communeCode}']");
         await Assertions.Expect(row.Locator("[data-test=status]")).ToHaveTextAsync("Chưa nộp");
         await Assertions.Expect(province.Locator("[data-test=count-all] .count-number")).ToHaveTextAsync(platform.Communes.Count.ToString());
+        await Assertions.Expect(province.Locator("[data-test=updated-at]")).ToContainTextAsync("tự động cập nhật");
+        var loadedAt = await province.Locator("[data-test=updated-at]").TextContentAsync();
         await Browser.ShotAsync(province, "01-province-board-before");
 
         // The commune officer: name, role and unit, the deadline.
@@ -95,12 +97,14 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
         Assert.Contains("\"TIPS_VALUABLE\":3", draft);
         Assert.Contains("\"KDC_TOTAL\":1234", draft);
         Assert.Contains("Tổ chức 3 buổi tuyên truyền", draft);
+        // Nothing polled the board while the commune worked (drafts change no roll-up): it was read once, when opened.
+        Assert.Equal(loadedAt, await province.Locator("[data-test=updated-at]").TextContentAsync());
         await commune.ClickAsync("[data-test=submit]");
         await Assertions.Expect(commune.Locator("[data-test=submitted-banner]")).ToBeVisibleAsync();
         await Assertions.Expect(commune.Locator("[data-test=report-status]")).ToHaveTextAsync("Đã nộp");
         await Browser.ShotAsync(commune, "04-report-submitted");
 
-        // The province's board changes by itself: no reload.
+        // The province's board changes by itself, pushed from the broker: no reload, no polling.
         await Assertions.Expect(row.Locator("[data-test=status]")).ToHaveTextAsync(Submitted, new() { Timeout = 15_000 });
         await Assertions.Expect(row).ToContainTextAsync("Đúng hạn");
         await Assertions.Expect(province.Locator("[data-test=progress-chart] .bar-col")).Not.ToHaveCountAsync(0);

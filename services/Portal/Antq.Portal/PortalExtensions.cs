@@ -3,6 +3,7 @@ using Antq.Portal.Api;
 using Antq.Portal.Auth;
 using Antq.Portal.Components;
 using Antq.Portal.Formatting;
+using Antq.Portal.Live;
 
 namespace Antq.Portal;
 
@@ -21,6 +22,7 @@ public static class PortalExtensions
         builder.AddPortalAuthentication();
         builder.Services.AddDataWindow(builder.Configuration);
         builder.Services.AddSingleton<ReportingSeason>();
+        builder.AddLiveUpdates();
         builder.Services.AddHttpClient<AntqApiClient>(client =>
         {
             client.BaseAddress = new Uri(PortalAuthentication.ApiBaseAddress(builder.Configuration));

@@ -100,6 +100,9 @@ for m in result["measurements"]:
     elif m["name"] == "recompute":
         tier = "three-tier" if "three-tier" in m.get("units", "") else "two-tier"
         heads.append(f"recompute {tier}, ours/SQL: from empty {f(m.get('ratio'), 2)}, repair {f(m.get('repair_ratio'), 2)} (goal <= 1.5 on both)")
+    elif m["name"] == "board":
+        heads.append(f"submission to the live board (event heard, board read again): p50 {f(m.get('p50_ms'), 1)} ms, p99 {f(m.get('p99_ms'), 1)} ms; "
+                     f"to the event alone p50 {f(m.get('event_p50_ms'), 1)} ms, p99 {f(m.get('event_p99_ms'), 1)} ms")
     elif m["name"] == "bus":
         heads.append(f"bus through the outbox and inbox: {f(m.get('ours'))}/s, raw RabbitMQ.Client {f(m.get('reference'))}/s, ratio {f(m.get('ratio'), 3)} (goal >= 0.35)")
 for h in heads:

@@ -422,6 +422,10 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
 
         var fromRequest = new LongHistogram(1, 600_000_000, 3);
         var fromAnswer = new LongHistogram(1, 600_000_000, 3);
+        // The live board: the portal hears RollupChanged on its own queue, then reads the board (children of the unit).
+        var toEvent = new LongHistogram(1, 600_000_000, 3);
+        var toBoard = new LongHistogram(1, 600_000_000, 3);
+        await using var listener = await BoardListener.StartAsync(platform.VirtualHost);
         var counts = new Dictionary<string, int>();
         var firstRead = 0;
         var probes = twoTier.Take(sizes.FreshnessProbes).ToList();
@@ -433,6 +437,7 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
             save.EnsureSuccessStatusCode();
             using var submit = new HttpRequestMessage(HttpMethod.Post, $"api/reports/{commune.Code}/{period}/submit");
             submit.Headers.IfMatch.Add(save.Headers.ETag!);
+            var heard = listener.Expect(period, commune.Code);
             var requested = Stopwatch.GetTimestamp();
             using (var submitted = await probeHttp.SendAsync(submit)) submitted.EnsureSuccessStatusCode();
             var answered = Stopwatch.GetTimestamp();
@@ -452,6 +457,19 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
 
                 if (Stopwatch.GetElapsedTime(answered) > TimeSpan.FromSeconds(30)) throw new TimeoutException($"{commune.Code} never showed in {commune.Province}");
             }
+
+            // The board's path: the event reaches a portal-like listener, which reads the province's board again.
+            var heardAt = await heard.WaitAsync(TimeSpan.FromSeconds(30));
+            toEvent.RecordValue(Math.Max(1, (long)Stopwatch.GetElapsedTime(requested, heardAt).TotalMicroseconds));
+            using (var board = await probeHttp.GetAsync($"api/rollups/{commune.Province}/{period}/children"))
+            {
+                using var rows = JsonDocument.Parse(await board.Content.ReadAsStringAsync());
+                var row = rows.RootElement.GetProperty("children").EnumerateArray().First(r => r.GetProperty("code").GetString() == commune.Code);
+                if (row.GetProperty("status").GetString() is not ("submitted" or "accepted"))
+                    throw new InvalidOperationException($"{commune.Code}: the board read after the event does not show the submission");
+            }
+
+            toBoard.RecordValue((long)Stopwatch.GetElapsedTime(requested).TotalMicroseconds);
         }
 
         var probeSeconds = watch.Elapsed.TotalSeconds;
@@ -474,6 +492,17 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
             background_achieved_per_s = Math.Round(load.AchievedPerSecond, 1),
             background_errors = load.Errors + load.Dropped,
             background_p99_ms = load.P99Ms,
+        });
+        emit(new
+        {
+            name = "board",
+            ours = Ms(toBoard.GetValueAtPercentile(50)),
+            p50_ms = Ms(toBoard.GetValueAtPercentile(50)),
+            p99_ms = Ms(toBoard.GetValueAtPercentile(99)),
+            max_ms = Ms(toBoard.GetMaxValue()),
+            event_p50_ms = Ms(toEvent.GetValueAtPercentile(50)),
+            event_p99_ms = Ms(toEvent.GetValueAtPercentile(99)),
+            units = "ms from sending a commune's submit until a portal-like listener (a temporary queue, as each portal replica has) has heard RollupChanged and read the province's board (GET …/children) showing it; the same probes and background as freshness. Not included: the portal's push of the re-rendered rows over its open circuit (in-process, then one WebSocket frame on the loopback)",
         });
     }
 

@@ -294,9 +294,21 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
 
             // Ours at 70 % of its highest rate: latency, and where each submission's CPU goes.
             var rate70 = highest * 0.7;
+            var profiled = await StatementProfile.ResetAsync();
             var cpuBefore = MachineCpu.Read(platform);
             var run = await OpenLoop.RunAsync(rate70, TimeSpan.FromSeconds(sizes.IngestRunSeconds), Ours);
             var cpuPerSubmission = MachineCpu.PerOperation(cpuBefore, MachineCpu.Read(platform), run.Completed);
+            // Where PostgreSQL's share goes: the statements of every service's database during that step, per submission.
+            var statements = profiled
+                ? await StatementProfile.TopAsync(StatementProfile.DatabasesOf(platform, "reporting", "notification", "classification", "plan", "identity"), run.Completed)
+                : [];
+            foreach (var row in statements) log($"  pg: {row.service} {row.calls_per_op} calls, {row.exec_ms_per_op} ms per submission: {row.query}");
+            await Settle();
+            // Asked for (ANTQ_BENCH_TRACE): the same rate again with sampling traces of the named services attached; the
+            // figures above are not taken from this run.
+            var traces = CpuTrace.Requested.Count == 0 ? null
+                : await CpuTrace.DuringAsync(platform, TimeSpan.FromSeconds(sizes.IngestRunSeconds + 4),
+                    () => OpenLoop.RunAsync(rate70, TimeSpan.FromSeconds(sizes.IngestRunSeconds), Ours), log);
             log($"ours at 70 % of {highest:F1}/s: {run}; CPU ms per submission: {string.Join(", ", cpuPerSubmission.Select(c => $"{c.Key} {c.Value}"))}");
             await Settle();
 
@@ -336,6 +348,8 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
                 units = $"full commune reports/s (every asked indicator and the five narrative sections, saved and submitted by one POST …/submit through the gateway) at the highest rate sustained (open loop; sustained = no error, achieved ≥ 95 % of offered, p99 ≤ {SustainedP99BoundMs} ms), found by bisection to within {RateSearch.Precision * 100} % with ours and the reference taking turns round by round; p50/p99 at 70 % of it ({run.OfferedPerSecond:F1}/s); reference: bare ASP.NET + Npgsql batch insert of the same body; CPU: whole machine, both sides at that same offered rate",
                 errors_at_70pct = run.Errors,
                 cpu_ms_per_submission = cpuPerSubmission,
+                pg_statements_per_submission = statements,
+                cpu_traces = traces,
                 reference_p50_ms_at_70pct = bareRun.P50Ms,
                 reference_p99_ms_at_70pct = bareRun.P99Ms,
                 reference_cpu_ms_per_request = Reference(bareCpu),

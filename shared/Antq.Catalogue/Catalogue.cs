@@ -1,3 +1,4 @@
+using Antq.Calendar;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 

@@ -1,12 +1,11 @@
+using Antq.Calendar;
+
 namespace Antq.Indicators;
 
 public enum ValueType { Integer, Decimal, Boolean }
 
 /// <summary>How an indicator rolls up; the catalogue's notes define each exactly.</summary>
 public enum Aggregation { Sum, Ratio, MeanOfRatios, CountTrue, Max }
-
-/// <summary>The kind of report an indicator is asked in: H1 (sơ kết 6 tháng) or Y (tổng kết năm).</summary>
-public enum PeriodKind { H1, Y }
 
 /// <summary>One number (or yes/no) of the report: chỉ tiêu.</summary>
 public sealed class Indicator

@@ -1,3 +1,4 @@
+using Antq.Calendar;
 using System.Globalization;
 using System.Text.Json;
 
@@ -53,7 +54,7 @@ public static class ReportValidator
     {
         if (!catalogue.ByCode.TryGetValue(code, out indicator!)) return "Mã chỉ tiêu không có trong danh mục.";
         if (indicator.Computed) return $"\"{indicator.Name}\" được tính tự động từ các chỉ tiêu khác, không nhập trực tiếp.";
-        if (!indicator.IsAskedIn(kind)) return $"\"{indicator.Name}\" không thuộc báo cáo {(kind == PeriodKind.H1 ? "sơ kết 6 tháng" : "tổng kết năm")}.";
+        if (!indicator.IsAskedIn(kind)) return $"\"{indicator.Name}\" không thuộc báo cáo {ReportingPeriod.KindName(kind)}.";
         return null;
     }
 

@@ -48,6 +48,11 @@ public sealed class ReportingPeriodTests
     [InlineData(" 2026-H1", false)]
     [InlineData("2026-H1 ", false)]
     [InlineData("２０２６-H1", false)]
+    [InlineData("2026-H2", false)]
+    [InlineData("2026", false)]
+    [InlineData("26-H1", false)]
+    [InlineData("1999-Y", false)]
+    [InlineData("", false)]
     public void An_exact_code_is_only_the_one_the_platform_writes(string text, bool read)
     {
         Assert.Equal(read, ReportingPeriod.TryParseExact(text, out var period));

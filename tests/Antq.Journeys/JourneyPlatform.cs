@@ -34,6 +34,7 @@ public class JourneyPlatform(DateTimeOffset start) : IAsyncLifetime
     readonly RSA signingKey = RSA.Create(2048);
     readonly List<IAsyncDisposable> disposables = [];
     readonly Dictionary<string, string> addresses = new();
+    readonly Dictionary<string, (string Database, IServiceProvider Services)> hosts = new();
     TestVirtualHost vhost = null!;
 
     /// <summary>The platform's one clock; it starts at the journey's first moment and only moves forward.</summary>
@@ -46,6 +47,14 @@ public class JourneyPlatform(DateTimeOffset start) : IAsyncLifetime
     public IServiceProvider Reporting { get; private set; } = null!;
     public IServiceProvider Classification { get; private set; } = null!;
     public IServiceProvider Notification { get; private set; } = null!;
+
+    /// <summary>Every service by name ("identity", "plan", …): the name of its own database and its services.</summary>
+    public IReadOnlyDictionary<string, (string Database, IServiceProvider Services)> Hosts => hosts;
+
+    /// <summary>A journey's last word on a service's settings, after the platform's own (e.g. the product's poll intervals).</summary>
+    protected virtual void Configure(string service, Dictionary<string, string?> settings)
+    {
+    }
 
     public virtual async Task InitializeAsync()
     {
@@ -100,9 +109,11 @@ public class JourneyPlatform(DateTimeOffset start) : IAsyncLifetime
         factory.Settings["Auth:Issuer"] = Address;
         factory.Settings["Logging:LogLevel:Default"] = "Warning";
         configure?.Invoke(factory.Settings);
+        Configure(name, factory.Settings);
         factory.UseKestrel(0);
         factory.StartServer();
         disposables.Add(factory);
+        hosts[name] = (database.Name, factory.Services);
         addresses[name] = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
         return factory.Services;
     }

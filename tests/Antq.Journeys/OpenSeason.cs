@@ -9,7 +9,7 @@ namespace Antq.Journeys;
 /// deadline (before 15/12/2026) and two targets, and its officer PV01 has an account. Every journey of this class works
 /// on communes of its own, so that none depends on another; the clock only moves forward, never past the deadline.
 /// </summary>
-public sealed class OpenSeason() : JourneyPlatform(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.FromHours(7)))
+public class OpenSeason() : JourneyPlatform(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.FromHours(7)))
 {
     public const string Province = "12";
     public const string Period = "2026-Y";

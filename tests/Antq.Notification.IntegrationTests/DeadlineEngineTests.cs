@@ -77,7 +77,7 @@ public sealed class DeadlineEngineTests(NotificationWorld world) : IClassFixture
         var schedule = await Eventually.UntilAsync(() => world.ScheduleAsync(Commune, Period),
             s => s.ValueKind == JsonValueKind.Object && Pending(s).SetEquals(["reminder:-PT2M", "reminder:-PT1M", "overdue:PT1M", "repeat:1", "escalation"]),
             "the commune's schedule under the plan's policy");
-        Assert.Equal(VietnamTime.Deadline(deadline), schedule.GetProperty("deadline").GetString());
+        Assert.Equal(DueDate.Describe(deadline), schedule.GetProperty("deadline").GetString());
 
         // 1. Two minutes before: the first reminder.
         clock.AdvanceTo(deadline.AddMinutes(-2).AddSeconds(1));
@@ -129,7 +129,7 @@ public sealed class DeadlineEngineTests(NotificationWorld world) : IClassFixture
             Assert.Equal(["overdue", "overdue", "reminder", "reminder"], notices.Select(n => n.GetProperty("kind").GetString()));
             Assert.Equal([false, true, true, false], notices.Select(n => n.GetProperty("late").GetBoolean()));
             Assert.All(notices, n => Assert.Equal(Commune, n.GetProperty("orgUnitCode").GetString()));
-            Assert.All(notices, n => Assert.Contains(VietnamTime.Deadline(deadline), n.GetProperty("body").GetString()));
+            Assert.All(notices, n => Assert.Contains(DueDate.Describe(deadline), n.GetProperty("body").GetString()));
             Assert.All(notices, n => Assert.Contains("Xã Nghĩa Sơn", n.GetProperty("body").GetString()));
         }
 

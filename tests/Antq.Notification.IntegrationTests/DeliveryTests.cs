@@ -159,7 +159,7 @@ public sealed class DeliveryTests(NotificationWorld world) : IClassFixture<Notif
         var inbox = await Eventually.UntilAsync(() => world.InboxAsync("pv01.haiphong", AntqRoles.ProvinceOfficer, Province),
             n => n.Any(x => x.GetProperty("kind").GetString() == "periodClosed"), "the period-closed notice");
         var notice = inbox.Single(x => x.GetProperty("kind").GetString() == "periodClosed");
-        Assert.Equal("Đã khóa kỳ báo cáo sơ kết 6 tháng năm 2026 tại Thành phố Hải Phòng", notice.GetProperty("title").GetString());
+        Assert.Equal("Đã khóa kỳ báo cáo sơ kết 6 tháng đầu năm 2026 tại Thành phố Hải Phòng", notice.GetProperty("title").GetString());
         Assert.EndsWith("100 đơn vị nộp đúng hạn, 10 đơn vị nộp muộn, 4 đơn vị chưa nộp.", notice.GetProperty("body").GetString());
         Assert.DoesNotContain(await world.InboxAsync("cb.anhung", AntqRoles.CommuneOfficer, "11313"), x => x.GetProperty("kind").GetString() == "periodClosed");
     }

@@ -26,7 +26,7 @@ public sealed class DeliveryTests
         var notice = new Notice
         {
             Id = Guid.NewGuid(), Kind = NoticeKinds.Overdue, OrgUnitCode = "26734", Period = "2026-H1", Slot = "overdue:P1D",
-            Title = "Quá hạn nộp báo cáo sơ kết 6 tháng năm 2026", Body = "Xã Nghĩa Sơn chưa nộp",
+            Title = "Quá hạn nộp báo cáo sơ kết 6 tháng đầu năm 2026", Body = "Xã Nghĩa Sơn chưa nộp",
         };
         var bytes = WebhookChannel.BodyOf(notice);
         var json = JsonDocument.Parse(bytes).RootElement;

@@ -31,7 +31,7 @@ public sealed class DigestTests
         Assert.Equal(
             "Kính gửi Tỉnh Phú Thọ,\n\n" +
             "Từ 08:00 ngày 14/06/2026 đến 08:15 ngày 14/06/2026, 3 đơn vị đã nộp báo cáo lên Tỉnh Phú Thọ:\n\n" +
-            "Báo cáo sơ kết 6 tháng năm 2026:\n" +
+            "Báo cáo sơ kết 6 tháng đầu năm 2026:\n" +
             "1. Xã Nghĩa Sơn (mã 26734), nộp lúc 14/06/2026 08:02, nộp muộn\n" +
             "2. Xã Nghĩa Hưng (mã 26735), nộp lúc 14/06/2026 08:09, đúng hạn\n\n" +
             "Báo cáo tổng kết năm 2026:\n" +

@@ -15,15 +15,15 @@ public sealed class NoticeTextTests
     public void A_reminder_gives_the_deadline_and_the_days_left()
     {
         var text = NoticeTexts.Render(Scheduled(NoticeKinds.Reminder, "reminder:-P7D", Vn(2026, 6, 8)), CommuneName, CommuneName, Vn(2026, 6, 8), late: false);
-        Assert.Equal("Nhắc hạn nộp báo cáo sơ kết 6 tháng năm 2026", text.Title);
-        Assert.Equal("Xã Nghĩa Sơn chưa nộp báo cáo sơ kết 6 tháng năm 2026. Hạn nộp: trước ngày 15/06/2026 (còn 7 ngày).", text.Body);
+        Assert.Equal("Nhắc hạn nộp báo cáo sơ kết 6 tháng đầu năm 2026", text.Title);
+        Assert.Equal("Xã Nghĩa Sơn chưa nộp báo cáo sơ kết 6 tháng đầu năm 2026. Hạn nộp: trước ngày 15/06/2026 (còn 7 ngày).", text.Body);
     }
 
     [Fact]
     public void The_last_morning_says_today_is_the_last_day()
     {
         var text = NoticeTexts.Render(Scheduled(NoticeKinds.Reminder, "last-day-morning", Vn(2026, 6, 14, 8)), CommuneName, CommuneName, Vn(2026, 6, 14, 8), false);
-        Assert.Equal("Hôm nay là ngày cuối cùng nộp báo cáo sơ kết 6 tháng năm 2026", text.Title);
+        Assert.Equal("Hôm nay là ngày cuối cùng nộp báo cáo sơ kết 6 tháng đầu năm 2026", text.Title);
         Assert.Contains("Hạn nộp: trước ngày 15/06/2026; hôm nay, 14/06/2026, là ngày cuối cùng.", text.Body);
     }
 
@@ -31,8 +31,8 @@ public sealed class NoticeTextTests
     public void An_overdue_notice_says_by_how_long()
     {
         var text = NoticeTexts.Render(Scheduled(NoticeKinds.Overdue, "repeat:1", Vn(2026, 6, 18)), CommuneName, CommuneName, Vn(2026, 6, 18), false);
-        Assert.Equal("Quá hạn nộp báo cáo sơ kết 6 tháng năm 2026", text.Title);
-        Assert.Equal("Xã Nghĩa Sơn chưa nộp báo cáo sơ kết 6 tháng năm 2026, đã quá hạn 3 ngày (hạn nộp: trước ngày 15/06/2026). " +
+        Assert.Equal("Quá hạn nộp báo cáo sơ kết 6 tháng đầu năm 2026", text.Title);
+        Assert.Equal("Xã Nghĩa Sơn chưa nộp báo cáo sơ kết 6 tháng đầu năm 2026, đã quá hạn 3 ngày (hạn nộp: trước ngày 15/06/2026). " +
                      "Đề nghị khẩn trương hoàn thành và nộp báo cáo.", text.Body);
     }
 
@@ -40,7 +40,7 @@ public sealed class NoticeTextTests
     public void An_escalation_names_the_missing_unit_to_the_level_above()
     {
         var text = NoticeTexts.Render(Scheduled(NoticeKinds.Escalation, "escalation", Vn(2026, 6, 18)), CommuneName, "Tỉnh Phú Thọ", Vn(2026, 6, 18), false);
-        Assert.Equal("Đơn vị chưa nộp báo cáo sơ kết 6 tháng năm 2026: Xã Nghĩa Sơn", text.Title);
+        Assert.Equal("Đơn vị chưa nộp báo cáo sơ kết 6 tháng đầu năm 2026: Xã Nghĩa Sơn", text.Title);
         Assert.EndsWith("Đề nghị Tỉnh Phú Thọ đôn đốc đơn vị nộp báo cáo.", text.Body);
     }
 
@@ -66,12 +66,12 @@ public sealed class NoticeTextTests
         var returned = Notice.Event(NoticeKinds.Returned, Commune, Period, Commune, Guid.NewGuid(), at, at);
         returned.Reason = "Thiếu số liệu mô hình tự quản";
         var text = NoticeTexts.Render(returned, CommuneName, CommuneName, at, false);
-        Assert.Equal("Báo cáo sơ kết 6 tháng năm 2026 bị trả lại", text.Title);
-        Assert.Equal("Báo cáo sơ kết 6 tháng năm 2026 của Xã Nghĩa Sơn đã bị trả lại lúc 10:15 ngày 12/06/2026. " +
+        Assert.Equal("Báo cáo sơ kết 6 tháng đầu năm 2026 bị trả lại", text.Title);
+        Assert.Equal("Báo cáo sơ kết 6 tháng đầu năm 2026 của Xã Nghĩa Sơn đã bị trả lại lúc 10:15 ngày 12/06/2026. " +
                      "Lý do: Thiếu số liệu mô hình tự quản. Đề nghị chỉnh sửa và nộp lại.", text.Body);
 
         var accepted = Notice.Event(NoticeKinds.Accepted, Commune, Period, Commune, Guid.NewGuid(), at, at);
-        Assert.Equal("Báo cáo sơ kết 6 tháng năm 2026 đã được tiếp nhận", NoticeTexts.Render(accepted, CommuneName, CommuneName, at, false).Title);
+        Assert.Equal("Báo cáo sơ kết 6 tháng đầu năm 2026 đã được tiếp nhận", NoticeTexts.Render(accepted, CommuneName, CommuneName, at, false).Title);
     }
 
     [Fact]
@@ -88,13 +88,13 @@ public sealed class NoticeTextTests
     [InlineData(2026, 6, 15, 14, 35, "trước 14:35 ngày 15/06/2026")]
     public void Deadlines_are_written_in_vietnam_time(int y, int m, int d, int h, int min, string expected)
     {
-        Assert.Equal(expected, VietnamTime.Deadline(Vn(y, m, d, h, min)));
+        Assert.Equal(expected, DueDate.Describe(Vn(y, m, d, h, min)));
         // The same instant given in UTC reads the same.
-        Assert.Equal(expected, VietnamTime.Deadline(Vn(y, m, d, h, min).ToUniversalTime()));
+        Assert.Equal(expected, DueDate.Describe(Vn(y, m, d, h, min).ToUniversalTime()));
     }
 
     [Theory]
-    [InlineData("2026-H1", "báo cáo sơ kết 6 tháng năm 2026")]
+    [InlineData("2026-H1", "báo cáo sơ kết 6 tháng đầu năm 2026")]
     [InlineData("2026-Y", "báo cáo tổng kết năm 2026")]
     public void Periods_are_named_as_the_reports_are(string period, string name) => Assert.Equal(name, NoticeTexts.ReportName(period));
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Antq.Calendar;
 using Antq.Indicators;
 using Antq.Portal.Api;
 using Antq.Portal.Auth;
@@ -44,7 +45,7 @@ public sealed class ReportFormValidationTests
 
     /// <summary>What the service answers GET /api/indicators?period=2026-H1 with that catalogue in force, as it writes it.</summary>
     const string Answer = """
-        {"version":"2027.1","description":null,"period":"2026-H1","periodName":"Sơ kết 6 tháng năm 2026",
+        {"version":"2027.1","description":null,"period":"2026-H1","periodName":"Sơ kết 6 tháng đầu năm 2026",
          "indicators":[
           {"code":"PLAN_ISSUED","section":"A","name":"Đã ban hành kế hoạch thực hiện phong trào","unit":"có/không","valueType":"boolean","aggregation":"countTrue","computed":false,"numerator":null,"denominator":null,"factor":null,"of":null,"periods":["H1","Y"]},
           {"code":"TIPS_TOTAL","section":"C","name":"Số nguồn tin do quần chúng cung cấp","unit":"tin","valueType":"integer","aggregation":"sum","computed":false,"numerator":null,"denominator":null,"factor":null,"of":null,"periods":["H1","Y"]},

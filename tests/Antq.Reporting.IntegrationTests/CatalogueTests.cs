@@ -25,7 +25,7 @@ public sealed class IndicatorsTests(ReportingFixture fixture)
         Assert.DoesNotContain(h1.GetProperty("rules").EnumerateArray(), r => r.GetProperty("code").GetString() == "R_KDC_SAFE");
         Assert.Equal(8, y.GetProperty("rules").GetArrayLength());
         Assert.Equal(5, h1.GetProperty("narrativeSections").GetArrayLength());
-        Assert.Equal("Sơ kết 6 tháng năm 2026", h1.GetProperty("periodName").GetString());
+        Assert.Equal("Sơ kết 6 tháng đầu năm 2026", h1.GetProperty("periodName").GetString());
         using var bad = await fixture.Admin.GetAsync("/api/indicators?period=2026");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }

@@ -5,7 +5,6 @@ global using Antq.Reporting.Api.Deadlines;
 global using Antq.Reporting.Api.Documents;
 global using Antq.Reporting.Api.Indicators;
 global using Antq.Reporting.Api.Lineage;
-global using Antq.Reporting.Api.Periods;
 global using Antq.Reporting.Api.Plans;
 global using Antq.Reporting.Api.Reports;
 global using Antq.Reporting.Api.Rollups;

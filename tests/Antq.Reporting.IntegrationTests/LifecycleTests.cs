@@ -310,7 +310,7 @@ public sealed class LifecycleTests(ReportingFixture fixture)
         await Refused(province.PostAsync($"/api/reports/{commune}/{period}/accept", null), "Báo cáo đã được tiếp nhận.", "accepting twice");
         // Reopening before any close is refused too.
         await Refused(province.PostJsonAsync($"/api/reports/{commune}/{period}/reopen", new { reason = "Mở lại." }),
-            $"Kỳ sơ kết 6 tháng năm 2035 chưa khóa sổ tại cấp trên của {fixture.Units.ChildrenOf(Province, new DateOnly(2035, 6, 14)).First(c => c.Code == commune).Name}; không cần mở lại.", "reopening an open period");
+            $"Kỳ sơ kết 6 tháng đầu năm 2035 chưa khóa sổ tại cấp trên của {fixture.Units.ChildrenOf(Province, new DateOnly(2035, 6, 14)).First(c => c.Code == commune).Name}; không cần mở lại.", "reopening an open period");
         Assert.Equal(accepted, await StateAsync());
         Assert.Equal(3m, accepted.Rollup - draft.Rollup);
     }

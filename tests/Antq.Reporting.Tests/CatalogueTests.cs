@@ -52,37 +52,6 @@ public sealed class CatalogueTests
         Assert.Equal(judged.NarrativeSections, read.NarrativeSections);
     }
 
-    [Theory]
-    [InlineData("2026-H1", 2026, PeriodKind.H1)]
-    [InlineData("2025-Y", 2025, PeriodKind.Y)]
-    public void Periods_are_read_from_their_codes(string code, int year, PeriodKind kind)
-    {
-        Assert.True(ReportingPeriod.TryParse(code, out var period));
-        Assert.Equal(new ReportingPeriod(year, kind), period);
-        Assert.Equal(code, period.Code);
-    }
-
-    [Theory]
-    [InlineData("2026-H2")]
-    [InlineData("2026")]
-    [InlineData("26-H1")]
-    [InlineData("2026-y")]
-    [InlineData("1999-Y")]
-    [InlineData("２０２６-H1")]
-    [InlineData("")]
-    public void Other_period_codes_are_refused(string code) => Assert.False(ReportingPeriod.TryParse(code, out _));
-
-    [Fact]
-    public void Data_windows_and_hierarchy_dates_follow_the_default_settings()
-    {
-        var options = new DataWindowOptions();
-
-        Assert.Equal((new DateOnly(2025, 12, 15), new DateOnly(2026, 6, 14)), new ReportingPeriod(2026, PeriodKind.H1).DataWindow(options));
-        Assert.Equal((new DateOnly(2024, 12, 15), new DateOnly(2025, 12, 14)), new ReportingPeriod(2025, PeriodKind.Y).DataWindow(options));
-        // The six-month period of 2025 closed before the reform and rolls up through the three-tier tree.
-        Assert.Equal(new DateOnly(2025, 6, 14), new ReportingPeriod(2025, PeriodKind.H1).HierarchyDate(options));
-    }
-
     static string Describe(Indicator i) =>
         $"{i.Code}|{i.Name}|{i.Unit}|{i.ValueType}|{i.Aggregation}|{string.Join(',', i.Periods)}|{i.Computed}|{string.Join(',', i.Numerator ?? [])}|{string.Join(',', i.Denominator ?? [])}|{i.Factor}|{i.Of}";
 }

@@ -1,5 +1,7 @@
 // The indicator catalogue and the checks of a report's values (shared/Antq.Catalogue), as the service sees them.
 global using Antq.Indicators;
+// The platform's calendar (shared/Antq.Calendar; tested in tests/Antq.Calendar.Tests).
+global using Antq.Calendar;
 // The Reporting service's feature folders, as the service sees them.
 global using Antq.Reporting.Api.ClassCounts;
 global using Antq.Reporting.Api.Closing;
@@ -7,7 +9,6 @@ global using Antq.Reporting.Api.Deadlines;
 global using Antq.Reporting.Api.Documents;
 global using Antq.Reporting.Api.Indicators;
 global using Antq.Reporting.Api.Lineage;
-global using Antq.Reporting.Api.Periods;
 global using Antq.Reporting.Api.Plans;
 global using Antq.Reporting.Api.Reports;
 global using Antq.Reporting.Api.Rollups;

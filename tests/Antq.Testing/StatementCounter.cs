@@ -43,5 +43,17 @@ public sealed class StatementCounter : IDisposable
         return flat.Length <= 160 ? flat : flat[..160] + "…";
     }
 
+    /// <summary>
+    /// Whether <paramref name="sql"/> is one of the platform's safety polls, the only statements an idle service may
+    /// send: an outbox's look for its next due row and its clean-up, Reporting's look for due closings, a Notification
+    /// loop's look for its next due work and for stale schedules.
+    /// </summary>
+    public static bool IsSafetyPoll(string sql) =>
+        sql.Contains("min(next_attempt_at)", StringComparison.Ordinal) // an outbox's next due time
+        || sql.StartsWith("DELETE FROM", StringComparison.Ordinal) // an outbox's clean-up
+        || sql.Contains("FROM unit_deadlines d", StringComparison.Ordinal) // Reporting: due closings
+        || sql.Contains("least(", StringComparison.Ordinal) // Notification: a loop's next due time
+        || sql.Contains("FROM due_reports d", StringComparison.Ordinal); // Notification: stale schedules
+
     public void Dispose() => listener.Dispose();
 }

@@ -13,7 +13,8 @@ public static class ReportingServiceExtensions
         builder.AddAntqDbContext<ReportingDbContext>("reporting");
         // After the DbContext: hosted services start in order, so the migrations have run when the seeder starts.
         builder.Services.AddHostedService<CatalogueSeeder>();
-        builder.Services.AddOptions<DataWindowOptions>().Bind(builder.Configuration.GetSection("DataWindow"));
+        // The platform's one data window setting, read by the calendar as in every service.
+        builder.Services.AddDataWindow(builder.Configuration);
         builder.Services.AddAntqOutbox<ReportingDbContext>(builder.Configuration);
         // The report's life: every transition goes through one workflow; its refusals become problems in one place.
         builder.Services.AddScoped<ReportLifecycle>();

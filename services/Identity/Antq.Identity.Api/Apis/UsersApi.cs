@@ -1,3 +1,4 @@
+using Antq.Calendar;
 using Antq.Identity.Api.Data;
 using Antq.Identity.Api.Data.Configurations;
 using Antq.Identity.Api.Domain;
@@ -260,9 +261,8 @@ public static class UsersApi
         if (user.Lockouts.Count == 0) return TypedResults.Ok(UserProfile.From(user, now));
 
         var locked = user.Lockouts.Where(l => l.LockedUntil > now).ToList();
-        var vietnam = TimeSpan.FromHours(7);
         var detail = locked.Count > 0
-            ? "Mở khoá tài khoản cho " + string.Join("; ", locked.Select(l => $"địa chỉ {l.Address} (đang khoá đến {l.LockedUntil!.Value.ToOffset(vietnam):dd/MM/yyyy HH:mm})")) + "."
+            ? "Mở khoá tài khoản cho " + string.Join("; ", locked.Select(l => $"địa chỉ {l.Address} (đang khoá đến {VietnamTime.Timestamp(l.LockedUntil!.Value)})")) + "."
             : $"Xoá {user.Lockouts.Sum(l => l.FailedLogins)} lần nhập sai mật khẩu.";
         user.Lockouts.Clear(); // the lines are deleted with the audit entry, in one transaction
         user.UpdatedAt = now;

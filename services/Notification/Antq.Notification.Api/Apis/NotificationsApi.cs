@@ -114,7 +114,7 @@ public static class NotificationsApi
             .Select(n => new ScheduledNotice(n.Id, n.Kind, n.Slot, n.Status, n.DueAt, n.DeadlineAt, n.SentAt, n.Late, n.AudienceUnitCode, n.CancelReason, n.Title))
             .ToListAsync(ct);
         return TypedResults.Ok(new ScheduleView(code, period, schedule.DeadlineAt,
-            schedule.DeadlineAt is { } d ? VietnamTime.Deadline(d) : null, schedule.ReportStatus, schedule.PlanId, notices));
+            schedule.DeadlineAt is { } d ? DueDate.Describe(d) : null, schedule.ReportStatus, schedule.PlanId, notices));
     }
 
     /// <summary>The caller's own inbox items: matched by the user name in the token against the copy of Identity's users.</summary>

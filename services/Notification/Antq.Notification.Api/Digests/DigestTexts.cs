@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Antq.Notification.Api.Domain;
 
@@ -33,7 +32,7 @@ public static class DigestTexts
         item.OnTime switch { true => "đúng hạn", false => "nộp muộn", null => "không có hạn nộp" };
 
     /// <summary>15/06/2026 08:05, Vietnam time.</summary>
-    public static string Moment(DateTimeOffset instant) => instant.ToVietnam().ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture);
+    public static string Moment(DateTimeOffset instant) => VietnamTime.Timestamp(instant);
 
     static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }

@@ -6,18 +6,12 @@ namespace Antq.Notification.Api.Domain;
 /// </summary>
 public static class NoticeTexts
 {
-    /// <summary>"2026-H1" → "báo cáo sơ kết 6 tháng năm 2026"; "2026-Y" → "báo cáo tổng kết năm 2026".</summary>
-    public static string ReportName(string period)
-    {
-        var parts = period.Split('-', 2);
-        if (parts.Length == 2 && int.TryParse(parts[0], out var year))
-        {
-            if (parts[1] == "H1") return $"báo cáo sơ kết 6 tháng năm {year}";
-            if (parts[1] == "Y") return $"báo cáo tổng kết năm {year}";
-        }
-
-        return $"báo cáo kỳ {period}";
-    }
+    /// <summary>
+    /// "2026-H1" → "báo cáo sơ kết 6 tháng đầu năm 2026"; "2026-Y" → "báo cáo tổng kết năm 2026" (the calendar's
+    /// <see cref="ReportingPeriod.ReportName"/>); a code that is not a period → "báo cáo kỳ …".
+    /// </summary>
+    public static string ReportName(string period) =>
+        ReportingPeriod.TryParseExact(period, out var parsed) ? parsed.ReportName : $"báo cáo kỳ {period}";
 
     /// <summary>
     /// The text of <paramref name="notice"/> sent at <paramref name="now"/>. <paramref name="unitName"/> names the unit
@@ -26,7 +20,7 @@ public static class NoticeTexts
     public static NoticeText Render(Notice notice, string unitName, string audienceName, DateTimeOffset now, bool late)
     {
         var report = ReportName(notice.Period);
-        var deadline = notice.DeadlineAt is { } d ? VietnamTime.Deadline(d) : null;
+        var deadline = notice.DeadlineAt is { } d ? DueDate.Describe(d) : null;
         var text = notice.Kind switch
         {
             NoticeKinds.Reminder when UnitSchedule.IsResubmit(notice) => new NoticeText(

@@ -50,7 +50,7 @@ public static class ReminderSchedule
     /// </summary>
     public static DateTimeOffset LastDayMorning(DateTimeOffset deadline, TimeOnly at)
     {
-        var lastDay = VietnamTime.DayOf(deadline - TimeSpan.FromTicks(1));
+        var lastDay = DueDate.LastDayOnTime(deadline);
         var instant = VietnamTime.At(lastDay, at);
         return instant < deadline ? instant : VietnamTime.At(lastDay.AddDays(-1), at);
     }

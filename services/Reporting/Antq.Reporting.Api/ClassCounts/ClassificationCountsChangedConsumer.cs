@@ -20,7 +20,7 @@ public sealed class ClassificationCountsChangedConsumer(ReportingDbContext db, R
     public async Task Consume(ConsumeContext<ClassificationCountsChanged> context)
     {
         var message = context.Message;
-        if (!ReportingPeriod.TryParse(message.Period, out var period) || period.Kind != PeriodKind.Y)
+        if (!ReportingPeriod.TryParseExact(message.Period, out var period) || period.Kind != PeriodKind.Y)
         {
             logger.LogWarning("Classification counts for {OrgUnit} name period {Period}, which is not an annual period; ignored", message.OrgUnitCode, message.Period);
             return;

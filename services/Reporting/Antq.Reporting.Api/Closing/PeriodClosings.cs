@@ -57,7 +57,7 @@ public sealed class PeriodCloser(ReportingDbContext db, ReportLifecycle lifecycl
     /// <summary>Closes the period at one unit; null when another replica closed it (or is closing it) or it could not close now.</summary>
     public async Task<PeriodClosing?> CloseAsync(DueClosing due, CancellationToken ct)
     {
-        if (!ReportingPeriod.TryParse(due.Period, out var period))
+        if (!ReportingPeriod.TryParseExact(due.Period, out var period))
         {
             logger.LogWarning("Deadline of {Unit} for an unknown period {Period} ignored", due.Unit, due.Period);
             return null;

@@ -28,7 +28,7 @@ public static class ConsolidatedWorkbook
 
         sheet.Rows.Add([new("BẢNG TỔNG HỢP KẾT QUẢ PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC", XlsxStyle.Title)]);
         sheet.Merges.Add($"A1:{lastColumn}1");
-        sheet.Rows.Add([new($"{period.VietnameseName} — {data.Unit.Name}", XlsxStyle.Subtitle)]);
+        sheet.Rows.Add([new($"{period.Title} — {data.Unit.Name}", XlsxStyle.Subtitle)]);
         sheet.Merges.Add($"A2:{lastColumn}2");
         sheet.Rows.Add([new($"{data.SourceText} Đã nhận {data.Submitted}/{data.Expected} báo cáo (đúng hạn {data.OnTime}, nộp muộn {data.Late}); chưa nộp {data.Missing}.", XlsxStyle.Note)]);
         sheet.Rows.Add(null);

@@ -47,8 +47,8 @@ public sealed record Consolidation(
 {
     /// <summary>The sentence every document carries to say which figures it shows.</summary>
     public string SourceText => Source == FigureSource.Snapshot && Closing is { } closing
-        ? $"Số liệu chốt khi khóa sổ lúc {ApiSupport.VietnamTime(closing.ClosedAt)} (hạn nộp {ApiSupport.VietnamTime(closing.DueAt)}); báo cáo nộp sau thời điểm này không có trong số liệu chốt."
-        : $"Số liệu trực tiếp lúc {ApiSupport.VietnamTime(GeneratedAt)}" + (Closing is { } c ? $", gồm cả báo cáo nộp muộn sau khi khóa sổ lúc {ApiSupport.VietnamTime(c.ClosedAt)}." : ".");
+        ? $"Số liệu chốt khi khóa sổ lúc {VietnamTime.Timestamp(closing.ClosedAt)} (hạn nộp {VietnamTime.Timestamp(closing.DueAt)}); báo cáo nộp sau thời điểm này không có trong số liệu chốt."
+        : $"Số liệu trực tiếp lúc {VietnamTime.Timestamp(GeneratedAt)}" + (Closing is { } c ? $", gồm cả báo cáo nộp muộn sau khi khóa sổ lúc {VietnamTime.Timestamp(c.ClosedAt)}." : ".");
 
     public UnitTreeVersion Unit => Target.Unit;
 

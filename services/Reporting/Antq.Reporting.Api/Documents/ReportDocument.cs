@@ -19,9 +19,7 @@ public static class ReportDocument
     static readonly CultureInfo Vi = CultureInfo.GetCultureInfo("vi-VN");
 
     /// <summary>The document's title under "BÁO CÁO".</summary>
-    public static string Subtitle(Periods.ReportingPeriod period) => period.Kind == PeriodKind.H1
-        ? $"Sơ kết 6 tháng đầu năm {period.Year} phong trào toàn dân bảo vệ an ninh Tổ quốc"
-        : $"Tổng kết năm {period.Year} phong trào toàn dân bảo vệ an ninh Tổ quốc";
+    public static string Subtitle(ReportingPeriod period) => $"{period.Title} phong trào toàn dân bảo vệ an ninh Tổ quốc";
 
     public static byte[] Write(Consolidation data)
     {
@@ -82,7 +80,7 @@ public static class ReportDocument
     /// <summary>The issuing body (left) and the national header (right), then the number and the place and date.</summary>
     static Table Header(Consolidation data)
     {
-        var now = data.GeneratedAt.ToOffset(TimeSpan.FromHours(7));
+        var now = data.GeneratedAt.ToVietnam();
         var left = new List<OpenXmlElement>();
         if (data.Parent is { } parent) left.Add(Para(Body(parent), size: 26, align: JustificationValues.Center));
         left.Add(Para(Body(data.Unit), bold: true, size: 26, align: JustificationValues.Center));

@@ -57,9 +57,9 @@ public static partial class ReportTemplate
         sheet.Widths[1] = 70;
         sheet.Widths[2] = 18;
         sheet.Widths[3] = 14;
-        sheet.Rows.Add([new($"BIỂU MẪU BÁO CÁO {target.Period.VietnameseName.ToUpper(Vi)} PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC", XlsxStyle.Title)]);
+        sheet.Rows.Add([new($"BIỂU MẪU BÁO CÁO {target.Period.Title.ToUpper(Vi)} PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC", XlsxStyle.Title)]);
         sheet.Merges.Add("A1:D1");
-        sheet.Rows.Add([new("Đơn vị"), new(target.Unit.Name), new($"Tải lúc {ApiSupport.VietnamTime(now)}", XlsxStyle.Note)]);
+        sheet.Rows.Add([new("Đơn vị"), new(target.Unit.Name), new($"Tải lúc {VietnamTime.Timestamp(now)}", XlsxStyle.Note)]);
         sheet.Rows.Add([new(UnitLabel), new(target.Unit.Code), new("Nhập số vào cột C (ô nền vàng). Chỉ tiêu có/không ghi \"Có\" hoặc \"Không\". Để trống là chưa có số liệu.", XlsxStyle.Note)]);
         sheet.Rows.Add([new(PeriodLabel), new(target.Period.Code), new("Không sửa các ô ở cột A và dòng 1–5.", XlsxStyle.Note)]);
         sheet.Rows.Add([new(VersionLabel), report is null ? new XlsxCell(null) : new XlsxCell(report.Version)]);

@@ -91,7 +91,7 @@ public static class IndicatorsApi
     public static CatalogueResponse ToResponse(Catalogue catalogue, ReportingPeriod? period)
     {
         var shown = period is { } p ? catalogue.ForPeriod(p.Kind) : catalogue;
-        return new CatalogueResponse(shown.Version, shown.Description, period?.Code, period?.VietnameseName,
+        return new CatalogueResponse(shown.Version, shown.Description, period?.Code, period?.Title,
             [.. shown.Indicators.Select(i => new IndicatorResponse(i.Code, i.Section, i.Name, i.Unit, Camel(i.ValueType.ToString()), Camel(i.Aggregation.ToString()),
                 i.Computed, i.Numerator, i.Denominator, i.Factor, i.Of, [.. i.Periods.Select(k => k.ToString())]))],
             [.. shown.Rules.Select(r => new RuleResponse(r.Code, r.Expression, r.Message))],

@@ -150,7 +150,7 @@ public sealed class Report
         SubmittedAt = at;
         SubmittedBy = by;
         DueAt = dueAt;
-        OnTime = dueAt is null || at < dueAt;
+        OnTime = dueAt is not { } due || DueDate.IsOnTime(at, due);
         ReturnReason = null;
         DecidedAt = null;
         DecidedBy = null;

@@ -257,11 +257,11 @@ public sealed class ReportLifecycle(ReportingDbContext db, ReportStore store, Ti
         var code = target.Unit.Code;
         var parent = target.Unit.ParentCode;
         var closing = await db.Closings.AsNoTracking().FirstOrDefaultAsync(c => c.OrgUnitCode == parent && c.Period == target.Period.Code, ct)
-            ?? throw new ReportStateException($"Kỳ {target.Period.VietnameseName.ToLowerInvariant()} chưa khóa sổ tại cấp trên của {target.Unit.Name}; không cần mở lại.");
+            ?? throw new ReportStateException($"Kỳ {target.Period.Title.ToLowerInvariant()} chưa khóa sổ tại cấp trên của {target.Unit.Name}; không cần mở lại.");
         var child = await db.ClosingChildren.FirstOrDefaultAsync(c => c.ClosingId == closing.Id && c.ChildCode == code, ct)
             ?? throw new ReportStateException($"{target.Unit.Name} ({code}) không có trong danh sách đơn vị khi khóa sổ.");
         if (child.ReopenedAt is { } at)
-            throw new ReportStateException($"Kỳ báo cáo đã được mở lại cho {target.Unit.Name} lúc {VietnamTime(at)} bởi {child.ReopenedBy}.");
+            throw new ReportStateException($"Kỳ báo cáo đã được mở lại cho {target.Unit.Name} lúc {VietnamTime.Timestamp(at)} bởi {child.ReopenedBy}.");
 
         var now = clock.GetUtcNow();
         child.ReopenedAt = now;
@@ -373,12 +373,12 @@ public sealed class ReportLifecycle(ReportingDbContext db, ReportStore store, Ti
     {
         if (lockOf is not { } locked) return;
         var level = target.Ancestors.LastOrDefault(a => a.Code == locked.ClosingUnit)?.Name ?? locked.ClosingUnit;
-        throw new ReportStateException($"Kỳ {target.Period.VietnameseName.ToLowerInvariant()} đã khóa sổ tại {level} lúc {VietnamTime(locked.ClosedAt)}: "
+        throw new ReportStateException($"Kỳ {target.Period.Title.ToLowerInvariant()} đã khóa sổ tại {level} lúc {VietnamTime.Timestamp(locked.ClosedAt)}: "
             + "báo cáo này đã được tổng hợp nên không thể sửa, nộp lại hoặc trả lại. Nếu cần điều chỉnh, cấp trên hãy mở lại kỳ báo cáo cho đơn vị (kèm lý do).");
     }
 
     static ReportRefusedException NoReport(PeriodUnit target) =>
-        new(404, $"{target.Unit.Name} ({target.Unit.Code}) chưa có báo cáo {target.Period.VietnameseName.ToLowerInvariant()}.");
+        new(404, $"{target.Unit.Name} ({target.Unit.Code}) chưa có báo cáo {target.Period.Title.ToLowerInvariant()}.");
 
     static void ThrowIfStale(string ifMatch, Report report)
     {
@@ -387,7 +387,7 @@ public sealed class ReportLifecycle(ReportingDbContext db, ReportStore store, Ti
         tag = tag.Trim('"');
         if (int.TryParse(tag, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version == report.Version) return;
         throw new ReportRefusedException(412,
-            $"Báo cáo đã được thay đổi (phiên bản hiện tại {report.Version}, lúc {VietnamTime(report.UpdatedAt)} bởi {report.UpdatedBy}); hãy tải lại trước khi lưu.");
+            $"Báo cáo đã được thay đổi (phiên bản hiện tại {report.Version}, lúc {VietnamTime.Timestamp(report.UpdatedAt)} bởi {report.UpdatedBy}); hãy tải lại trước khi lưu.");
     }
 
     /// <summary>The cells a counted report is in: none for a consolidated report; otherwise the path its submission added to.</summary>

@@ -231,7 +231,7 @@ public static class ReportsApi
     }
 
     static ProblemHttpResult NoReport(PeriodUnit target) =>
-        Problem(404, $"{target.Unit.Name} ({target.Unit.Code}) chưa có báo cáo {target.Period.VietnameseName.ToLowerInvariant()}.");
+        Problem(404, $"{target.Unit.Name} ({target.Unit.Code}) chưa có báo cáo {target.Period.Title.ToLowerInvariant()}.");
 
     /// <summary>The reason of a return or a reopening: required, trimmed, at most <see cref="MaxReasonLength"/> characters.</summary>
     static (string Reason, ProblemHttpResult? Refused) ReasonOf(ReturnReportRequest request, string missing, string what)

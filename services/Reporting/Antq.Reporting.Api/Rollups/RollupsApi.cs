@@ -219,7 +219,7 @@ public static class RollupsApi
         var closing = await db.Closings.AsNoTracking().Include(c => c.Children)
             .FirstOrDefaultAsync(c => c.OrgUnitCode == code && c.Period == target!.Period.Code, ct);
         if (closing is null)
-            return Problem(404, $"Kỳ {target!.Period.VietnameseName.ToLowerInvariant()} chưa khóa sổ tại {target.Unit.Name} ({code}): hạn nộp của các đơn vị trực thuộc chưa qua hoặc chưa được đặt.");
+            return Problem(404, $"Kỳ {target!.Period.Title.ToLowerInvariant()} chưa khóa sổ tại {target.Unit.Name} ({code}): hạn nộp của các đơn vị trực thuộc chưa qua hoặc chưa được đặt.");
 
         var children = closing.Children.OrderBy(c => c.ChildCode, StringComparer.Ordinal).ToList();
         return TypedResults.Ok(new SnapshotResponse(
@@ -248,7 +248,7 @@ public static class RollupsApi
         if (from is not ("" or "snapshot" or "live")) return Problem(400, "Nguồn số liệu phải là snapshot (số liệu chốt khi khóa sổ) hoặc live (số liệu trực tiếp).", "source");
         var data = await Consolidation.LoadAsync(db, target!, clock.GetUtcNow(), live: from == "live", ct);
         if (from == "snapshot" && data.Source != FigureSource.Snapshot)
-            return Problem(409, $"Kỳ {target!.Period.VietnameseName.ToLowerInvariant()} chưa khóa sổ tại {target.Unit.Name}: chưa có số liệu chốt, chỉ có số liệu trực tiếp (source=live).", "source");
+            return Problem(409, $"Kỳ {target!.Period.Title.ToLowerInvariant()} chưa khóa sổ tại {target.Unit.Name}: chưa có số liệu chốt, chỉ có số liệu trực tiếp (source=live).", "source");
         // Scripts read which figures they got without opening the file.
         http.Response.Headers["X-Antq-Figures"] = data.Source == FigureSource.Snapshot ? "snapshot" : "live";
         var name = $"{(kind == "xlsx" ? "tong-hop" : "bao-cao")}-{code}-{target!.Period.Code}.{kind}";

@@ -30,7 +30,7 @@ static class ApiSupport
     public static bool TryPeriod(string? text, out ReportingPeriod period, out ProblemHttpResult problem)
     {
         problem = null!;
-        if (ReportingPeriod.TryParse(text, out period)) return true;
+        if (ReportingPeriod.TryParseExact(text, out period)) return true;
         problem = Problem(400, ReportingPeriod.FormatMessage, "period");
         return false;
     }
@@ -72,7 +72,4 @@ static class ApiSupport
         if (own is not null && (own == target.Unit.Code || target.Ancestors.Any(a => a.Code == own))) return null;
         return Problem(403, $"Tài khoản của bạn không được xem số liệu của đơn vị {target.Unit.Name} ({target.Unit.Code}); chỉ được xem đơn vị mình và các đơn vị trực thuộc.");
     }
-
-    /// <summary>dd/MM/yyyy HH:mm, Vietnam time, for messages.</summary>
-    public static string VietnamTime(DateTimeOffset at) => at.ToOffset(TimeSpan.FromHours(7)).ToString("dd/MM/yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }

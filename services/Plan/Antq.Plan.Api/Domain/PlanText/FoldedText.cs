@@ -30,37 +30,43 @@ public sealed partial class FoldedText
     /// <summary>The same with a line break where the run had one (for list items and headings); same offsets.</summary>
     public string Lines { get; }
 
+    /// <summary>One pass over the text: each character folded through a table (so linear in the text's length).</summary>
     public static FoldedText Of(string original)
     {
-        var folded = new StringBuilder(original.Length);
+        var folded = new List<char>(original.Length);
         var origin = new List<int>(original.Length);
         for (var i = 0; i < original.Length; i++)
         {
             var c = original[i];
             if (char.IsWhiteSpace(c))
             {
-                if (folded.Length > 0 && char.IsWhiteSpace(folded[^1]))
+                if (folded.Count > 0 && folded[^1] is ' ' or '\n')
                 {
                     if (c == '\n') folded[^1] = '\n';
                 }
                 else
                 {
-                    folded.Append(c == '\n' ? '\n' : ' ');
+                    folded.Add(c == '\n' ? '\n' : ' ');
                     origin.Add(i);
                 }
 
                 continue;
             }
 
-            foreach (var d in FoldChar(c))
+            foreach (var d in FoldedChar(c))
             {
-                folded.Append(d);
+                folded.Add(d);
                 origin.Add(i);
             }
         }
 
-        return new FoldedText(original, folded.ToString(), [.. origin]);
+        return new FoldedText(original, new string(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(folded)), [.. origin]);
     }
+
+    /// <summary>What each UTF-16 code unit folds to, filled as characters are first met.</summary>
+    static readonly string?[] FoldTable = new string?[char.MaxValue + 1];
+
+    static string FoldedChar(char c) => FoldTable[c] ??= new string([.. FoldChar(c)]);
 
     /// <summary>Folds a short phrase the same way (for patterns and comparisons).</summary>
     public static string Fold(string text) => Of(text).Value;
@@ -73,6 +79,12 @@ public sealed partial class FoldedText
             case '“' or '”' or '„' or '‟' or '″' or '«' or '»': yield return '"'; yield break;
             case '‘' or '’' or '‚' or '‛': yield return '\''; yield break;
             case '–' or '—' or '‐' or '‑' or '−': yield return '-'; yield break;
+        }
+
+        if (char.IsSurrogate(c))
+        {
+            yield return c;
+            yield break;
         }
 
         if (c < 128)
@@ -119,33 +131,39 @@ public sealed partial class FoldedText
     const string ShapeMarks = "\u0302\u0306\u031B"; // circumflex, breve, horn: part of the vowel letter
     const string ToneMarks = "\u0300\u0301\u0303\u0309\u0323";
 
+    /// <summary>
+    /// Builds the result left to right: a tone mark that does not follow its vowel moves back (at most five places,
+    /// after the vowel's shape marks) or, with no vowel in reach, is dropped. Each move shifts at most a few
+    /// characters, so this stays linear in the length of the text.
+    /// </summary>
     static string RepairMarks(string decomposed)
     {
-        var chars = new List<char>(decomposed);
-        for (var i = 0; i < chars.Count; i++)
+        var chars = new char[decomposed.Length];
+        var n = 0;
+        foreach (var c in decomposed)
         {
-            if (!ToneMarks.Contains(chars[i])) continue;
-            var baseIndex = i - 1;
+            if (!ToneMarks.Contains(c)) { chars[n++] = c; continue; }
+            var baseIndex = n - 1;
             while (baseIndex >= 0 && ShapeMarks.Contains(chars[baseIndex])) baseIndex--;
-            if (baseIndex >= 0 && IsVowel(chars[baseIndex])) continue;
+            if (baseIndex >= 0 && IsVowel(chars[baseIndex])) { chars[n++] = c; continue; }
 
             // Walk back over at most a few consonants, spaces and quotes to the vowel the mark belongs to.
             var target = -1;
-            for (var j = i - 1; j >= 0 && j >= i - 5; j--)
+            for (var j = n - 1; j >= 0 && j >= n - 5; j--)
             {
                 if (IsVowel(chars[j])) { target = j; break; }
                 if (char.IsDigit(chars[j])) break;
             }
 
-            var mark = chars[i];
-            chars.RemoveAt(i);
-            if (target < 0) { i--; continue; }
+            if (target < 0) continue;
             var insertAt = target + 1;
-            while (insertAt < chars.Count && ShapeMarks.Contains(chars[insertAt])) insertAt++;
-            chars.Insert(insertAt, mark);
+            while (insertAt < n && ShapeMarks.Contains(chars[insertAt])) insertAt++;
+            Array.Copy(chars, insertAt, chars, insertAt + 1, n - insertAt);
+            chars[insertAt] = c;
+            n++;
         }
 
-        return new string([.. chars]);
+        return new string(chars, 0, n);
     }
 
     static bool IsVowel(char c) => "aeiouyAEIOUY".Contains(c);

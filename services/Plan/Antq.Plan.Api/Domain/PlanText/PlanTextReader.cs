@@ -155,7 +155,7 @@ public static partial class PlanTextReader
         foreach (Match h in OrganisationHead().Matches(s[..verb.Index], sentenceStart))
         {
             // "... của Ủy ban nhân dân huyện X" names the parent's issuer, not this plan's.
-            if (h.Index >= 4 && s[..h.Index].TrimEnd().EndsWith("cua", StringComparison.Ordinal)) continue;
+            if (EndsWithWord(s, h.Index, "cua")) continue;
             head = h;
             break;
         }
@@ -210,7 +210,13 @@ public static partial class PlanTextReader
     };
 
     /// <summary>The capitalised words right after a position ("Bình Thuận"), or null.</summary>
-    static string? ProperNameAt(FoldedText t, int at, int limit)
+    static string? ProperNameAt(FoldedText t, int at, int limit) =>
+        ProperName(t, at, limit) is { } words ? t.Text(words.Start, words.End) : null;
+
+    /// <summary>Where the capitalised words right after a position end (folded offset), or null.</summary>
+    static int? ProperNameEnd(FoldedText t, int at, int limit) => ProperName(t, at, limit)?.End;
+
+    static (int Start, int End)? ProperName(FoldedText t, int at, int limit)
     {
         var s = t.Value;
         if (at >= limit || s[at] != ' ') return null;
@@ -228,7 +234,7 @@ public static partial class PlanTextReader
             i = end;
         }
 
-        return words.Count == 0 ? null : t.Text(words[0].Start, words[^1].End);
+        return words.Count == 0 ? null : (words[0].Start, words[^1].End);
     }
 
     // ---------------------------------------------------------------- level
@@ -304,11 +310,7 @@ public static partial class PlanTextReader
         {
             var stop = m.Index + m.Length;
             var committee = CommitteeIssuer().Match(s, stop);
-            if (committee.Success && ProperNameAt(t, committee.Index + committee.Length, s.Length) is { } name)
-            {
-                stop = committee.Index + committee.Length + 1;
-                while (stop < s.Length && !FoldedText.Clean(t.Text(committee.Index + committee.Length, stop)).Equals(name, StringComparison.Ordinal)) stop++;
-            }
+            if (committee.Success && ProperNameEnd(t, committee.Index + committee.Length, s.Length) is { } nameEnd) stop = nameEnd;
 
             var value = SymbolBreak().Replace(t.Text(m.Index, stop), "");
             found.Add(new Found<string>(value, t.Span(m.Index, stop)));
@@ -458,7 +460,12 @@ public static partial class PlanTextReader
 
     sealed record Hit(Matcher Matcher, Number Number, int Start, int End, int Order);
 
-    static List<Matcher> Matchers(IReadOnlyList<CatalogueIndicator> catalogue)
+    /// <summary>The matchers of a catalogue, built once per catalogue instance (they are ~50 regular expressions).</summary>
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<CatalogueIndicator>, List<Matcher>> matchersOf = new();
+
+    static List<Matcher> Matchers(IReadOnlyList<CatalogueIndicator> catalogue) => matchersOf.GetValue(catalogue, BuildMatchers);
+
+    static List<Matcher> BuildMatchers(IReadOnlyList<CatalogueIndicator> catalogue)
     {
         var byCode = catalogue.ToDictionary(c => c.Code, StringComparer.Ordinal);
         var list = new List<Matcher>();
@@ -508,21 +515,25 @@ public static partial class PlanTextReader
             var inClause = clause.OrderBy(n => n.Start).ToList();
             if (IsPastResult(s, clauseStart, clauseEnd, inClause[0].Start, planYear)) continue;
 
+            var counts = inClause.Where(n => !n.IsRate).ToList();
+            var rates = inClause.Where(n => n.IsRate).ToList();
             for (var order = 0; order < matchers.Count; order++)
             {
                 var matcher = matchers[order];
                 if (matcher.Unit is not null)
                 {
-                    foreach (var n in inClause.Where(n => !n.IsRate))
+                    // The qualifier is looked for once per clause, not once per number (a clause may be long).
+                    Match? qualifier = null;
+                    foreach (var n in counts)
                     {
                         var unit = matcher.Unit.Match(s, n.End);
                         if (!unit.Success) continue;
                         var end = unit.Index + unit.Length;
                         if (matcher.Qualifier is not null)
                         {
-                            var q = matcher.Qualifier.Match(s, clauseStart, clauseEnd - clauseStart);
-                            if (!q.Success) continue;
-                            end = Math.Max(end, q.Index + q.Length);
+                            qualifier ??= matcher.Qualifier.Match(s, clauseStart, clauseEnd - clauseStart);
+                            if (!qualifier.Success) continue;
+                            end = Math.Max(end, qualifier.Index + qualifier.Length);
                         }
 
                         var after = ComparatorAfter().Match(s, unit.Index + unit.Length);
@@ -534,8 +545,7 @@ public static partial class PlanTextReader
                 {
                     for (var q = matcher.Qualifier.Match(s, clauseStart, clauseEnd - clauseStart); q.Success; q = q.NextMatch())
                     {
-                        var number = inClause.Where(n => n.IsRate && n.End <= q.Index).LastOrDefault()
-                            ?? inClause.FirstOrDefault(n => n.IsRate && n.Start >= q.Index + q.Length);
+                        var number = LastEndingBy(rates, n => n.End, q.Index) ?? FirstStartingFrom(rates, q.Index + q.Length);
                         if (number is null) continue;
                         var subject = number.End <= q.Index ? s[number.End..q.Index] : s[clauseStart..q.Index];
                         if (matcher.SubjectAny.Length > 0 && !matcher.SubjectAny.Any(r => r.IsMatch(subject))) continue;
@@ -547,21 +557,25 @@ public static partial class PlanTextReader
 
             // One indicator per family and number; of overlapping wordings the one earlier in the table wins.
             var kept = new List<Hit>();
+            var keptByNumber = new Dictionary<int, List<Hit>>();
             foreach (var hit in hits.OrderBy(h => h.Order).ThenBy(h => h.Start))
             {
-                if (kept.Any(k => k.Number.Start == hit.Number.Start
-                    && (k.Matcher.Phrase.Family == hit.Matcher.Phrase.Family
+                if (!keptByNumber.TryGetValue(hit.Number.Start, out var same)) keptByNumber[hit.Number.Start] = same = [];
+                if (same.Any(k => k.Matcher.Phrase.Family == hit.Matcher.Phrase.Family
                         || k.Matcher.Phrase.Indicator == hit.Matcher.Phrase.Indicator
-                        || (k.Start < hit.End && hit.Start < k.End)))) continue;
+                        || (k.Start < hit.End && hit.Start < k.End))) continue;
+                same.Add(hit);
                 kept.Add(hit);
             }
 
+            // "mỗi xã ..." before a number: each unit word of the clause, found once.
+            var eachUnits = kept.Count == 0 ? [] : EachUnit().Matches(s, clauseStart).TakeWhile(e => e.Index < clauseEnd).ToList();
             var previousEnd = clauseStart;
             foreach (var hit in kept.OrderBy(h => Math.Max(h.End, h.Number.PhraseEnd)))
             {
                 var start = SkipLead(s, previousEnd);
                 var end = Math.Max(hit.End, hit.Number.PhraseEnd);
-                var scope = LastMatch(EachUnit(), s, clauseStart, hit.Number.Start) is { } each ? ScopeOf(each.Groups["w"].Value) : null;
+                var scope = LastEndingBy(eachUnits, e => e.Index + e.Length, hit.Number.Start) is { } each ? ScopeOf(each.Groups["w"].Value) : null;
                 targets.Add(new DraftTarget(hit.Matcher.Phrase.Indicator, hit.Number.Comparator, hit.Number.Value, scope, t.Text(start, end), t.Span(start, end)));
                 previousEnd = end;
             }
@@ -651,12 +665,30 @@ public static partial class PlanTextReader
     /// <summary>Binary search in the sorted bounds (which always start with 0).</summary>
     static int Index(List<int> bounds, int position) => bounds.BinarySearch(position);
 
-    static Match? LastMatch(Regex regex, string s, int from, int to)
+    /// <summary>The last of the items (in text order, not overlapping) that ends by <paramref name="position"/>: a binary search.</summary>
+    static T? LastEndingBy<T>(List<T> items, Func<T, int> end, int position) where T : class
     {
-        Match? last = null;
-        if (to <= from) return null;
-        for (var m = regex.Match(s, from, to - from); m.Success; m = m.NextMatch()) last = m;
-        return last;
+        int lo = 0, hi = items.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (end(items[mid]) <= position) lo = mid + 1; else hi = mid;
+        }
+
+        return lo > 0 ? items[lo - 1] : null;
+    }
+
+    /// <summary>The first of the numbers (in text order) that starts at or after <paramref name="position"/>.</summary>
+    static Number? FirstStartingFrom(List<Number> numbers, int position)
+    {
+        int lo = 0, hi = numbers.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (numbers[mid].Start < position) lo = mid + 1; else hi = mid;
+        }
+
+        return lo < numbers.Count ? numbers[lo] : null;
     }
 
     static int LastBoundary(string s, int before, string pattern)
@@ -666,13 +698,24 @@ public static partial class PlanTextReader
         return last;
     }
 
+    [GeneratedRegex(@"\G(?:[-+•*]|\(\d+\)|\d+(?:\.\d+)*\.)\s")]
+    private static partial Regex ListMark();
+
+    /// <summary>Whether the word <paramref name="word"/> ends right before <paramref name="at"/> (spaces between allowed), looking back only as far as needed.</summary>
+    static bool EndsWithWord(string s, int at, string word)
+    {
+        var end = at;
+        while (end > 0 && char.IsWhiteSpace(s[end - 1])) end--;
+        return end >= word.Length && s.AsSpan(end - word.Length, word.Length).SequenceEqual(word);
+    }
+
     /// <summary>Skips spaces, list marks ("- ", "+ ", "(3) ") and stray punctuation at the start of a clause.</summary>
     static int SkipLead(string s, int at)
     {
         while (true)
         {
             while (at < s.Length && (char.IsWhiteSpace(s[at]) || s[at] is ',' or ';' or ':' or '.')) at++;
-            var mark = Regex.Match(s[at..], @"^(?:[-+•*]|\(\d+\)|\d+(?:\.\d+)*\.)\s");
+            var mark = ListMark().Match(s, at);
             if (!mark.Success) return at;
             at += mark.Length;
         }

@@ -10,18 +10,33 @@ namespace Antq.Plan.Api.Domain.PlanText;
 /// numeric targets mapped to catalogue indicators, each with the span it came from. Matching runs on a folded copy
 /// (no diacritics, one space per whitespace run) so that PDF text with broken lines and OCR text without diacritics
 /// read alike; values are cut from the original text. What it does not find stays empty.
+/// <para>
+/// OCR text reads too: the folded copy maps look-alike letters and digits back, drops spaces OCR put inside numbers
+/// and codes, and joins words OCR broke into the words the reader's own patterns use (see <see cref="FoldedText"/>).
+/// </para>
+/// <para>
+/// Time and refusals: every step is linear (or n log n) in the text's length; <c>bench plantext</c> measures 2 MB.
+/// The only exceptions are the documented refusals: <see cref="ArgumentNullException"/> for a null text or catalogue,
+/// and <see cref="ArgumentOutOfRangeException"/> for a text longer than <see cref="MaxLength"/> characters. Unpaired
+/// UTF-16 surrogates are read as U+FFFD (same offsets).
+/// </para>
 /// </summary>
 public static partial class PlanTextReader
 {
+    /// <summary>The longest text read (characters): 4 Mi, four times the largest body the API accepts (1 MB).</summary>
+    public const int MaxLength = 4 * 1024 * 1024;
+
     public static PlanDraft Read(string text, IReadOnlyList<CatalogueIndicator> catalogue)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(catalogue);
-        var t = FoldedText.Of(text);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(text.Length, MaxLength, nameof(text));
+        text = WithoutLoneSurrogates(text);
+        var t = FoldedText.Of(text, Keywords(catalogue));
         var layout = Layout.Of(t.Lines);
         var bounds = ClauseBounds(t.Lines, layout);
 
-        var issuedOn = ReadIssuedOn(t, layout);
+        var issuedOn = ReadIssuedOn(t, layout, out var place);
         var issuer = ReadIssuer(t, layout, out var issuerSegment);
         var year = ReadYear(t, layout, issuerSegment, issuedOn);
         var deadlines = ReadDeadlines(t, bounds, year?.Value ?? issuedOn?.Value.Year);
@@ -30,6 +45,7 @@ public static partial class PlanTextReader
         {
             Number = ReadNumber(t, layout),
             IssuedOn = issuedOn,
+            Place = place,
             IssuerName = issuer,
             IssuerLevel = issuerSegment is { } seg ? ReadLevel(t, seg.Start, seg.End) : null,
             Year = year,
@@ -64,11 +80,13 @@ public static partial class PlanTextReader
                 var titleEnd = cue.Success ? preambleStart : Math.Min(s.Length, title.Index + 400);
                 if (!cue.Success && YearWords().Match(s, title.Index, titleEnd - title.Index) is { Success: true } year)
                 {
-                    var lineEnd = s.IndexOf('\n', year.Index + year.Length);
-                    titleEnd = lineEnd < 0 ? s.Length : lineEnd + 1;
+                    // To the end of that line, if it ends soon (a text without line breaks has no title line).
+                    var lineEnd = s.IndexOf('\n', year.Index + year.Length, Math.Min(200, s.Length - year.Index - year.Length));
+                    titleEnd = lineEnd < 0 ? Math.Min(s.Length, year.Index + year.Length + 200) : lineEnd + 1;
                 }
 
-                return new Layout(title.Index, titleEnd, cue.Success ? preambleStart : titleEnd, bodyStart);
+                var start = cue.Success ? preambleStart : titleEnd;
+                return new Layout(title.Index, titleEnd, start, Math.Max(bodyStart, start));
             }
 
             return new Layout(0, 0, preambleStart, bodyStart);
@@ -103,16 +121,33 @@ public static partial class PlanTextReader
     [GeneratedRegex(@"\bngay\s*(?<d>\d{1,2})\s*(?:thang\s*(?<m>\d{1,2})\s*nam|[/.-]\s*(?<m>\d{1,2})\s*[/.-])\s*(?<y>\d{4})\b")]
     private static partial Regex FullDate();
 
-    static Found<DateOnly>? ReadIssuedOn(FoldedText t, Layout layout)
+    static Found<DateOnly>? ReadIssuedOn(FoldedText t, Layout layout, out Found<string>? place)
     {
+        place = null;
         var end = layout.PreambleStart > 0 ? layout.PreambleStart : layout.TitleEnd;
         foreach (Match m in FullDate().Matches(t.Value[..end]))
         {
-            if (TryDate(m.Groups["d"].Value, m.Groups["m"].Value, m.Groups["y"].Value, null, out var date))
-                return new Found<DateOnly>(date, t.Span(m.Index, m.Index + m.Length));
+            if (!TryDate(m.Groups["d"].Value, m.Groups["m"].Value, m.Groups["y"].Value, null, out var date)) continue;
+            place = ReadPlace(t, m.Index);
+            return new Found<DateOnly>(date, t.Span(m.Index, m.Index + m.Length));
         }
 
         return null;
+    }
+
+    /// <summary>"Nghĩa Sơn, ngày 15 tháng 01 năm 2025": the place is what the date line names before its comma.</summary>
+    static Found<string>? ReadPlace(FoldedText t, int dateAt)
+    {
+        var s = t.Lines;
+        var comma = dateAt - 1;
+        while (comma >= 0 && s[comma] == ' ') comma--;
+        if (comma < 0 || s[comma] != ',') return null;
+        var start = comma;
+        while (start > 0 && s[start - 1] != '\n' && comma - start < 60) start--;
+        if (start > 0 && s[start - 1] != '\n') return null;
+        while (start < comma && s[start] == ' ') start++;
+        if (start >= comma || !char.IsUpper(t.OriginalAt(start))) return null;
+        return new Found<string>(t.Text(start, comma), t.Span(start, comma));
     }
 
     [GeneratedRegex(@"\bnam\s+(?<y>(?:19|20)\d\d)\b")]
@@ -203,10 +238,11 @@ public static partial class PlanTextReader
         return $"{FoldedText.Clean(t.Span(levelWord.Index, levelWord.Index + levelWord.Length).Snippet).ToLowerInvariant()} {place}";
     }
 
+    /// <summary>First words (folded) of names of bodies and documents, which are not places.</summary>
     static readonly HashSet<string> NotPlaceWords = new(StringComparer.Ordinal)
     {
-        "Tổ", "Nhân", "Đảng", "Ban", "Công", "Ủy", "Uỷ", "Hội", "Phòng", "Sở", "Thường", "Nhà", "Phong", "Chính", "Bộ",
-        "Kế", "Quốc", "Trung", "Văn", "Cơ", "Đoàn", "Mặt", "Luật", "Chỉ", "Nghị", "Quyết", "Thông", "Tỉnh", "Huyện", "Xã",
+        "to", "nhan", "dang", "ban", "cong", "uy", "hoi", "phong", "so", "thuong", "nha", "chinh", "bo",
+        "ke", "quoc", "trung", "van", "co", "doan", "mat", "luat", "chi", "nghi", "quyet", "thong", "tinh", "huyen", "xa",
     };
 
     /// <summary>The capitalised words right after a position ("Bình Thuận"), or null.</summary>
@@ -228,8 +264,7 @@ public static partial class PlanTextReader
             var end = start;
             while (end < limit && char.IsLetter(s[end])) end++;
             if (end == start || !char.IsUpper(t.OriginalAt(start))) break;
-            var word = t.Text(start, end);
-            if (words.Count == 0 && NotPlaceWords.Contains(word)) break;
+            if (words.Count == 0 && NotPlaceWords.Contains(s[start..end])) break;
             words.Add((start, end));
             i = end;
         }
@@ -257,7 +292,9 @@ public static partial class PlanTextReader
         var w = m.Groups["w"].Value;
         var original = FoldedText.Clean(t.Span(m.Index, m.Index + m.Length).Snippet).ToLowerInvariant();
         var hasDiacritics = original.Any(c => c > 127);
-        if (hasDiacritics && original != LevelForms[w]) return false;
+        // With its diacritics a word that folds like a level word may be another one ("tình", "quân"); OCR's
+        // look-alikes ("huy€n", "huyén") are not those words and still count.
+        if (hasDiacritics && OtherWords.Contains(original)) return false;
         if (NotLevel().IsMatch(t.Value.AsSpan(m.Index, Math.Min(Math.Min(limit, t.Value.Length) - m.Index, 24)))) return false;
         if (w == "phuong" && m.Index >= 4 && t.Value.AsSpan(m.Index - 4, 4).SequenceEqual("dia ")) return false;
         // Without diacritics "quan" is also quân / quản: only before a name or a number ("quan 1", "quan Ba Dinh").
@@ -269,6 +306,12 @@ public static partial class PlanTextReader
 
         return true;
     }
+
+    /// <summary>Words with diacritics that fold like a level word but are not one.</summary>
+    static readonly HashSet<string> OtherWords = new(StringComparer.Ordinal)
+    {
+        "tình", "tính", "tĩnh", "tịnh", "xà", "xá", "xạ", "xả", "quân", "quản", "quán", "phương", "phượng", "huyền", "huyễn",
+    };
 
     static readonly string[] CentralCities = ["ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"];
 
@@ -460,10 +503,67 @@ public static partial class PlanTextReader
 
     sealed record Hit(Matcher Matcher, Number Number, int Start, int End, int Order);
 
-    /// <summary>The matchers of a catalogue, built once per catalogue instance (they are ~50 regular expressions).</summary>
-    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<CatalogueIndicator>, List<Matcher>> matchersOf = new();
+    /// <summary>What the reader matches with for one catalogue (instance), built once: the target matchers (~50
+    /// regular expressions) and the keywords, every folded word of the reader's patterns, the synonym table and the
+    /// catalogue's names, which a word broken by OCR is joined back into.</summary>
+    sealed record Vocabulary(List<Matcher> Matchers, IReadOnlySet<string> Keywords);
 
-    static List<Matcher> Matchers(IReadOnlyList<CatalogueIndicator> catalogue) => matchersOf.GetValue(catalogue, BuildMatchers);
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<CatalogueIndicator>, Vocabulary> vocabularies = new();
+
+    static Vocabulary VocabularyOf(IReadOnlyList<CatalogueIndicator> catalogue) =>
+        vocabularies.GetValue(catalogue, c => new Vocabulary(BuildMatchers(c), BuildKeywords(c)));
+
+    static List<Matcher> Matchers(IReadOnlyList<CatalogueIndicator> catalogue) => VocabularyOf(catalogue).Matchers;
+
+    static IReadOnlySet<string> Keywords(IReadOnlyList<CatalogueIndicator> catalogue) => VocabularyOf(catalogue).Keywords;
+
+    static IReadOnlySet<string> BuildKeywords(IReadOnlyList<CatalogueIndicator> catalogue)
+    {
+        Regex[] patterns =
+        [
+            FirstHeading(), PreambleCue(), TitleWord(), NumberLine(), FullDate(), YearWords(), IssuingVerb(), OrganisationHead(),
+            LevelWords(), NotLevel(), DocumentReference(), CommitteeIssuer(), DeadlineMarker(), Recipient(), RecipientEnd(),
+            ComparatorBefore(), ComparatorAfter(), PastResult(), EachUnit(), .. DeadlineWords.Select(d => d.Pattern),
+        ];
+        var sources = patterns.Select(p => p.ToString())
+            .Concat(IndicatorPhrases.All.SelectMany(p => new[] { p.Qualifier, p.Unit ?? "" }.Concat(p.SubjectAny ?? []).Concat(p.SubjectNone ?? [])));
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var source in sources)
+        {
+            // Escapes (\b, \s, \p{Lu}), group names and character classes are not words.
+            var text = PatternNoise().Replace(source, " ");
+            foreach (Match w in Word().Matches(text)) words.Add(w.Value);
+        }
+
+        foreach (var c in catalogue)
+        {
+            foreach (Match w in Word().Matches(FoldedText.Fold(c.Name))) words.Add(w.Value);
+        }
+
+        words.RemoveWhere(w => w.Length < 2 || !w.Any(ch => "aeiouy".Contains(ch)));
+        return words;
+    }
+
+    [GeneratedRegex(@"\\p\{[^}]*\}|\\.|\(\?<?[a-z]*[>=!:]|\[[^\]]*\]")]
+    private static partial Regex PatternNoise();
+
+    [GeneratedRegex(@"[a-z]+")]
+    private static partial Regex Word();
+
+    static string WithoutLoneSurrogates(string text)
+    {
+        char[]? copy = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (!char.IsSurrogate(c)) continue;
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; continue; }
+            copy ??= text.ToCharArray();
+            copy[i] = '\uFFFD';
+        }
+
+        return copy is null ? text : new string(copy);
+    }
 
     static List<Matcher> BuildMatchers(IReadOnlyList<CatalogueIndicator> catalogue)
     {
@@ -515,7 +615,8 @@ public static partial class PlanTextReader
             var inClause = clause.OrderBy(n => n.Start).ToList();
             if (IsPastResult(s, clauseStart, clauseEnd, inClause[0].Start, planYear)) continue;
 
-            var counts = inClause.Where(n => !n.IsRate).ToList();
+            // A count names what it counts right after it ("01 mô hình"): only numbers followed by a word can be one.
+            var counts = inClause.Where(n => !n.IsRate && FollowedByWord(s, n.End)).ToList();
             var rates = inClause.Where(n => n.IsRate).ToList();
             for (var order = 0; order < matchers.Count; order++)
             {
@@ -676,6 +777,12 @@ public static partial class PlanTextReader
         }
 
         return lo > 0 ? items[lo - 1] : null;
+    }
+
+    static bool FollowedByWord(string s, int at)
+    {
+        while (at < s.Length && s[at] is ' ' or '\n' or '"') at++;
+        return at < s.Length && s[at] is >= 'a' and <= 'z';
     }
 
     /// <summary>The first of the numbers (in text order) that starts at or after <paramref name="position"/>.</summary>

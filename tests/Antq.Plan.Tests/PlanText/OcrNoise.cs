@@ -16,6 +16,12 @@ namespace Antq.Plan.Tests.PlanText;
 /// </list>
 /// Level 1 is a very bad scan: half of all look-alike letters wrong, a word in ten broken. See
 /// <see cref="OcrReadingTests"/> for the levels taken as typical of real scans.
+/// <para>
+/// <see cref="ApplyUntuned"/> adds confusions the reader was not built for, to see how it fares on them (reported,
+/// not asserted): joined words (rate 0.05 per space: the space dropped), tone marks swapped (rate 0.5 per toned
+/// vowel: another tone), letter shapes (rate 0.05 per letter: rn ↔ m, c → e, h → b, n → u), O for 0 in numbers
+/// (rate 0.2 per zero) and line breaks put in the middle of lines (rate 0.02 per space).
+/// </para>
 /// </summary>
 public static class OcrNoise
 {
@@ -31,7 +37,7 @@ public static class OcrNoise
         var random = new Random(seed);
         bool Chance(double rate) => random.NextDouble() < rate * level;
         var letters = new StringBuilder(text.Length);
-        foreach (var c in text.Normalize(NormalizationForm.FormC))
+        foreach (var c in Antq.Plan.Api.Domain.PlanText.PlanTextReader.WithoutInvalidCharacters(text).Normalize(NormalizationForm.FormC))
         {
             var bare = Bare(c);
             var lookAlike = LookAlike(c, bare, random);
@@ -41,6 +47,26 @@ public static class OcrNoise
         }
 
         return Spacing(letters.ToString(), random, Chance);
+    }
+
+    public static string ApplyUntuned(string text, double level, int seed)
+    {
+        var noisy = Apply(text, level, seed);
+        var random = new Random(seed ^ 0x5EED);
+        bool Chance(double rate) => random.NextDouble() < rate * level;
+        var result = new StringBuilder(noisy.Length);
+        const string Tones = "\u0300\u0301\u0303\u0309\u0323";
+        foreach (var c in noisy.Normalize(NormalizationForm.FormD))
+        {
+            if (Tones.Contains(c) && Chance(0.5)) { result.Append(Tones[random.Next(Tones.Length)]); continue; }
+            if (c == ' ' && Chance(0.05)) continue;
+            if (c == ' ' && Chance(0.02)) { result.Append('\n'); continue; }
+            if (c == '0' && Chance(0.2)) { result.Append('O'); continue; }
+            if (c is 'm' or 'c' or 'h' or 'n' && Chance(0.05)) { result.Append(c switch { 'm' => "rn", 'c' => "e", 'h' => "b", _ => "u" }); continue; }
+            result.Append(c);
+        }
+
+        return result.ToString().Normalize(NormalizationForm.FormC);
     }
 
     /// <summary>What OCR reads a character as, or null if it has no look-alike in the list.</summary>

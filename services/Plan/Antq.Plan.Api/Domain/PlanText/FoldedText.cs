@@ -195,7 +195,7 @@ public sealed partial class FoldedText
             yield break;
         }
 
-        if (char.IsSurrogate(c))
+        if (char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')
         {
             yield return c;
             yield break;

@@ -18,7 +18,8 @@ namespace Antq.Plan.Api.Domain.PlanText;
 /// Time and refusals: every step is linear (or n log n) in the text's length; <c>bench plantext</c> measures 2 MB.
 /// The only exceptions are the documented refusals: <see cref="ArgumentNullException"/> for a null text or catalogue,
 /// and <see cref="ArgumentOutOfRangeException"/> for a text longer than <see cref="MaxLength"/> characters. Unpaired
-/// UTF-16 surrogates are read as U+FFFD (same offsets).
+/// UTF-16 surrogates and the noncharacters U+FFFE and U+FFFF (which Unicode normalisation refuses) are read as
+/// U+FFFD (same offsets; a span's snippet then shows U+FFFD there).
 /// </para>
 /// </summary>
 public static partial class PlanTextReader
@@ -31,7 +32,7 @@ public static partial class PlanTextReader
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(catalogue);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(text.Length, MaxLength, nameof(text));
-        text = WithoutLoneSurrogates(text);
+        text = WithoutInvalidCharacters(text);
         var t = FoldedText.Of(text, Keywords(catalogue));
         var layout = Layout.Of(t.Lines);
         var bounds = ClauseBounds(t.Lines, layout);
@@ -550,13 +551,14 @@ public static partial class PlanTextReader
     [GeneratedRegex(@"[a-z]+")]
     private static partial Regex Word();
 
-    static string WithoutLoneSurrogates(string text)
+    /// <summary>The text with unpaired surrogates, U+FFFE and U+FFFF replaced by U+FFFD, so that it can be normalised.</summary>
+    public static string WithoutInvalidCharacters(string text)
     {
         char[]? copy = null;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (!char.IsSurrogate(c)) continue;
+            if (!char.IsSurrogate(c) && c is not ('\uFFFE' or '\uFFFF')) continue;
             if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; continue; }
             copy ??= text.ToCharArray();
             copy[i] = '\uFFFD';

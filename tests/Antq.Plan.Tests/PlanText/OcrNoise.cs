@@ -12,15 +12,16 @@ namespace Antq.Plan.Tests.PlanText;
 /// <item>lost diacritics (rate 0.5 per other letter with diacritics): the bare letter (ạ → a, Ế → E);</item>
 /// <item>broken words (rate 0.1 per word of three letters or more): a space inside it ("hoạch" → "ho ạch");</item>
 /// <item>spaced numbers and codes (rate 0.5 per number or document code): a space inside it, between two digits
-/// ("87,5%" → "8 7,5%") or beside a / or - ("12/KH-UBND" → "12 /KH-UBND").</item>
+/// ("87,5%" → "8 7,5%") or beside a / or - ("12/KH-UBND" → "12 /KH-UBND");</item>
+/// <item>digits read as letters (rate 0.2 per 0 or 1): 0 → O, 1 → l or I ("2021" → "2O2l").</item>
 /// </list>
 /// Level 1 is a very bad scan: half of all look-alike letters wrong, a word in ten broken. See
 /// <see cref="OcrReadingTests"/> for the levels taken as typical of real scans.
 /// <para>
 /// <see cref="ApplyUntuned"/> adds confusions the reader was not built for, to see how it fares on them (reported,
 /// not asserted): joined words (rate 0.05 per space: the space dropped), tone marks swapped (rate 0.5 per toned
-/// vowel: another tone), letter shapes (rate 0.05 per letter: rn ↔ m, c → e, h → b, n → u), O for 0 in numbers
-/// (rate 0.2 per zero) and line breaks put in the middle of lines (rate 0.02 per space).
+/// vowel: another tone), letter shapes (rate 0.05 per letter: m → rn, c → e, h → b, n → u) and line breaks put in
+/// the middle of lines (rate 0.02 per space).
 /// </para>
 /// </summary>
 public static class OcrNoise
@@ -29,6 +30,7 @@ public static class OcrNoise
     public const double LostDiacriticRate = 0.5;
     public const double BrokenWordRate = 0.1;
     public const double SpacedCodeRate = 0.5;
+    public const double DigitAsLetterRate = 0.2;
 
     public static string Apply(string text, double level, int seed)
     {
@@ -41,7 +43,8 @@ public static class OcrNoise
         {
             var bare = Bare(c);
             var lookAlike = LookAlike(c, bare, random);
-            if (lookAlike is not null && Chance(LookAlikeRate)) letters.Append(lookAlike);
+            if (c is '0' or '1' && Chance(DigitAsLetterRate)) letters.Append(c == '0' ? 'O' : random.Next(2) == 0 ? 'l' : 'I');
+            else if (lookAlike is not null && Chance(LookAlikeRate)) letters.Append(lookAlike);
             else if (lookAlike is null && bare != c && Chance(LostDiacriticRate)) letters.Append(bare);
             else letters.Append(c);
         }
@@ -61,7 +64,6 @@ public static class OcrNoise
             if (Tones.Contains(c) && Chance(0.5)) { result.Append(Tones[random.Next(Tones.Length)]); continue; }
             if (c == ' ' && Chance(0.05)) continue;
             if (c == ' ' && Chance(0.02)) { result.Append('\n'); continue; }
-            if (c == '0' && Chance(0.2)) { result.Append('O'); continue; }
             if (c is 'm' or 'c' or 'h' or 'n' && Chance(0.05)) { result.Append(c switch { 'm' => "rn", 'c' => "e", 'h' => "b", _ => "u" }); continue; }
             result.Append(c);
         }
@@ -97,6 +99,7 @@ public static class OcrNoise
     /// <summary>The letter without its tone mark but with its shape (ố → ô, ợ → ơ).</summary>
     static char Shape(char c)
     {
+        if (char.IsSurrogate(c)) return c;
         var d = c.ToString().Normalize(NormalizationForm.FormD);
         var kept = d.Where(m => m is not ('\u0300' or '\u0301' or '\u0303' or '\u0309' or '\u0323'));
         var s = new string([.. kept]).Normalize(NormalizationForm.FormC);
@@ -106,7 +109,7 @@ public static class OcrNoise
     /// <summary>The letter without any diacritic (đ stays: it has its own look-alike).</summary>
     static char Bare(char c)
     {
-        if (c < 128 || c is 'đ' or 'Đ') return c;
+        if (c < 128 || c is 'đ' or 'Đ' || char.IsSurrogate(c)) return c;
         var d = c.ToString().Normalize(NormalizationForm.FormD);
         return d.Length > 0 && d[0] < 128 && char.IsLetter(d[0]) ? d[0] : c;
     }

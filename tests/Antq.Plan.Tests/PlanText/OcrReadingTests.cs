@@ -17,7 +17,8 @@ namespace Antq.Plan.Tests.PlanText;
 /// </para>
 /// <para>
 /// Typical of real scans: levels 0.1 to 0.3 (at 0.3: 15 % of the look-alike letters wrong, 15 % of the other
-/// accented letters bare, 3 % of words broken, 15 % of numbers and codes spaced). OCR of printed Vietnamese at
+/// accented letters bare, 3 % of words broken, 15 % of numbers and codes spaced, 6 % of the digits 0 and 1 read as
+/// letters). OCR of printed Vietnamese at
 /// 300 dpi loses or swaps a few per cent of the characters, mostly their diacritics; 0.3 is above that. Levels 0.5
 /// and more are bad scans, reported, not asserted.
 /// </para>

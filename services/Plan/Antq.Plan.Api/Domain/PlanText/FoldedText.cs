@@ -84,12 +84,21 @@ public sealed partial class FoldedText
         var n = folded.Count;
         // 6 → o and 1 → l inside a word ("c6ng", "S6:", "1ên"), never next to another digit ("16h", "PV01").
         // I → l next to a lower-case letter ("Iên"), so that "I." and "II" stay headings.
+        // O → 0 and l or I → 1 inside a number ("2O2l", "O2"): next to a digit and to no letter.
         for (var i = 0; i < n; i++)
         {
             var c = folded[i];
-            if (c is not ('6' or '1' or 'i')) continue;
+            if (c is not ('6' or '1' or 'i' or 'o' or 'l')) continue;
             var before = i > 0 ? folded[i - 1] : ' ';
             var after = i + 1 < n ? folded[i + 1] : ' ';
+            if (c is 'o' or 'l' or 'i' && (IsDigit(before) || IsDigit(after)) && !IsLetter(before) && !IsLetter(after)
+                && original[origin[i]] is 'O' or 'o' or 'l' or 'I')
+            {
+                folded[i] = c == 'o' ? '0' : '1';
+                continue;
+            }
+
+            if (c is 'o' or 'l') continue;
             if (c == 'i')
             {
                 if (original[origin[i]] == 'I' && (LowerLetterAt(original, folded, origin, i - 1) || LowerLetterAt(original, folded, origin, i + 1))) folded[i] = 'l';

@@ -46,6 +46,7 @@ if [ "${1:-}" = "--faults" ]; then
   result="$OUT/faults.json"
 else
   quick=""; [ "${1:-}" = "--quick" ] && quick="--quick"
+  step plantext 300 plantext --turns "$([ -n "$quick" ] && echo 1 || echo 5)"
   step platform 1500 platform $quick
   step bus 900 bus --messages "$([ -n "$quick" ] && echo 3000 || echo 20000)"
   result="$OUT/latest.json"
@@ -103,6 +104,9 @@ for m in result["measurements"]:
     elif m["name"] == "board":
         heads.append(f"submission to the live board (event heard, board read again): p50 {f(m.get('p50_ms'), 1)} ms, p99 {f(m.get('p99_ms'), 1)} ms; "
                      f"to the event alone p50 {f(m.get('event_p50_ms'), 1)} ms, p99 {f(m.get('event_p99_ms'), 1)} ms")
+    elif m["name"] == "plantext":
+        heads.append(f"plan reader, 2 MB of plan text: {f(m.get('ours'), 3)} s wall, {f(m.get('cpu_seconds_2mb'), 3)} s CPU (goal < 2 s); "
+                     f"1 MB {f(m.get('wall_seconds_1mb'), 3)} s, 2 MB/1 MB {f(m.get('growth_2mb_over_1mb'), 2)} (linear: at most about 2; quadratic: about 4)")
     elif m["name"] == "bus":
         heads.append(f"bus through the outbox and inbox: {f(m.get('ours'))}/s, raw RabbitMQ.Client {f(m.get('reference'))}/s, ratio {f(m.get('ratio'), 3)} (goal >= 0.35)")
 for h in heads:

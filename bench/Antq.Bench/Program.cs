@@ -4,6 +4,7 @@
 //
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll platform [--quick]   gateway, ingest, freshness, recompute, close (PlatformBench.cs)
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll bus [--messages 20000] outbox → dispatcher → inbox against RabbitMQ.Client (Bus.cs)
+//   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll plantext [--turns 3]   the plan reader on 2 MB of plan text, in process (PlanTextBench.cs)
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll faults [--minutes 10]  the long fault run (Antq.Testing/Faults)
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll bare --port P --connection C   the reference endpoint of ingest
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll bare-proxy --port P --destination URL   bare YARP, beside the gateway
@@ -23,6 +24,9 @@ switch (mode)
     case "bus":
         Emit(await BusBench.RunAsync(Option("--messages", 20000)));
         SelfMemory("Antq.Bench bus (the outbox host, the MassTransit host and the raw client in one process)");
+        break;
+    case "plantext":
+        Emit(PlanTextBench.Run(Option("--turns", 3), Log));
         break;
     case "faults":
     {

@@ -180,6 +180,36 @@ public sealed class SnippetReadingTests
     }
 
     [Fact]
+    public void Header_of_an_ocr_scan_gives_number_date_place_year_and_parent()
+    {
+        // ố → 6, ê → €, à → &, ư → w, 0 → O, l → 1, and spaces inside the number, the code and a word.
+        var draft = Read("""
+            UBND XÃ MINH TIẾN
+            S6: 1 2 /KH- UBND
+            Minh Ti€n, ngày 2O tháng O2 năm 2O23
+            KẾ HOẠCH
+            Xây dwng phong tr&o toàn dân bảo vệ an ninh Tổ qu6c n ăm 2023
+            Thwc hiện k€ ho ạch số 28 /KH-UBND ngày 1 5/02/2023 của Ủy ban nhân dân huyện Phù Cừ; Ủy ban nhân dân xã Minh Tiến xây dựng kế hoạch như sau:
+            I. MỤC ĐÍCH, YÊU CẦU
+            """);
+        Assert.Equal("Kế hoạch số 12/KH-UBND", draft.Number?.Value);
+        Assert.Equal(new DateOnly(2023, 2, 20), draft.IssuedOn?.Value);
+        Assert.Equal("Minh Ti€n", draft.Place?.Value);
+        Assert.Equal(2023, draft.Year?.Value);
+        Assert.Equal(IssuerLevel.Commune, draft.IssuerLevel?.Value);
+        Assert.Equal(["k€ ho ạch số 28 /KH-UBND ngày 1 5/02/2023 của Ủy ban nhân dân huyện Phù Cừ"], draft.ParentReferences.Select(p => p.Value));
+    }
+
+    [Fact]
+    public void Ocr_look_alikes_and_spaced_figures_in_deadlines_and_targets()
+    {
+        var draft = Read("KẾ HOẠCH năm 2024\nBáo cáo sơ kết 6 tháng gwi trw6c ngày 1 5/6; báo cáo tổng kết n&m gửi trước ngày O1/12. Phấn đấu từ 8 7,5% trở Iên khu dân cư đạt tiêu chuẩn an to&n về an ninh, trật tự.");
+        Assert.Equal(new Dictionary<string, DateOnly> { ["2024-H1"] = new(2024, 6, 15), ["2024-Y"] = new(2024, 12, 1) }, Deadlines(draft));
+        var target = SingleTarget(draft);
+        Assert.Equal(("PCT_KDC_SAFE", ">=", 87.5m), (target.Indicator, target.Comparator, target.Value));
+    }
+
+    [Fact]
     public void Issuer_without_diacritics_and_its_level()
     {
         var draft = Read("KE HOACH nam 2024\nThuc hien Nghi quyet so 55-NQ/TU, ngay 22/12/2023 cua Ban Thuong vu Tinh uy; Ban Chi dao phong, chong toi pham, te nan xa hoi huyen Phu Cu ban hanh Ke hoach nhu sau:\nI. MUC DICH");

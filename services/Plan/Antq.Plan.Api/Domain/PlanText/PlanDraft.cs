@@ -38,6 +38,9 @@ public sealed record PlanDraft
 
     public Found<DateOnly>? IssuedOn { get; init; }
 
+    /// <summary>The place the date line names ("Nghĩa Sơn, ngày 15 tháng 01 năm 2025" → "Nghĩa Sơn").</summary>
+    public Found<string>? Place { get; init; }
+
     public Found<string>? IssuerName { get; init; }
 
     public Found<IssuerLevel>? IssuerLevel { get; init; }

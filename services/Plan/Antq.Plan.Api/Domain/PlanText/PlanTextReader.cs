@@ -10,18 +10,34 @@ namespace Antq.Plan.Api.Domain.PlanText;
 /// numeric targets mapped to catalogue indicators, each with the span it came from. Matching runs on a folded copy
 /// (no diacritics, one space per whitespace run) so that PDF text with broken lines and OCR text without diacritics
 /// read alike; values are cut from the original text. What it does not find stays empty.
+/// <para>
+/// OCR text reads too: the folded copy maps look-alike letters and digits back, drops spaces OCR put inside numbers
+/// and codes, and joins words OCR broke into the words the reader's own patterns use (see <see cref="FoldedText"/>).
+/// </para>
+/// <para>
+/// Time and refusals: every step is linear (or n log n) in the text's length; <c>bench plantext</c> measures 2 MB.
+/// The only exceptions are the documented refusals: <see cref="ArgumentNullException"/> for a null text or catalogue,
+/// and <see cref="ArgumentOutOfRangeException"/> for a text longer than <see cref="MaxLength"/> characters. Unpaired
+/// UTF-16 surrogates and the noncharacters U+FFFE and U+FFFF (which Unicode normalisation refuses) are read as
+/// U+FFFD (same offsets; a span's snippet then shows U+FFFD there).
+/// </para>
 /// </summary>
 public static partial class PlanTextReader
 {
+    /// <summary>The longest text read (characters): 4 Mi, four times the largest body the API accepts (1 MB).</summary>
+    public const int MaxLength = 4 * 1024 * 1024;
+
     public static PlanDraft Read(string text, IReadOnlyList<CatalogueIndicator> catalogue)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(catalogue);
-        var t = FoldedText.Of(text);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(text.Length, MaxLength, nameof(text));
+        text = WithoutInvalidCharacters(text);
+        var t = FoldedText.Of(text, Keywords(catalogue));
         var layout = Layout.Of(t.Lines);
         var bounds = ClauseBounds(t.Lines, layout);
 
-        var issuedOn = ReadIssuedOn(t, layout);
+        var issuedOn = ReadIssuedOn(t, layout, out var place);
         var issuer = ReadIssuer(t, layout, out var issuerSegment);
         var year = ReadYear(t, layout, issuerSegment, issuedOn);
         var deadlines = ReadDeadlines(t, bounds, year?.Value ?? issuedOn?.Value.Year);
@@ -30,6 +46,7 @@ public static partial class PlanTextReader
         {
             Number = ReadNumber(t, layout),
             IssuedOn = issuedOn,
+            Place = place,
             IssuerName = issuer,
             IssuerLevel = issuerSegment is { } seg ? ReadLevel(t, seg.Start, seg.End) : null,
             Year = year,
@@ -64,11 +81,13 @@ public static partial class PlanTextReader
                 var titleEnd = cue.Success ? preambleStart : Math.Min(s.Length, title.Index + 400);
                 if (!cue.Success && YearWords().Match(s, title.Index, titleEnd - title.Index) is { Success: true } year)
                 {
-                    var lineEnd = s.IndexOf('\n', year.Index + year.Length);
-                    titleEnd = lineEnd < 0 ? s.Length : lineEnd + 1;
+                    // To the end of that line, if it ends soon (a text without line breaks has no title line).
+                    var lineEnd = s.IndexOf('\n', year.Index + year.Length, Math.Min(200, s.Length - year.Index - year.Length));
+                    titleEnd = lineEnd < 0 ? Math.Min(s.Length, year.Index + year.Length + 200) : lineEnd + 1;
                 }
 
-                return new Layout(title.Index, titleEnd, cue.Success ? preambleStart : titleEnd, bodyStart);
+                var start = cue.Success ? preambleStart : titleEnd;
+                return new Layout(title.Index, titleEnd, start, Math.Max(bodyStart, start));
             }
 
             return new Layout(0, 0, preambleStart, bodyStart);
@@ -103,16 +122,33 @@ public static partial class PlanTextReader
     [GeneratedRegex(@"\bngay\s*(?<d>\d{1,2})\s*(?:thang\s*(?<m>\d{1,2})\s*nam|[/.-]\s*(?<m>\d{1,2})\s*[/.-])\s*(?<y>\d{4})\b")]
     private static partial Regex FullDate();
 
-    static Found<DateOnly>? ReadIssuedOn(FoldedText t, Layout layout)
+    static Found<DateOnly>? ReadIssuedOn(FoldedText t, Layout layout, out Found<string>? place)
     {
+        place = null;
         var end = layout.PreambleStart > 0 ? layout.PreambleStart : layout.TitleEnd;
         foreach (Match m in FullDate().Matches(t.Value[..end]))
         {
-            if (TryDate(m.Groups["d"].Value, m.Groups["m"].Value, m.Groups["y"].Value, null, out var date))
-                return new Found<DateOnly>(date, t.Span(m.Index, m.Index + m.Length));
+            if (!TryDate(m.Groups["d"].Value, m.Groups["m"].Value, m.Groups["y"].Value, null, out var date)) continue;
+            place = ReadPlace(t, m.Index);
+            return new Found<DateOnly>(date, t.Span(m.Index, m.Index + m.Length));
         }
 
         return null;
+    }
+
+    /// <summary>"Nghĩa Sơn, ngày 15 tháng 01 năm 2025": the place is what the date line names before its comma.</summary>
+    static Found<string>? ReadPlace(FoldedText t, int dateAt)
+    {
+        var s = t.Lines;
+        var comma = dateAt - 1;
+        while (comma >= 0 && s[comma] == ' ') comma--;
+        if (comma < 0 || s[comma] != ',') return null;
+        var start = comma;
+        while (start > 0 && s[start - 1] != '\n' && comma - start < 60) start--;
+        if (start > 0 && s[start - 1] != '\n') return null;
+        while (start < comma && s[start] == ' ') start++;
+        if (start >= comma || !char.IsUpper(t.OriginalAt(start))) return null;
+        return new Found<string>(t.Text(start, comma), t.Span(start, comma));
     }
 
     [GeneratedRegex(@"\bnam\s+(?<y>(?:19|20)\d\d)\b")]
@@ -155,7 +191,7 @@ public static partial class PlanTextReader
         foreach (Match h in OrganisationHead().Matches(s[..verb.Index], sentenceStart))
         {
             // "... của Ủy ban nhân dân huyện X" names the parent's issuer, not this plan's.
-            if (h.Index >= 4 && s[..h.Index].TrimEnd().EndsWith("cua", StringComparison.Ordinal)) continue;
+            if (EndsWithWord(s, h.Index, "cua")) continue;
             head = h;
             break;
         }
@@ -203,14 +239,21 @@ public static partial class PlanTextReader
         return $"{FoldedText.Clean(t.Span(levelWord.Index, levelWord.Index + levelWord.Length).Snippet).ToLowerInvariant()} {place}";
     }
 
+    /// <summary>First words (folded) of names of bodies and documents, which are not places.</summary>
     static readonly HashSet<string> NotPlaceWords = new(StringComparer.Ordinal)
     {
-        "Tổ", "Nhân", "Đảng", "Ban", "Công", "Ủy", "Uỷ", "Hội", "Phòng", "Sở", "Thường", "Nhà", "Phong", "Chính", "Bộ",
-        "Kế", "Quốc", "Trung", "Văn", "Cơ", "Đoàn", "Mặt", "Luật", "Chỉ", "Nghị", "Quyết", "Thông", "Tỉnh", "Huyện", "Xã",
+        "to", "nhan", "dang", "ban", "cong", "uy", "hoi", "phong", "so", "thuong", "nha", "chinh", "bo",
+        "ke", "quoc", "trung", "van", "co", "doan", "mat", "luat", "chi", "nghi", "quyet", "thong", "tinh", "huyen", "xa",
     };
 
     /// <summary>The capitalised words right after a position ("Bình Thuận"), or null.</summary>
-    static string? ProperNameAt(FoldedText t, int at, int limit)
+    static string? ProperNameAt(FoldedText t, int at, int limit) =>
+        ProperName(t, at, limit) is { } words ? t.Text(words.Start, words.End) : null;
+
+    /// <summary>Where the capitalised words right after a position end (folded offset), or null.</summary>
+    static int? ProperNameEnd(FoldedText t, int at, int limit) => ProperName(t, at, limit)?.End;
+
+    static (int Start, int End)? ProperName(FoldedText t, int at, int limit)
     {
         var s = t.Value;
         if (at >= limit || s[at] != ' ') return null;
@@ -222,13 +265,12 @@ public static partial class PlanTextReader
             var end = start;
             while (end < limit && char.IsLetter(s[end])) end++;
             if (end == start || !char.IsUpper(t.OriginalAt(start))) break;
-            var word = t.Text(start, end);
-            if (words.Count == 0 && NotPlaceWords.Contains(word)) break;
+            if (words.Count == 0 && NotPlaceWords.Contains(s[start..end])) break;
             words.Add((start, end));
             i = end;
         }
 
-        return words.Count == 0 ? null : t.Text(words[0].Start, words[^1].End);
+        return words.Count == 0 ? null : (words[0].Start, words[^1].End);
     }
 
     // ---------------------------------------------------------------- level
@@ -251,7 +293,9 @@ public static partial class PlanTextReader
         var w = m.Groups["w"].Value;
         var original = FoldedText.Clean(t.Span(m.Index, m.Index + m.Length).Snippet).ToLowerInvariant();
         var hasDiacritics = original.Any(c => c > 127);
-        if (hasDiacritics && original != LevelForms[w]) return false;
+        // With its diacritics a word that folds like a level word may be another one ("tình", "quân"); OCR's
+        // look-alikes ("huy€n", "huyén") are not those words and still count.
+        if (hasDiacritics && OtherWords.Contains(original)) return false;
         if (NotLevel().IsMatch(t.Value.AsSpan(m.Index, Math.Min(Math.Min(limit, t.Value.Length) - m.Index, 24)))) return false;
         if (w == "phuong" && m.Index >= 4 && t.Value.AsSpan(m.Index - 4, 4).SequenceEqual("dia ")) return false;
         // Without diacritics "quan" is also quân / quản: only before a name or a number ("quan 1", "quan Ba Dinh").
@@ -263,6 +307,12 @@ public static partial class PlanTextReader
 
         return true;
     }
+
+    /// <summary>Words with diacritics that fold like a level word but are not one.</summary>
+    static readonly HashSet<string> OtherWords = new(StringComparer.Ordinal)
+    {
+        "tình", "tính", "tĩnh", "tịnh", "xà", "xá", "xạ", "xả", "quân", "quản", "quán", "phương", "phượng", "huyền", "huyễn",
+    };
 
     static readonly string[] CentralCities = ["ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"];
 
@@ -304,11 +354,7 @@ public static partial class PlanTextReader
         {
             var stop = m.Index + m.Length;
             var committee = CommitteeIssuer().Match(s, stop);
-            if (committee.Success && ProperNameAt(t, committee.Index + committee.Length, s.Length) is { } name)
-            {
-                stop = committee.Index + committee.Length + 1;
-                while (stop < s.Length && !FoldedText.Clean(t.Text(committee.Index + committee.Length, stop)).Equals(name, StringComparison.Ordinal)) stop++;
-            }
+            if (committee.Success && ProperNameEnd(t, committee.Index + committee.Length, s.Length) is { } nameEnd) stop = nameEnd;
 
             var value = SymbolBreak().Replace(t.Text(m.Index, stop), "");
             found.Add(new Found<string>(value, t.Span(m.Index, stop)));
@@ -458,7 +504,70 @@ public static partial class PlanTextReader
 
     sealed record Hit(Matcher Matcher, Number Number, int Start, int End, int Order);
 
-    static List<Matcher> Matchers(IReadOnlyList<CatalogueIndicator> catalogue)
+    /// <summary>What the reader matches with for one catalogue (instance), built once: the target matchers (~50
+    /// regular expressions) and the keywords, every folded word of the reader's patterns, the synonym table and the
+    /// catalogue's names, which a word broken by OCR is joined back into.</summary>
+    sealed record Vocabulary(List<Matcher> Matchers, IReadOnlySet<string> Keywords);
+
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<CatalogueIndicator>, Vocabulary> vocabularies = new();
+
+    static Vocabulary VocabularyOf(IReadOnlyList<CatalogueIndicator> catalogue) =>
+        vocabularies.GetValue(catalogue, c => new Vocabulary(BuildMatchers(c), BuildKeywords(c)));
+
+    static List<Matcher> Matchers(IReadOnlyList<CatalogueIndicator> catalogue) => VocabularyOf(catalogue).Matchers;
+
+    static IReadOnlySet<string> Keywords(IReadOnlyList<CatalogueIndicator> catalogue) => VocabularyOf(catalogue).Keywords;
+
+    static IReadOnlySet<string> BuildKeywords(IReadOnlyList<CatalogueIndicator> catalogue)
+    {
+        Regex[] patterns =
+        [
+            FirstHeading(), PreambleCue(), TitleWord(), NumberLine(), FullDate(), YearWords(), IssuingVerb(), OrganisationHead(),
+            LevelWords(), NotLevel(), DocumentReference(), CommitteeIssuer(), DeadlineMarker(), Recipient(), RecipientEnd(),
+            ComparatorBefore(), ComparatorAfter(), PastResult(), EachUnit(), .. DeadlineWords.Select(d => d.Pattern),
+        ];
+        var sources = patterns.Select(p => p.ToString())
+            .Concat(IndicatorPhrases.All.SelectMany(p => new[] { p.Qualifier, p.Unit ?? "" }.Concat(p.SubjectAny ?? []).Concat(p.SubjectNone ?? [])));
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var source in sources)
+        {
+            // Escapes (\b, \s, \p{Lu}), group names and character classes are not words.
+            var text = PatternNoise().Replace(source, " ");
+            foreach (Match w in Word().Matches(text)) words.Add(w.Value);
+        }
+
+        foreach (var c in catalogue)
+        {
+            foreach (Match w in Word().Matches(FoldedText.Fold(c.Name))) words.Add(w.Value);
+        }
+
+        words.RemoveWhere(w => w.Length < 2 || !w.Any(ch => "aeiouy".Contains(ch)));
+        return words;
+    }
+
+    [GeneratedRegex(@"\\p\{[^}]*\}|\\.|\(\?<?[a-z]*[>=!:]|\[[^\]]*\]")]
+    private static partial Regex PatternNoise();
+
+    [GeneratedRegex(@"[a-z]+")]
+    private static partial Regex Word();
+
+    /// <summary>The text with unpaired surrogates, U+FFFE and U+FFFF replaced by U+FFFD, so that it can be normalised.</summary>
+    public static string WithoutInvalidCharacters(string text)
+    {
+        char[]? copy = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (!char.IsSurrogate(c) && c is not ('\uFFFE' or '\uFFFF')) continue;
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; continue; }
+            copy ??= text.ToCharArray();
+            copy[i] = '\uFFFD';
+        }
+
+        return copy is null ? text : new string(copy);
+    }
+
+    static List<Matcher> BuildMatchers(IReadOnlyList<CatalogueIndicator> catalogue)
     {
         var byCode = catalogue.ToDictionary(c => c.Code, StringComparer.Ordinal);
         var list = new List<Matcher>();
@@ -508,21 +617,26 @@ public static partial class PlanTextReader
             var inClause = clause.OrderBy(n => n.Start).ToList();
             if (IsPastResult(s, clauseStart, clauseEnd, inClause[0].Start, planYear)) continue;
 
+            // A count names what it counts right after it ("01 mô hình"): only numbers followed by a word can be one.
+            var counts = inClause.Where(n => !n.IsRate && FollowedByWord(s, n.End)).ToList();
+            var rates = inClause.Where(n => n.IsRate).ToList();
             for (var order = 0; order < matchers.Count; order++)
             {
                 var matcher = matchers[order];
                 if (matcher.Unit is not null)
                 {
-                    foreach (var n in inClause.Where(n => !n.IsRate))
+                    // The qualifier is looked for once per clause, not once per number (a clause may be long).
+                    Match? qualifier = null;
+                    foreach (var n in counts)
                     {
                         var unit = matcher.Unit.Match(s, n.End);
                         if (!unit.Success) continue;
                         var end = unit.Index + unit.Length;
                         if (matcher.Qualifier is not null)
                         {
-                            var q = matcher.Qualifier.Match(s, clauseStart, clauseEnd - clauseStart);
-                            if (!q.Success) continue;
-                            end = Math.Max(end, q.Index + q.Length);
+                            qualifier ??= matcher.Qualifier.Match(s, clauseStart, clauseEnd - clauseStart);
+                            if (!qualifier.Success) continue;
+                            end = Math.Max(end, qualifier.Index + qualifier.Length);
                         }
 
                         var after = ComparatorAfter().Match(s, unit.Index + unit.Length);
@@ -534,8 +648,7 @@ public static partial class PlanTextReader
                 {
                     for (var q = matcher.Qualifier.Match(s, clauseStart, clauseEnd - clauseStart); q.Success; q = q.NextMatch())
                     {
-                        var number = inClause.Where(n => n.IsRate && n.End <= q.Index).LastOrDefault()
-                            ?? inClause.FirstOrDefault(n => n.IsRate && n.Start >= q.Index + q.Length);
+                        var number = LastEndingBy(rates, n => n.End, q.Index) ?? FirstStartingFrom(rates, q.Index + q.Length);
                         if (number is null) continue;
                         var subject = number.End <= q.Index ? s[number.End..q.Index] : s[clauseStart..q.Index];
                         if (matcher.SubjectAny.Length > 0 && !matcher.SubjectAny.Any(r => r.IsMatch(subject))) continue;
@@ -547,21 +660,25 @@ public static partial class PlanTextReader
 
             // One indicator per family and number; of overlapping wordings the one earlier in the table wins.
             var kept = new List<Hit>();
+            var keptByNumber = new Dictionary<int, List<Hit>>();
             foreach (var hit in hits.OrderBy(h => h.Order).ThenBy(h => h.Start))
             {
-                if (kept.Any(k => k.Number.Start == hit.Number.Start
-                    && (k.Matcher.Phrase.Family == hit.Matcher.Phrase.Family
+                if (!keptByNumber.TryGetValue(hit.Number.Start, out var same)) keptByNumber[hit.Number.Start] = same = [];
+                if (same.Any(k => k.Matcher.Phrase.Family == hit.Matcher.Phrase.Family
                         || k.Matcher.Phrase.Indicator == hit.Matcher.Phrase.Indicator
-                        || (k.Start < hit.End && hit.Start < k.End)))) continue;
+                        || (k.Start < hit.End && hit.Start < k.End))) continue;
+                same.Add(hit);
                 kept.Add(hit);
             }
 
+            // "mỗi xã ..." before a number: each unit word of the clause, found once.
+            var eachUnits = kept.Count == 0 ? [] : EachUnit().Matches(s, clauseStart).TakeWhile(e => e.Index < clauseEnd).ToList();
             var previousEnd = clauseStart;
             foreach (var hit in kept.OrderBy(h => Math.Max(h.End, h.Number.PhraseEnd)))
             {
                 var start = SkipLead(s, previousEnd);
                 var end = Math.Max(hit.End, hit.Number.PhraseEnd);
-                var scope = LastMatch(EachUnit(), s, clauseStart, hit.Number.Start) is { } each ? ScopeOf(each.Groups["w"].Value) : null;
+                var scope = LastEndingBy(eachUnits, e => e.Index + e.Length, hit.Number.Start) is { } each ? ScopeOf(each.Groups["w"].Value) : null;
                 targets.Add(new DraftTarget(hit.Matcher.Phrase.Indicator, hit.Number.Comparator, hit.Number.Value, scope, t.Text(start, end), t.Span(start, end)));
                 previousEnd = end;
             }
@@ -651,12 +768,36 @@ public static partial class PlanTextReader
     /// <summary>Binary search in the sorted bounds (which always start with 0).</summary>
     static int Index(List<int> bounds, int position) => bounds.BinarySearch(position);
 
-    static Match? LastMatch(Regex regex, string s, int from, int to)
+    /// <summary>The last of the items (in text order, not overlapping) that ends by <paramref name="position"/>: a binary search.</summary>
+    static T? LastEndingBy<T>(List<T> items, Func<T, int> end, int position) where T : class
     {
-        Match? last = null;
-        if (to <= from) return null;
-        for (var m = regex.Match(s, from, to - from); m.Success; m = m.NextMatch()) last = m;
-        return last;
+        int lo = 0, hi = items.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (end(items[mid]) <= position) lo = mid + 1; else hi = mid;
+        }
+
+        return lo > 0 ? items[lo - 1] : null;
+    }
+
+    static bool FollowedByWord(string s, int at)
+    {
+        while (at < s.Length && s[at] is ' ' or '\n' or '"') at++;
+        return at < s.Length && s[at] is >= 'a' and <= 'z';
+    }
+
+    /// <summary>The first of the numbers (in text order) that starts at or after <paramref name="position"/>.</summary>
+    static Number? FirstStartingFrom(List<Number> numbers, int position)
+    {
+        int lo = 0, hi = numbers.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (numbers[mid].Start < position) lo = mid + 1; else hi = mid;
+        }
+
+        return lo < numbers.Count ? numbers[lo] : null;
     }
 
     static int LastBoundary(string s, int before, string pattern)
@@ -666,13 +807,24 @@ public static partial class PlanTextReader
         return last;
     }
 
+    [GeneratedRegex(@"\G(?:[-+•*]|\(\d+\)|\d+(?:\.\d+)*\.)\s")]
+    private static partial Regex ListMark();
+
+    /// <summary>Whether the word <paramref name="word"/> ends right before <paramref name="at"/> (spaces between allowed), looking back only as far as needed.</summary>
+    static bool EndsWithWord(string s, int at, string word)
+    {
+        var end = at;
+        while (end > 0 && char.IsWhiteSpace(s[end - 1])) end--;
+        return end >= word.Length && s.AsSpan(end - word.Length, word.Length).SequenceEqual(word);
+    }
+
     /// <summary>Skips spaces, list marks ("- ", "+ ", "(3) ") and stray punctuation at the start of a clause.</summary>
     static int SkipLead(string s, int at)
     {
         while (true)
         {
             while (at < s.Length && (char.IsWhiteSpace(s[at]) || s[at] is ',' or ';' or ':' or '.')) at++;
-            var mark = Regex.Match(s[at..], @"^(?:[-+•*]|\(\d+\)|\d+(?:\.\d+)*\.)\s");
+            var mark = ListMark().Match(s, at);
             if (!mark.Success) return at;
             at += mark.Length;
         }

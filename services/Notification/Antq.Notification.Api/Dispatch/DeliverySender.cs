@@ -1,5 +1,6 @@
 using Antq.Notification.Api.Data;
 using Antq.Notification.Api.Domain;
+using Antq.Notification.Api.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -12,9 +13,13 @@ namespace Antq.Notification.Api.Dispatch;
 /// <c>sending</c> only until the lease runs out, and the next attempt sends them again with the same idempotency key.
 /// A result that cannot be recorded (the database restarting) is retried until it is, so that what went out is not sent
 /// again. A failure to send is retried with back-off doubling up to a ceiling, then given up and logged.
+/// One slow or dead endpoint does not hold up the others: the e-mails and each webhook endpoint's deliveries go side by
+/// side (<c>Notification:Webhooks:MaxConcurrentEndpoints</c> endpoints at once, each request cut off after
+/// <c>Notification:Webhooks:Timeout</c>), and an endpoint that fails backs off as a whole: the rest of its deliveries in
+/// the batch are not tried, and its other waiting deliveries wait for the same retry time.
 /// </summary>
-public sealed class DeliverySender(NotificationDbContext db, EmailChannel email, WebhookChannel webhook, DispatchSignal signal, TimeProvider clock,
-    IOptions<NotificationOptions> options, ILogger<DeliverySender> logger)
+public sealed class DeliverySender(NotificationDbContext db, EmailChannel email, WebhookChannel webhook, WebhookSecrets webhookSecrets,
+    DispatchSignal signal, TimeProvider clock, IOptions<NotificationOptions> options, ILogger<DeliverySender> logger)
 {
     /// <summary>
     /// Sends one batch of due deliveries of share <paramref name="share"/> of <paramref name="shares"/>; returns how many
@@ -66,41 +71,90 @@ public sealed class DeliverySender(NotificationDbContext db, EmailChannel email,
         var notices = await db.Set<Notice>().AsNoTracking().Where(n => noticeIds.Contains(n.Id)).ToDictionaryAsync(n => n.Id, sendToken);
         var units = claimed.Where(d => d.OrgUnitCode != null).Select(d => d.OrgUnitCode!).Distinct().ToList();
         var secrets = await db.Set<ContactPoint>().AsNoTracking().Where(c => units.Contains(c.OrgUnitCode))
-            .ToDictionaryAsync(c => c.OrgUnitCode, c => c.WebhookSecret, sendToken);
+            .ToDictionaryAsync(c => c.OrgUnitCode, c => c.ProtectedWebhookSecret, sendToken);
 
-        var outgoing = claimed.Select(d => new Outgoing(d, notices[d.NoticeId], d.OrgUnitCode is { } u ? secrets.GetValueOrDefault(u) : null)).ToList();
+        var outgoing = claimed.Select(d => new Outgoing(d, notices[d.NoticeId],
+            d.OrgUnitCode is { } u && d.Channel == DeliveryChannels.Webhook ? webhookSecrets.TryUnprotect(secrets.GetValueOrDefault(u)) : null)).ToList();
         // Each result is recorded as soon as it is known: the window in which a crash leaves a sent message unrecorded
-        // (and so sends it again) is one message long, not one batch.
+        // (and so sends it again) is one message long, not one batch. The channels run side by side and share this
+        // context: one result is recorded at a time.
+        using var recording = new SemaphoreSlim(1, 1);
         async Task RecordAsync(Outgoing item, string? error)
         {
-            var delivery = item.Delivery;
-            var done = clock.GetUtcNow();
-            if (error is null)
+            await recording.WaitAsync(CancellationToken.None);
+            try
             {
-                delivery.Succeeded(done);
+                var delivery = item.Delivery;
+                var done = clock.GetUtcNow();
+                if (error is null)
+                {
+                    delivery.Succeeded(done);
+                }
+                else
+                {
+                    delivery.Failed(done, error, settings.FirstRetryDelay, settings.MaxRetryDelay, settings.MaxAttempts);
+                    logger.LogWarning("Delivery {IdempotencyKey} failed (attempt {Attempts}, {Status}, next {NextAttemptAt}): {Error}",
+                        delivery.IdempotencyKey, delivery.Attempts, delivery.Status, delivery.NextAttemptAt, error);
+                }
+
+                await SaveResultAsync(delivery);
+                if (error is not null && delivery.Channel == DeliveryChannels.Webhook && delivery.Status == DeliveryStatuses.Pending)
+                {
+                    // The endpoint backs off as a whole: its other waiting deliveries are not tried before this one's retry.
+                    await db.Database.ExecuteSqlAsync($"""
+                        UPDATE deliveries SET next_attempt_at = {delivery.NextAttemptAt}
+                        WHERE channel = {DeliveryChannels.Webhook} AND recipient = {delivery.Recipient} AND status = 'pending'
+                          AND next_attempt_at < {delivery.NextAttemptAt}
+                        """, CancellationToken.None);
+                }
             }
-            else
+            finally
             {
-                delivery.Failed(done, error, settings.FirstRetryDelay, settings.MaxRetryDelay, settings.MaxAttempts);
-                logger.LogWarning("Delivery {IdempotencyKey} failed (attempt {Attempts}, {Status}, next {NextAttemptAt}): {Error}",
-                    delivery.IdempotencyKey, delivery.Attempts, delivery.Status, delivery.NextAttemptAt, error);
+                recording.Release();
             }
-
-            await SaveResultAsync(delivery);
         }
 
-        await email.SendAsync(outgoing.Where(o => o.Delivery.Channel == DeliveryChannels.Email).ToList(), RecordAsync, sendToken);
-        foreach (var item in outgoing.Where(o => o.Delivery.Channel == DeliveryChannels.Webhook))
-        {
-            await RecordAsync(item, await webhook.SendAsync(item, sendToken));
-        }
-
-        foreach (var item in outgoing.Where(o => o.Delivery.Channel is not (DeliveryChannels.Email or DeliveryChannels.Webhook)))
-        {
-            await RecordAsync(item, $"Kênh {item.Delivery.Channel} không được hỗ trợ");
-        }
+        var unsupported = outgoing.Where(o => o.Delivery.Channel is not (DeliveryChannels.Email or DeliveryChannels.Webhook)).ToList();
+        foreach (var item in unsupported) await RecordAsync(item, $"Kênh {item.Delivery.Channel} không được hỗ trợ");
+        await Task.WhenAll(
+            email.SendAsync(outgoing.Where(o => o.Delivery.Channel == DeliveryChannels.Email).ToList(), RecordAsync, sendToken),
+            SendWebhooksAsync(outgoing.Where(o => o.Delivery.Channel == DeliveryChannels.Webhook).ToList(), RecordAsync, sendToken));
 
         return claimed.Count;
+    }
+
+    /// <summary>
+    /// Each endpoint's deliveries in order, several endpoints at once. After a failure the endpoint's remaining
+    /// deliveries of the batch are not tried: they fail with it and retry with it.
+    /// </summary>
+    async Task SendWebhooksAsync(List<Outgoing> items, Func<Outgoing, string?, Task> recorded, CancellationToken ct)
+    {
+        if (items.Count == 0) return;
+        using var slots = new SemaphoreSlim(Math.Max(1, options.Value.Webhooks.MaxConcurrentEndpoints));
+        await Task.WhenAll(items.GroupBy(i => i.Delivery.Recipient).Select(async endpoint =>
+        {
+            await slots.WaitAsync(ct);
+            try
+            {
+                string? failed = null;
+                foreach (var item in endpoint)
+                {
+                    if (failed is not null)
+                    {
+                        await recorded(item, $"Không gửi: lần gửi trước tới cùng địa chỉ vừa lỗi ({failed})");
+                        continue;
+                    }
+
+                    var error = await webhook.SendAsync(item, ct);
+                    await recorded(item, error);
+                    failed = error;
+                }
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
     }
 
     /// <summary>

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Antq.Contracts.Audit;
 using Antq.Contracts.Reporting;
@@ -27,8 +29,18 @@ public sealed class StrictWebhookWorld : NotificationWorld
 
     public WebhookReceiver Public { get; private set; } = null!;
 
+    /// <summary>The certificate that encrypts the Data Protection keys in the database (a PKCS#12 file, as an operator gives it).</summary>
+    readonly string certificateFile = Path.Combine(Path.GetTempPath(), $"antq-dp-{Guid.NewGuid():N}.pfx");
+
     public override async Task InitializeAsync()
     {
+        using (var key = RSA.Create(2048))
+        {
+            var request = new CertificateRequest("CN=antq-notification-data-protection", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            await File.WriteAllBytesAsync(certificateFile, certificate.Export(X509ContentType.Pfx, "mat-khau-chung-thu"));
+        }
+
         Public = await WebhookReceiver.StartAsync(PublicAddress);
         await base.InitializeAsync();
     }
@@ -40,12 +52,15 @@ public sealed class StrictWebhookWorld : NotificationWorld
         service.Settings["Notification:Webhooks:Timeout"] = "00:00:30";
         service.Settings["Notification:Dispatcher:SendTimeout"] = "00:00:30";
         service.Settings["Notification:Dispatcher:Parallelism"] = "1";
+        service.Settings["Notification:DataProtection:CertificateFile"] = certificateFile;
+        service.Settings["Notification:DataProtection:CertificatePassword"] = "mat-khau-chung-thu";
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
         await Public.DisposeAsync();
+        File.Delete(certificateFile);
     }
 }
 
@@ -156,7 +171,11 @@ public sealed class WebhookSecurityTests(StrictWebhookWorld world) : IClassFixtu
         Assert.StartsWith(WebhookSecrets.Prefix, stored);
         Assert.DoesNotContain(secret, stored);
         Assert.DoesNotContain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(secret)), stored);
-        Assert.True(await world.InDbAsync(db => db.DataProtectionKeys.AnyAsync()), "the key ring is kept in the database");
+        // The key ring is in the database, its keys encrypted with the certificate: no key in clear beside the secrets.
+        var keys = await world.InDbAsync(db => db.DataProtectionKeys.Select(k => k.Xml).ToListAsync());
+        Assert.NotEmpty(keys);
+        Assert.All(keys, xml => Assert.Contains("EncryptedData", xml));
+        Assert.All(keys, xml => Assert.DoesNotContain("<masterKey", xml));
 
         // A secret an older version stored in plain text: encrypted when the service starts, and it still signs.
         await world.InDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE contact_points SET webhook_secret = {secret} WHERE org_unit_code = '41105'"));

@@ -52,7 +52,14 @@ public static class NotificationServiceExtensions
             .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<NotificationOptions>>().Value.Webhooks.Timeout)
             .ConfigurePrimaryHttpMessageHandler(sp => WebhookHttp.CreateHandler(sp.GetRequiredService<WebhookAddressPolicy>(),
                 sp.GetRequiredService<IOptions<NotificationOptions>>().Value.Webhooks.Timeout));
-        builder.Services.AddDataProtection().SetApplicationName("antq-notification").PersistKeysToDbContext<NotificationDbContext>();
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("antq-notification").PersistKeysToDbContext<NotificationDbContext>();
+        // The keys themselves may be encrypted with a certificate kept outside the database (a dump then reveals no secret).
+        if (builder.Configuration["Notification:DataProtection:CertificateFile"] is { Length: > 0 } certificate)
+        {
+            dataProtection.ProtectKeysWithCertificate(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+                certificate, builder.Configuration["Notification:DataProtection:CertificatePassword"]));
+        }
+
         // Authentication registered Data Protection's start-up (which loads the key ring) before the migrations: it goes after them.
         foreach (var start in builder.Services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "DataProtectionHostedService").ToList())
         {

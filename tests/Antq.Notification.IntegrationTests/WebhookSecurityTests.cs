@@ -250,8 +250,26 @@ public sealed class WebhookSecurityTests(StrictWebhookWorld world) : IClassFixtu
             await AcceptedAsync("41107");
             await AcceptedAsync("41108");
             await Eventually.UntilAsync(() => Task.FromResult(world.Public.CallsTo("/answers")), c => c.Count >= 1, "the quick endpoint's delivery", TimeSpan.FromSeconds(10));
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(8), $"the quick endpoint waited {watch.Elapsed.TotalSeconds:0.0} s");
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"the quick endpoint waited {watch.Elapsed.TotalSeconds:0.0} s");
+
+            // While the slow one still hangs (its request may take 30 s), more notices to both: the quick endpoint's
+            // arrive at once, one after the other; the slow endpoint is not sent a second request beside the first.
+            await Eventually.UntilAsync(() => WebhookDeliveriesAsync("41107"), d => d.Count == 1 && d[0].Status == DeliveryStatuses.Sending,
+                "the slow endpoint's delivery in flight");
+            for (var i = 2; i <= 3; i++)
+            {
+                watch.Restart();
+                await AcceptedAsync("41107");
+                await AcceptedAsync("41108");
+                await Eventually.UntilAsync(() => Task.FromResult(world.Public.CallsTo("/answers")), c => c.Count >= i, $"quick delivery {i}", TimeSpan.FromSeconds(10));
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"quick delivery {i} waited {watch.Elapsed.TotalSeconds:0.0} s behind the slow endpoint");
+            }
+
+            var slow = await WebhookDeliveriesAsync("41107");
+            Assert.Single(slow, d => d.Status == DeliveryStatuses.Sending); // the one in flight
+            Assert.Equal(2, slow.Count(d => d.Status == DeliveryStatuses.Pending && d.Attempts == 0)); // waiting for its lane
             Assert.Empty(world.Public.CallsTo("/hangs")); // still hanging: answered calls only are recorded
+            Assert.All(world.Public.CallsTo("/answers"), c => Assert.True(c.SignatureValid));
         }
         finally
         {

@@ -44,6 +44,7 @@ public static class NotificationServiceExtensions
         builder.Services.AddScoped<DeliverySender>();
         builder.Services.AddSingleton<EmailChannel>();
         builder.Services.AddSingleton<WebhookChannel>();
+        builder.Services.AddSingleton<WebhookLanes>();
 
         // Webhooks: only to allowed addresses, checked at every connection; no redirects; a short timeout per request.
         // Their secrets are encrypted with Data Protection, whose keys are kept in this service's database.

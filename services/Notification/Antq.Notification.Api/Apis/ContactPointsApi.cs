@@ -148,12 +148,18 @@ public static class ContactPointsApi
         {
             var changes = new List<string>();
             static string Show(string? value) => string.IsNullOrEmpty(value) ? "(không có)" : value;
-            if (before?.Emails != after.Emails) changes.Add($"e-mail: {Show(before?.Emails)} → {Show(after.Emails)}");
-            if (before?.WebhookUrl != after.WebhookUrl) changes.Add($"webhook: {Show(before?.WebhookUrl)} → {Show(after.WebhookUrl)}");
+            void Compare(string what, string? was, string? now)
+            {
+                if (Show(was) != Show(now)) changes.Add($"{what}: {Show(was)} → {Show(now)}");
+            }
+
+            Compare("e-mail", before?.Emails, after.Emails);
+            Compare("webhook", before?.WebhookUrl, after.WebhookUrl);
             if (secretChanged)
                 changes.Add(!after.HasSecret ? "khóa bí mật: đã xóa" : before?.HasSecret == true ? "khóa bí mật: đã thay" : "khóa bí mật: đã đặt");
-            if (before?.DigestWindow != after.DigestWindow) changes.Add($"khoảng gom thư: {Show(before?.DigestWindow)} → {Show(after.DigestWindow)}");
-            return changes.Count == 0 ? null : string.Join("; ", changes);
+            Compare("khoảng gom thư", before?.DigestWindow, after.DigestWindow);
+            // A new contact point is an act even when it says nothing yet.
+            return changes.Count > 0 ? string.Join("; ", changes) : before is null ? "(chưa khai báo gì)" : null;
         }
     }
 

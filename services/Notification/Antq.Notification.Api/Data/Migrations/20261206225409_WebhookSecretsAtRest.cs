@@ -5,7 +5,11 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 namespace Antq.Notification.Api.Data.Migrations
 {
-    /// <inheritdoc />
+    /// <summary>
+    /// Webhook secrets encrypted at rest: the column grows to hold the protected payload, and the Data Protection key ring
+    /// gets its table. SQL cannot encrypt (the keys do not exist yet): the secrets still in plain text are encrypted when
+    /// the service starts, right after the migrations (<c>ProtectLegacyWebhookSecrets</c>).
+    /// </summary>
     public partial class WebhookSecretsAtRest : Migration
     {
         /// <inheritdoc />

@@ -41,14 +41,15 @@ public sealed class WebhookLanes(IServiceScopeFactory scopes, WebhookChannel web
         var settings = options.Value;
         try
         {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<NotificationDbContext>();
+            foreach (var item in items) db.Attach(item.Delivery);
+            // Renewed from the start: a lane waiting for a free slot keeps its claim too.
+            await using var renewal = DeliveryLeaseRenewal.Start(db.Database.GetConnectionString()!, items.Select(i => i.Delivery.Id).ToArray(),
+                items[0].Delivery.LastAttemptAt!.Value, settings.Dispatcher.DeliveryLease, clock, logger);
             await slots.WaitAsync();
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<NotificationDbContext>();
-                foreach (var item in items) db.Attach(item.Delivery);
-                await using var renewal = DeliveryLeaseRenewal.Start(db.Database.GetConnectionString()!, items.Select(i => i.Delivery.Id).ToArray(),
-                    items[0].Delivery.LastAttemptAt!.Value, settings.Dispatcher.DeliveryLease, clock, logger);
                 // A bound on the whole lane, past which its rows are left to the lease (and tried again with the same key).
                 using var timeout = new CancellationTokenSource(settings.Webhooks.Timeout * (items.Count + 1));
                 string? failed = null;

@@ -92,6 +92,40 @@ public sealed class AdministrativeAuditTests(SecurityPlatform platform)
     }
 
     [Fact]
+    public async Task Contact_point_changes_arrive_in_the_trail_with_what_changed_but_never_the_secret()
+    {
+        const string officerName = "can.bo.dau.moi.kiem.toan", adminName = "quan.tri.dau.moi.kiem.toan";
+        const string secret = "khoa-bi-mat-kiem-toan-dau-moi", newSecret = "khoa-bi-mat-moi-kiem-toan-2";
+        var unit = platform.CommuneB1;
+        using var officer = platform.Notification.As(AntqRoles.CommuneOfficer, unit, officerName);
+        using var admin = platform.Notification.As(AntqRoles.Admin, "BCA", adminName);
+
+        await AssertOkAsync(officer.PutAsJsonAsync($"/api/contact-points/{unit}",
+            new { emails = new[] { "doi.an.ninh@example.vn" }, webhookUrl = "https://sms.example.vn/antq", webhookSecret = secret }), "creating a contact point");
+        // Refused (a webhook at the cloud metadata address): not an act, nothing in the trail.
+        using (var refused = await admin.PutAsJsonAsync($"/api/contact-points/{unit}", new { webhookUrl = "http://169.254.169.254/latest/meta-data/", webhookSecret = newSecret }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        await AssertOkAsync(admin.PutAsJsonAsync($"/api/contact-points/{unit}",
+            new { emails = new[] { "doi.an.ninh@example.vn" }, webhookUrl = "https://sms.example.vn/antq", webhookSecret = newSecret }), "changing the secret");
+
+        List<JsonElement> trail = [];
+        await SecurityPlatform.Eventually(async () => (trail = await TrailAsync($"subject=contact-point/{unit}")).Count >= 2, "the contact point's changes never arrived");
+        await Task.Delay(1000);
+        trail = await TrailAsync($"subject=contact-point/{unit}");
+        var created = Assert.Single(trail, e => e.GetProperty("action").GetString() == "contact-point.created");
+        var changed = Assert.Single(trail, e => e.GetProperty("action").GetString() == "contact-point.changed");
+        Assert.Equal(officerName, created.GetProperty("actor").GetString());
+        Assert.Equal(adminName, changed.GetProperty("actor").GetString());
+        Assert.All(trail, e => Assert.Equal("notification", e.GetProperty("service").GetString()));
+        Assert.Contains("webhook: (không có) → https://sms.example.vn/antq", created.GetProperty("detail").GetString());
+        Assert.Equal("khóa bí mật: đã thay", changed.GetProperty("detail").GetString());
+        Assert.All(trail, e => Assert.DoesNotContain("kiem-toan", e.GetRawText()));
+    }
+
+    [Fact]
     public async Task A_refused_act_leaves_nothing_in_the_trail()
     {
         const string refusedActor = "quan.tri.bi.tu.choi";

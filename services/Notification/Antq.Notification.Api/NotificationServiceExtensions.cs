@@ -3,9 +3,13 @@ using Antq.Notification.Api.Apis;
 using Antq.Notification.Api.Data;
 using Antq.Notification.Api.Digests;
 using Antq.Notification.Api.Dispatch;
+using Antq.Notification.Api.Retention;
+using Antq.Notification.Api.Webhooks;
 using Antq.ServiceDefaults;
 using Antq.UnitTree;
 using MassTransit;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
 
 namespace Antq.Notification.Api;
 
@@ -27,6 +31,11 @@ public static class NotificationServiceExtensions
         // The engine: the schedule in the database, a dispatcher per replica, digests of submissions, e-mail and webhook channels.
         builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection("Notification"))
             .Validate(o => DigestWindow.IsValid(o.Digest.Window), "Notification:Digest:Window must be from 00:01:00 to 1.00:00:00.")
+            .Validate(o => o.Webhooks.Timeout > TimeSpan.Zero, "Notification:Webhooks:Timeout must be positive.")
+            .Validate(o => (o.Webhooks.AllowedNetworks ?? []).All(WebhookAddressPolicy.IsNetwork),
+                "Notification:Webhooks:AllowedNetworks: each entry must be a network in CIDR form (10.20.0.0/16) or an address.")
+            .Validate(o => o.Retention.Period >= TimeSpan.FromDays(1) && o.Retention.Interval > TimeSpan.Zero,
+                "Notification:Retention:Period must be a day or more and Notification:Retention:Interval positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<Policies>();
         builder.Services.AddScoped<SchedulePlanner>();
@@ -35,7 +44,36 @@ public static class NotificationServiceExtensions
         builder.Services.AddScoped<DeliverySender>();
         builder.Services.AddSingleton<EmailChannel>();
         builder.Services.AddSingleton<WebhookChannel>();
-        builder.Services.AddHttpClient(WebhookChannel.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddSingleton<WebhookLanes>();
+
+        // Webhooks: only to allowed addresses, checked at every connection; no redirects; a short timeout per request.
+        // Their secrets are encrypted with Data Protection, whose keys are kept in this service's database.
+        builder.Services.AddSingleton(sp => new WebhookAddressPolicy(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.Webhooks.AllowedNetworks));
+        builder.Services.AddHttpClient(WebhookChannel.ClientName)
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<NotificationOptions>>().Value.Webhooks.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookHttp.CreateHandler(sp.GetRequiredService<WebhookAddressPolicy>(),
+                sp.GetRequiredService<IOptions<NotificationOptions>>().Value.Webhooks.Timeout));
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("antq-notification").PersistKeysToDbContext<NotificationDbContext>();
+        // The keys themselves may be encrypted with a certificate kept outside the database (a dump then reveals no secret).
+        if (builder.Configuration["Notification:DataProtection:CertificateFile"] is { Length: > 0 } certificate)
+        {
+            dataProtection.ProtectKeysWithCertificate(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+                certificate, builder.Configuration["Notification:DataProtection:CertificatePassword"]));
+        }
+
+        // Authentication registered Data Protection's start-up (which loads the key ring) before the migrations: it goes after them.
+        foreach (var start in builder.Services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "DataProtectionHostedService").ToList())
+        {
+            builder.Services.Remove(start);
+            builder.Services.Add(start);
+        }
+
+        builder.Services.AddSingleton<WebhookSecrets>();
+        builder.Services.AddHostedService<ProtectLegacyWebhookSecrets>();
+
+        // Notices, deliveries and digests older than the retention period go.
+        builder.Services.AddScoped<NotificationRetention>();
+        builder.Services.AddHostedService<RetentionJob>();
         // A commit that writes notices, deliveries, digests, deadlines or policies wakes the loops of this replica.
         builder.Services.AddCommitSignal<DispatchSignal>(insertsInto: DispatchSignal.Tables, updatesOf: DispatchSignal.Tables);
         builder.Services.AddHostedService<NoticeDispatcher>();

@@ -39,7 +39,7 @@ public class NotificationWorld : IAsyncLifetime
     public ShiftedClock Clock { get; } = new();
     public NotificationService Service { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync("notification");
         VirtualHost = await TestVirtualHost.CreateAsync("notification");
@@ -81,6 +81,8 @@ public class NotificationWorld : IAsyncLifetime
         service.Settings["Notification:Dispatcher:FirstRetryDelay"] = "00:00:01";
         service.Settings["Notification:Dispatcher:DeliveryLease"] = "00:00:10";
         service.Settings["Notification:Dispatcher:SendTimeout"] = "00:00:05";
+        // The receiver listens on loopback, which production refuses: the tests allow it as local mode does.
+        service.Settings["Notification:Webhooks:AllowedNetworks:0"] = "127.0.0.0/8";
     }
 
     /// <summary>Stops the service as a host stops: background loops end, nothing else happens until <see cref="StartAsync"/>.</summary>
@@ -158,7 +160,7 @@ public class NotificationWorld : IAsyncLifetime
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Service.DisposeAsync();
         await Webhooks.DisposeAsync();

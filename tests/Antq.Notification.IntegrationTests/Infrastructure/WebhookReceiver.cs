@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Antq.Notification.Api.Domain;
+using Antq.Notification.Api.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -16,7 +16,7 @@ public sealed record WebhookCall(string Path, string? IdempotencyKey, bool Signa
 
 /// <summary>
 /// A webhook receiver on a real loopback port (Kestrel): records every call, checks its signature with the secret of
-/// its path, and answers 500 to the first calls of a path told to fail.
+/// its path, answers 500 to the first calls of a path told to fail, and 307 (a redirect) on a path told to redirect.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -25,6 +25,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     readonly ConcurrentDictionary<string, string> secrets = new();
     readonly ConcurrentDictionary<string, int> failuresLeft = new();
     readonly ConcurrentDictionary<string, Func<Task>> holds = new();
+    readonly ConcurrentDictionary<string, string> redirects = new();
 
     WebhookReceiver(WebApplication app) => this.app = app;
 
@@ -38,18 +39,20 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// The URL of <paramref name="path"/>, whose calls are checked against <paramref name="secret"/>; each call is answered
     /// once <paramref name="hold"/> has run (a slow receiver, or one the test lets answer when it chooses).
     /// </summary>
-    public string Url(string path, string secret, int failFirst = 0, Func<Task>? hold = null)
+    public string Url(string path, string secret, int failFirst = 0, Func<Task>? hold = null, string? redirectTo = null)
     {
+        if (redirectTo is not null) redirects[path] = redirectTo;
         secrets[path] = secret;
         failuresLeft[path] = failFirst;
         holds[path] = hold ?? (() => Task.CompletedTask);
         return BaseUrl + path;
     }
 
-    public static async Task<WebhookReceiver> StartAsync()
+    /// <summary>Starts a receiver on a free port of <paramref name="address"/> (any of 127.0.0.0/8 is loopback on Linux).</summary>
+    public static async Task<WebhookReceiver> StartAsync(string address = "127.0.0.1")
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://{address}:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var receiver = new WebhookReceiver(app);
@@ -67,11 +70,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var path = http.Request.Path.Value ?? "";
         if (holds.TryGetValue(path, out var hold)) await hold();
         var valid = secrets.TryGetValue(path, out var secret) &&
-                    WebhookSignature.Verify(bytes, secret, http.Request.Headers[WebhookSignature.Header].ToString());
-        var status = TakeFailure(path) ? 500 : 200;
+                    WebhookSignature.Verify(bytes, secret, http.Request.Headers[WebhookSignature.Header].ToString(), DateTimeOffset.UtcNow);
+        var status = redirects.ContainsKey(path) ? 307 : TakeFailure(path) ? 500 : 200;
         calls.Enqueue(new WebhookCall(path, http.Request.Headers["Idempotency-Key"].ToString(), valid,
             JsonDocument.Parse(bytes).RootElement.Clone(), status));
-        return Results.StatusCode(status);
+        return status == 307 ? Results.Redirect(redirects[path], preserveMethod: true) : Results.StatusCode(status);
     }
 
     bool TakeFailure(string path)

@@ -1,7 +1,11 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Claims;
+using Antq.Audit;
 using Antq.Notification.Api.Data;
 using Antq.Notification.Api.Dispatch;
 using Antq.Notification.Api.Domain;
+using Antq.Notification.Api.Webhooks;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -11,8 +15,8 @@ using MimeKit;
 namespace Antq.Notification.Api.Apis;
 
 /// <summary>
-/// Where a unit's notices go: e-mail addresses, a webhook URL and the secret that signs it (kept unless a new one is
-/// given), and how long the digest of submissions to each address gathers them (<c>00:30:00</c> or <c>PT30M</c>, one
+/// Where a unit's notices go: e-mail addresses, a webhook URL (refused if its host is or resolves to an internal address:
+/// <see cref="WebhookAddressPolicy"/>) and the secret that signs it (16 to 200 characters, kept unless a new one is given), and how long the digest of submissions to each address gathers them (<c>00:30:00</c> or <c>PT30M</c>, one
 /// minute to a day; empty: the service's default).
 /// </summary>
 public sealed record ContactPointRequest(IReadOnlyList<string>? Emails, string? WebhookUrl, string? WebhookSecret, string? DigestWindow = null);
@@ -26,6 +30,7 @@ public static class ContactPointsApi
 {
     public const int MaxEmails = 20;
     public const int MinSecretLength = 16;
+    public const int MaxSecretLength = 200;
 
     public static RouteGroupBuilder MapContactPointsApi(this IEndpointRouteBuilder app)
     {
@@ -50,8 +55,8 @@ public static class ContactPointsApi
     }
 
     public static async Task<Results<Ok<ContactPointResponse>, ValidationProblem, ProblemHttpResult>> PutContactPoint(string code,
-        ContactPointRequest request, ClaimsPrincipal user, NotificationDbContext db, TimeProvider clock, IOptions<NotificationOptions> options,
-        CancellationToken ct)
+        ContactPointRequest request, ClaimsPrincipal user, HttpContext http, NotificationDbContext db, TimeProvider clock,
+        IOptions<NotificationOptions> options, WebhookAddressPolicy addresses, WebhookSecrets secrets, CancellationToken ct)
     {
         if (Forbidden(user, code) is { } forbidden) return forbidden;
         // A unit code is at most 50 plain characters (the column's length): anything else is refused before the database sees it.
@@ -62,13 +67,21 @@ public static class ContactPointsApi
         }
 
         var contact = await db.Set<ContactPoint>().FirstOrDefaultAsync(c => c.OrgUnitCode == code, ct);
-        var (emails, url, window, errors) = Validate(request, hasSecret: !string.IsNullOrEmpty(contact?.WebhookSecret));
+        var (emails, url, window, errors) = Validate(request, hasSecret: !string.IsNullOrEmpty(contact?.ProtectedWebhookSecret));
+        if (errors.Count == 0 && url is not null && await RefusedAddressAsync(new Uri(url), addresses, ct) is { } refusal)
+        {
+            errors["webhookUrl"] = [refusal];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: ProblemDetailsDefaults.TitleFor(400),
-                detail: "Thông tin đầu mối nhận thông báo chưa hợp lệ; xem chi tiết từng trường.");
+                detail: errors.TryGetValue("webhookUrl", out var urlErrors) && errors.Count == 1
+                    ? urlErrors[0]
+                    : "Thông tin đầu mối nhận thông báo chưa hợp lệ; xem chi tiết từng trường.");
         }
 
+        var before = contact is null ? null : Snapshot.Of(contact);
         if (contact is null)
         {
             contact = new ContactPoint { OrgUnitCode = code, UpdatedBy = "" };
@@ -78,12 +91,76 @@ public static class ContactPointsApi
         contact.Emails = emails;
         contact.WebhookUrl = url;
         contact.DigestWindow = window;
-        if (url is null) contact.WebhookSecret = null;
-        else if (!string.IsNullOrEmpty(request.WebhookSecret)) contact.WebhookSecret = request.WebhookSecret;
+        var secretChanged = false;
+        if (url is null)
+        {
+            secretChanged = contact.ProtectedWebhookSecret is not null;
+            contact.ProtectedWebhookSecret = null;
+        }
+        else if (!string.IsNullOrEmpty(request.WebhookSecret))
+        {
+            secretChanged = true;
+            contact.ProtectedWebhookSecret = secrets.Protect(request.WebhookSecret);
+        }
+
         contact.UpdatedAt = clock.GetUtcNow();
         contact.UpdatedBy = user.UserName() ?? "";
+        // Every change is written to the platform's audit trail with the save itself: who, when, what changed (the
+        // secret only as "set", "changed" or "removed", never its value).
+        if (Snapshot.Changes(before, Snapshot.Of(contact), secretChanged) is { } changes)
+        {
+            db.AddAdministrativeAct(http, before is null ? "contact-point.created" : "contact-point.changed", $"contact-point/{code}", changes, clock);
+        }
+
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(ToResponse(contact, options.Value.Digest.Window));
+    }
+
+    /// <summary>
+    /// Why a webhook URL is refused by <paramref name="policy"/>, from the addresses its host resolves to now; null when
+    /// allowed. A name that does not resolve (yet) is let through: every connection is checked again (<see cref="WebhookHttp"/>).
+    /// </summary>
+    static async Task<string?> RefusedAddressAsync(Uri url, WebhookAddressPolicy policy, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        IPAddress[] resolved;
+        try
+        {
+            resolved = await WebhookAddressPolicy.ResolveAsync(url.Host, timeout.Token);
+        }
+        catch (Exception ex) when (ex is SocketException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            return null;
+        }
+
+        return policy.FirstRefused(resolved) is { } refused ? WebhookHttp.RefusalOf(url.Host, refused) : null;
+    }
+
+    /// <summary>What the audit trail shows of a contact point: everything but the secret, which only shows whether there is one.</summary>
+    sealed record Snapshot(string Emails, string? WebhookUrl, bool HasSecret, string? DigestWindow)
+    {
+        public static Snapshot Of(ContactPoint c) => new(string.Join(", ", c.Emails), c.WebhookUrl, c.ProtectedWebhookSecret is not null,
+            c.DigestWindow is { } w ? Digests.DigestWindow.Format(w) : null);
+
+        /// <summary>The changes from <paramref name="before"/> (null: a new contact point) to <paramref name="after"/>; null when none.</summary>
+        public static string? Changes(Snapshot? before, Snapshot after, bool secretChanged)
+        {
+            var changes = new List<string>();
+            static string Show(string? value) => string.IsNullOrEmpty(value) ? "(không có)" : value;
+            void Compare(string what, string? was, string? now)
+            {
+                if (Show(was) != Show(now)) changes.Add($"{what}: {Show(was)} → {Show(now)}");
+            }
+
+            Compare("e-mail", before?.Emails, after.Emails);
+            Compare("webhook", before?.WebhookUrl, after.WebhookUrl);
+            if (secretChanged)
+                changes.Add(!after.HasSecret ? "khóa bí mật: đã xóa" : before?.HasSecret == true ? "khóa bí mật: đã thay" : "khóa bí mật: đã đặt");
+            Compare("khoảng gom thư", before?.DigestWindow, after.DigestWindow);
+            // A new contact point is an act even when it says nothing yet.
+            return changes.Count > 0 ? string.Join("; ", changes) : before is null ? "(chưa khai báo gì)" : null;
+        }
     }
 
     /// <summary>
@@ -123,9 +200,9 @@ public static class ContactPointsApi
             }
         }
 
-        if (!string.IsNullOrEmpty(request.WebhookSecret) && request.WebhookSecret.Length < MinSecretLength)
+        if (!string.IsNullOrEmpty(request.WebhookSecret) && request.WebhookSecret.Length is < MinSecretLength or > MaxSecretLength)
         {
-            errors["webhookSecret"] = [$"Khóa bí mật ký webhook phải có ít nhất {MinSecretLength} ký tự."];
+            errors["webhookSecret"] = [$"Khóa bí mật ký webhook phải có từ {MinSecretLength} đến {MaxSecretLength} ký tự."];
         }
         else if (url is not null && string.IsNullOrEmpty(request.WebhookSecret) && !hasSecret)
         {
@@ -157,7 +234,7 @@ public static class ContactPointsApi
     }
 
     static ContactPointResponse ToResponse(ContactPoint c, TimeSpan defaultWindow) =>
-        new(c.OrgUnitCode, c.Emails, c.WebhookUrl, !string.IsNullOrEmpty(c.WebhookSecret),
+        new(c.OrgUnitCode, c.Emails, c.WebhookUrl, c.ProtectedWebhookSecret is not null,
             c.DigestWindow is { } own ? Digests.DigestWindow.Format(own) : null, Digests.DigestWindow.Format(c.DigestWindow ?? defaultWindow),
             c.UpdatedAt, c.UpdatedBy);
 }

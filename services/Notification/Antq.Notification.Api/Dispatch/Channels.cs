@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 using Antq.Notification.Api.Domain;
+using Antq.Notification.Api.Webhooks;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
@@ -87,8 +88,10 @@ public sealed class EmailChannel(IOptions<NotificationOptions> options)
 }
 
 /// <summary>
-/// A unit's webhook: POST of the notice as JSON, signed (<c>X-Antq-Signature</c>) with the unit's secret and carrying
-/// <c>Idempotency-Key</c>: a receiver that keeps the keys it has seen acts on each notice exactly once.
+/// A unit's webhook: POST of the notice as JSON, signed (<c>X-Antq-Signature</c>, over a timestamp and the body:
+/// <see cref="WebhookSignature"/>) with the unit's secret and carrying <c>Idempotency-Key</c>: a receiver that keeps the
+/// keys it has seen acts on each notice exactly once. The client (<see cref="WebhookHttp"/>) connects only to allowed
+/// addresses, follows no redirect and gives up after <c>Notification:Webhooks:Timeout</c>.
 /// </summary>
 public sealed class WebhookChannel(IHttpClientFactory clients)
 {
@@ -106,7 +109,7 @@ public sealed class WebhookChannel(IHttpClientFactory clients)
     public static byte[] BodyOf(Notice notice) => JsonSerializer.SerializeToUtf8Bytes(
         new Payload(notice.Id, notice.Kind, notice.OrgUnitCode, notice.Period, notice.Title ?? "", notice.Body ?? "", notice.SentAt, notice.Late), Json);
 
-    /// <summary>Null on a 2xx answer, otherwise the error.</summary>
+    /// <summary>Null on a 2xx answer, otherwise the error (a redirect included: it is not followed).</summary>
     public async Task<string?> SendAsync(Outgoing item, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(item.WebhookSecret)) return "Đơn vị chưa có khóa bí mật để ký webhook";
@@ -115,16 +118,22 @@ public sealed class WebhookChannel(IHttpClientFactory clients)
         {
             Content = new ByteArrayContent(body) { Headers = { { "Content-Type", "application/json; charset=utf-8" } } },
         };
-        request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(body, item.WebhookSecret));
+        // Signed at each attempt, with the time of the wire (the system clock, not the platform's, which local mode and
+        // tests shift): the receiver compares it with its own clock.
+        request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(body, item.WebhookSecret, DateTimeOffset.UtcNow));
         request.Headers.Add(IdempotencyHeader, item.Delivery.IdempotencyKey);
         try
         {
-            using var response = await clients.CreateClient(ClientName).SendAsync(request, ct);
-            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+            using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            var status = (int)response.StatusCode;
+            return response.IsSuccessStatusCode ? null
+                : status is >= 300 and < 400 ? $"HTTP {status} {response.ReasonPhrase}: webhook không theo chuyển hướng ({response.Headers.Location})"
+                : $"HTTP {status} {response.ReasonPhrase}";
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return $"{ex.GetType().Name}: {ex.Message}";
+            return (ex as WebhookAddressRefusedException ?? ex.InnerException as WebhookAddressRefusedException)?.Message
+                   ?? $"{ex.GetType().Name}: {ex.Message}";
         }
     }
 }

@@ -1,5 +1,6 @@
 using Antq.Notification.Api.Data;
 using Antq.Notification.Api.Domain;
+using Antq.Notification.Api.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -12,9 +13,12 @@ namespace Antq.Notification.Api.Dispatch;
 /// <c>sending</c> only until the lease runs out, and the next attempt sends them again with the same idempotency key.
 /// A result that cannot be recorded (the database restarting) is retried until it is, so that what went out is not sent
 /// again. A failure to send is retried with back-off doubling up to a ceiling, then given up and logged.
+/// One slow or dead endpoint does not hold up the others: each webhook endpoint's deliveries are handed to a lane of
+/// their own (<see cref="WebhookLanes"/>) and the loop goes on at once; while a lane runs, this replica claims nothing
+/// more for its endpoint.
 /// </summary>
-public sealed class DeliverySender(NotificationDbContext db, EmailChannel email, WebhookChannel webhook, DispatchSignal signal, TimeProvider clock,
-    IOptions<NotificationOptions> options, ILogger<DeliverySender> logger)
+public sealed class DeliverySender(NotificationDbContext db, EmailChannel email, WebhookLanes lanes, WebhookSecrets webhookSecrets,
+    DispatchSignal signal, TimeProvider clock, IOptions<NotificationOptions> options, ILogger<DeliverySender> logger)
 {
     /// <summary>
     /// Sends one batch of due deliveries of share <paramref name="share"/> of <paramref name="shares"/>; returns how many
@@ -27,6 +31,8 @@ public sealed class DeliverySender(NotificationDbContext db, EmailChannel email,
         using var quiet = signal.Quiet();
         db.ChangeTracker.Clear();
         List<Delivery> claimed;
+        // Endpoints whose lane is still sending are left alone: their deliveries wait for it, not beside it.
+        var busy = lanes.Busy;
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             var now = clock.GetUtcNow();
@@ -34,6 +40,7 @@ public sealed class DeliverySender(NotificationDbContext db, EmailChannel email,
                 .FromSql($"""
                     SELECT * FROM deliveries
                     WHERE status IN ('pending', 'sending') AND next_attempt_at <= {now} AND (hashtext(recipient) & 2147483647) % {shares} = {share}
+                      AND NOT (channel = {DeliveryChannels.Webhook} AND recipient = ANY({busy}))
                     ORDER BY next_attempt_at, id LIMIT {settings.BatchSize} FOR UPDATE SKIP LOCKED
                     """)
                 .ToListAsync(ct);
@@ -54,62 +61,89 @@ public sealed class DeliverySender(NotificationDbContext db, EmailChannel email,
             await transaction.CommitAsync(ct);
         }
 
-        // No other replica takes a row still in flight: the lease is renewed until every result is recorded.
-        await using var renewal = DeliveryLeaseRenewal.Start(db.Database.GetConnectionString()!, claimed.Select(d => d.Id).ToArray(),
-            claimed[0].LastAttemptAt!.Value, settings.DeliveryLease, clock, logger);
-
         // From here on the sends and their results are not cut short by a stopping host: the result of what went out
         // must be recorded, or the next start would send it again.
         using var timeout = new CancellationTokenSource(settings.SendTimeout * (claimed.Count + 1));
         var sendToken = timeout.Token;
         var noticeIds = claimed.Select(d => d.NoticeId).Distinct().ToList();
         var notices = await db.Set<Notice>().AsNoTracking().Where(n => noticeIds.Contains(n.Id)).ToDictionaryAsync(n => n.Id, sendToken);
-        var units = claimed.Where(d => d.OrgUnitCode != null).Select(d => d.OrgUnitCode!).Distinct().ToList();
+        var units = claimed.Where(d => d.OrgUnitCode != null && d.Channel == DeliveryChannels.Webhook).Select(d => d.OrgUnitCode!).Distinct().ToList();
         var secrets = await db.Set<ContactPoint>().AsNoTracking().Where(c => units.Contains(c.OrgUnitCode))
-            .ToDictionaryAsync(c => c.OrgUnitCode, c => c.WebhookSecret, sendToken);
+            .ToDictionaryAsync(c => c.OrgUnitCode, c => c.ProtectedWebhookSecret, sendToken);
+        var outgoing = claimed.Select(d => new Outgoing(d, notices[d.NoticeId],
+            d.OrgUnitCode is { } u && d.Channel == DeliveryChannels.Webhook ? webhookSecrets.TryUnprotect(secrets.GetValueOrDefault(u)) : null)).ToList();
 
-        var outgoing = claimed.Select(d => new Outgoing(d, notices[d.NoticeId], d.OrgUnitCode is { } u ? secrets.GetValueOrDefault(u) : null)).ToList();
+        // Webhooks: each endpoint to its lane, which records its results itself; this loop does not wait for them.
+        foreach (var endpoint in outgoing.Where(o => o.Delivery.Channel == DeliveryChannels.Webhook).GroupBy(o => o.Delivery.Recipient))
+        {
+            foreach (var item in endpoint) db.Entry(item.Delivery).State = EntityState.Detached;
+            lanes.Start(endpoint.Key, endpoint.ToList());
+        }
+
+        var here = outgoing.Where(o => o.Delivery.Channel != DeliveryChannels.Webhook).ToList();
+        if (here.Count == 0) return claimed.Count;
+
+        // No other replica takes a row still in flight: the lease is renewed until every result is recorded.
+        await using var renewal = DeliveryLeaseRenewal.Start(db.Database.GetConnectionString()!, here.Select(o => o.Delivery.Id).ToArray(),
+            here[0].Delivery.LastAttemptAt!.Value, settings.DeliveryLease, clock, logger);
         // Each result is recorded as soon as it is known: the window in which a crash leaves a sent message unrecorded
         // (and so sends it again) is one message long, not one batch.
-        async Task RecordAsync(Outgoing item, string? error)
-        {
-            var delivery = item.Delivery;
-            var done = clock.GetUtcNow();
-            if (error is null)
-            {
-                delivery.Succeeded(done);
-            }
-            else
-            {
-                delivery.Failed(done, error, settings.FirstRetryDelay, settings.MaxRetryDelay, settings.MaxAttempts);
-                logger.LogWarning("Delivery {IdempotencyKey} failed (attempt {Attempts}, {Status}, next {NextAttemptAt}): {Error}",
-                    delivery.IdempotencyKey, delivery.Attempts, delivery.Status, delivery.NextAttemptAt, error);
-            }
-
-            await SaveResultAsync(delivery);
-        }
-
-        await email.SendAsync(outgoing.Where(o => o.Delivery.Channel == DeliveryChannels.Email).ToList(), RecordAsync, sendToken);
-        foreach (var item in outgoing.Where(o => o.Delivery.Channel == DeliveryChannels.Webhook))
-        {
-            await RecordAsync(item, await webhook.SendAsync(item, sendToken));
-        }
-
-        foreach (var item in outgoing.Where(o => o.Delivery.Channel is not (DeliveryChannels.Email or DeliveryChannels.Webhook)))
+        Task RecordAsync(Outgoing item, string? error) => DeliveryResults.RecordAsync(db, item.Delivery, error, settings, clock, logger);
+        foreach (var item in here.Where(o => o.Delivery.Channel != DeliveryChannels.Email))
         {
             await RecordAsync(item, $"Kênh {item.Delivery.Channel} không được hỗ trợ");
         }
 
+        await email.SendAsync(here.Where(o => o.Delivery.Channel == DeliveryChannels.Email).ToList(), RecordAsync, sendToken);
         return claimed.Count;
+    }
+}
+
+/// <summary>How a sender records the result of one delivery.</summary>
+public static class DeliveryResults
+{
+    /// <summary>
+    /// Marks the delivery delivered, or failed with back-off (given up after <c>MaxAttempts</c>), and saves it; a failed
+    /// webhook makes its endpoint back off as a whole: its other waiting deliveries are not tried before this one's retry.
+    /// </summary>
+    public static async Task RecordAsync(NotificationDbContext db, Delivery delivery, string? error, DispatcherSettings settings, TimeProvider clock,
+        ILogger logger)
+    {
+        var done = clock.GetUtcNow();
+        if (error is null)
+        {
+            delivery.Succeeded(done);
+        }
+        else
+        {
+            delivery.Failed(done, error, settings.FirstRetryDelay, settings.MaxRetryDelay, settings.MaxAttempts);
+            logger.LogWarning("Delivery {IdempotencyKey} failed (attempt {Attempts}, {Status}, next {NextAttemptAt}): {Error}",
+                delivery.IdempotencyKey, delivery.Attempts, delivery.Status, delivery.NextAttemptAt, error);
+        }
+
+        await SaveAsync(db, delivery, settings.ResultPatience, logger);
+        if (error is null || delivery.Channel != DeliveryChannels.Webhook || delivery.Status != DeliveryStatuses.Pending) return;
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE deliveries SET next_attempt_at = {delivery.NextAttemptAt}
+                WHERE channel = {DeliveryChannels.Webhook} AND recipient = {delivery.Recipient} AND status = 'pending'
+                  AND next_attempt_at < {delivery.NextAttemptAt}
+                """, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or Npgsql.NpgsqlException)
+        {
+            // Only a courtesy to the endpoint: its other deliveries are tried once more each, and fail with it.
+            logger.LogWarning("Back-off of endpoint {Recipient} not recorded: {Error}", delivery.Recipient, ex.GetBaseException().Message);
+        }
     }
 
     /// <summary>
     /// Records a result, waiting out a database that is restarting (up to <c>ResultPatience</c>): the message has left,
     /// and a result left unrecorded would send it again once the lease runs out.
     /// </summary>
-    async Task SaveResultAsync(Delivery delivery)
+    static async Task SaveAsync(NotificationDbContext db, Delivery delivery, TimeSpan patience, ILogger logger)
     {
-        var patience = options.Value.Dispatcher.ResultPatience;
         var started = DateTime.UtcNow;
         for (var attempt = 1; ; attempt++)
         {

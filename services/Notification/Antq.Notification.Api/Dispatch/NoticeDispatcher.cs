@@ -15,8 +15,8 @@ namespace Antq.Notification.Api.Dispatch;
 /// (<see cref="DispatcherSettings.PollInterval"/>), whichever is first: idle, a replica asks the database a handful of
 /// statements per poll, not several a second.
 /// </summary>
-public sealed class NoticeDispatcher(IServiceScopeFactory scopes, DispatchSignal signal, OutboxSignal outbox, IOptions<NotificationOptions> options,
-    TimeProvider clock, ILogger<NoticeDispatcher> logger) : BackgroundService
+public sealed class NoticeDispatcher(IServiceScopeFactory scopes, DispatchSignal signal, OutboxSignal outbox, WebhookLanes lanes,
+    IOptions<NotificationOptions> options, TimeProvider clock, ILogger<NoticeDispatcher> logger) : BackgroundService
 {
     /// <summary>How soon a loop looks again after a failed round, or at work that was due but not taken (another loop or replica had it).</summary>
     static readonly TimeSpan Retry = TimeSpan.FromSeconds(1);
@@ -32,6 +32,8 @@ public sealed class NoticeDispatcher(IServiceScopeFactory scopes, DispatchSignal
         // The first loop alone plans schedules: planners would all pick the same stale ones and wait on each other.
         var loops = Math.Max(1, settings.Parallelism);
         await Task.WhenAll(Enumerable.Range(0, loops).Select(i => LoopAsync(settings, i, loops, stoppingToken)));
+        // Webhook lanes still sending finish and record what they sent (each request is bounded by its timeout).
+        await lanes.DrainAsync();
     }
 
     async Task LoopAsync(DispatcherSettings settings, int loop, int loops, CancellationToken stoppingToken)
@@ -90,7 +92,7 @@ public sealed class NoticeDispatcher(IServiceScopeFactory scopes, DispatchSignal
             var planned = loop == 0
                 ? await scope.ServiceProvider.GetRequiredService<SchedulePlanner>().PlanOnceAsync(options.Value.Dispatcher.BatchSize, ct)
                 : 0;
-            var earliest = await scope.ServiceProvider.GetRequiredService<NotificationDbContext>().NextDueAsync(loop, loops, ct);
+            var earliest = await scope.ServiceProvider.GetRequiredService<NotificationDbContext>().NextDueAsync(loop, loops, lanes.Busy, ct);
             if (planned == 0 && !(earliest <= clock.GetUtcNow())) return new Look(false, earliest);
         }
 
@@ -98,7 +100,7 @@ public sealed class NoticeDispatcher(IServiceScopeFactory scopes, DispatchSignal
 
         await using (var scope = scopes.CreateAsyncScope())
         {
-            var next = await scope.ServiceProvider.GetRequiredService<NotificationDbContext>().NextDueAsync(loop, loops, ct);
+            var next = await scope.ServiceProvider.GetRequiredService<NotificationDbContext>().NextDueAsync(loop, loops, lanes.Busy, ct);
             var now = clock.GetUtcNow();
             // Due yet not taken: another loop or replica holds it (SKIP LOCKED). Its commit wakes this loop; if it was
             // another replica's, look again shortly.

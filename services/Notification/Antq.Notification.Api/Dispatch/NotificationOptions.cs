@@ -12,6 +12,27 @@ public sealed class NotificationOptions
     public SmtpSettings Smtp { get; set; } = new();
 
     public DigestSettings Digest { get; set; } = new();
+
+    public Webhooks.WebhookSettings Webhooks { get; set; } = new();
+
+    public RetentionSettings Retention { get; set; } = new();
+}
+
+/// <summary>
+/// Section <c>Notification:Retention</c>: notices that were sent or cancelled, their deliveries and inbox items, and sent
+/// digests, older than <see cref="Period"/> on the platform's clock, are deleted by a background job every
+/// <see cref="Interval"/>. The period is a setting, not a legal figure: set it to what the records policy requires.
+/// </summary>
+public sealed class RetentionSettings
+{
+    /// <summary>How long a notice is kept after it was sent (or created, if it never was). Default 400 days.</summary>
+    public TimeSpan Period { get; set; } = TimeSpan.FromDays(400);
+
+    /// <summary>How often the job runs (real time); it also runs once shortly after start.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>How many notices one statement deletes; the job repeats until nothing old is left.</summary>
+    public int BatchSize { get; set; } = 1000;
 }
 
 /// <summary>Section <c>Notification:Digest</c>: submissions reach the level above by e-mail as digests.</summary>

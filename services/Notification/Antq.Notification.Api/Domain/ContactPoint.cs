@@ -9,8 +9,11 @@ public sealed class ContactPoint
 
     public string? WebhookUrl { get; set; }
 
-    /// <summary>The key of the webhook's HMAC-SHA256 signature; never shown back.</summary>
-    public string? WebhookSecret { get; set; }
+    /// <summary>
+    /// The key of the webhook's HMAC-SHA256 signature, encrypted (<see cref="Webhooks.WebhookSecrets"/>); never shown back,
+    /// never written to the audit trail.
+    /// </summary>
+    public string? ProtectedWebhookSecret { get; set; }
 
     /// <summary>
     /// How long the digest of submissions to each of <see cref="Emails"/> gathers them; null: <c>Notification:Digest:Window</c>.

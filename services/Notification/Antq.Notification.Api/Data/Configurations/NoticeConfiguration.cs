@@ -93,7 +93,8 @@ sealed class ContactPointConfiguration : IEntityTypeConfiguration<ContactPoint>
         contact.HasKey(c => c.OrgUnitCode);
         contact.Property(c => c.OrgUnitCode).HasMaxLength(50);
         contact.Property(c => c.WebhookUrl).HasMaxLength(2000);
-        contact.Property(c => c.WebhookSecret).HasMaxLength(200);
+        // Column of old: it held the secret in plain text, now the protected payload (about 2.5 times the secret's length).
+        contact.Property(c => c.ProtectedWebhookSecret).HasColumnName("webhook_secret").HasMaxLength(1000);
         contact.Property(c => c.UpdatedBy).HasMaxLength(100);
         contact.Property(c => c.DigestWindow).HasColumnType("interval");
     }

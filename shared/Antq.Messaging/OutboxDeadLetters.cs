@@ -48,7 +48,7 @@ public sealed class OutboxDeadLetters<TContext> : IDeadLetterSource, IDisposable
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         var max = options.Value.MaxRefusals;
         var counts = await db.Database.SqlQuery<Counts>($"""
-            SELECT count(*) FILTER (WHERE attempts < {max}) AS "Backlog", count(*) FILTER (WHERE attempts >= {max}) AS "Parked"
+            SELECT count(*) FILTER (WHERE attempts < {max}) AS backlog, count(*) FILTER (WHERE attempts >= {max}) AS parked
             FROM outbox_messages WHERE sent_at IS NULL
             """).SingleAsync(cancellationToken);
         return (counts.Backlog, counts.Parked);

@@ -4,7 +4,6 @@ using Antq.Testing;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using RabbitMQ.Client;
 using Xunit.Abstractions;
 
 namespace Antq.Messaging.IntegrationTests;
@@ -92,19 +91,5 @@ public sealed class ConsumerOutageTests(ConsumerOutageFixture fixture, ITestOutp
         output.WriteLine($"connections ended: {await terminate.ExecuteScalarAsync()}");
     }
 
-    /// <summary>Messages in a queue now (a passive declare: exact, unlike the management API's sampled figures).</summary>
-    async Task<uint> DepthAsync(string queue)
-    {
-        var factory = new ConnectionFactory { Uri = new Uri(fixture.VirtualHost.AmqpUri) };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        try
-        {
-            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
-        }
-        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-        {
-            return 0; // no such queue: nothing was ever moved there
-        }
-    }
+    Task<uint> DepthAsync(string queue) => fixture.VirtualHost.DepthAsync(queue);
 }

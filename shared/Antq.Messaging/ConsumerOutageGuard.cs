@@ -84,7 +84,8 @@ public sealed class ConsumerOutageGuard : IFilter<ExceptionReceiveContext>, IRec
 
     void Pause(Exception exception)
     {
-        if (Interlocked.CompareExchange(ref paused, 1, 0) != 0 || endpoint is not { } stopped) return;
+        // Not ready yet (a failure during the endpoint's start): nothing to stop; the message is returned to its queue anyway.
+        if (endpoint is not { } stopped || Interlocked.CompareExchange(ref paused, 1, 0) != 0) return;
         var pause = TimeSpan.FromTicks(Interlocked.Read(ref nextPauseTicks));
         Interlocked.Exchange(ref nextPauseTicks, Math.Min(pause.Ticks * 2, options.MaxPause.Ticks));
         logger.LogWarning(exception, "Consumers of {Queue} cannot reach a dependency; the endpoint stops for {Pause} and its messages wait in the queue",

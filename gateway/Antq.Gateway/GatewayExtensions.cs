@@ -53,6 +53,7 @@ public static class GatewayExtensions
         builder.AddGatewaySecurity();
         builder.Services.AddHttpClient(ClusterHealthCheck.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(3));
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("clusters", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        builder.Services.AddDeadLetterFanOut();
         return builder;
     }
 
@@ -110,6 +111,8 @@ public static class GatewayExtensions
                 await next();
             });
         });
+
+        app.MapDeadLetterFanOut();
 
         var documents = app.Configuration.GetSection("Gateway:ApiDocuments").Get<string[]>() ?? [];
         app.MapScalarApiReference("/docs", options =>

@@ -122,7 +122,7 @@ sealed class CommitSignalInterceptor(IEnumerable<CommitWatch> watches) : IDbComm
         Fire(context);
         foreach (var watch in watches)
         {
-            if (watch.EveryCommit && !watch.Signal.IsQuiet) watch.Signal.Notify();
+            if (watch.EveryCommit && !watch.Signal.IsQuiet && !(watch.Signal is OutboxSignal && Inbox.InboxFlow.WakesNothing)) watch.Signal.Notify();
         }
     }
 

@@ -20,6 +20,8 @@ public static class Inbox
         var messageId = context.MessageId ?? throw new InvalidOperationException("A message without a MessageId cannot be deduplicated.");
         var cancellationToken = context.CancellationToken;
 
+        // The commit wakes the outbox dispatcher only if the handler wrote outbox rows (see InboxFlow).
+        using var flow = InboxFlow.Begin();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var inserted = await db.Database.ExecuteSqlAsync(
             $"INSERT INTO inbox_messages (message_id, consumer, processed_at) VALUES ({messageId}, {consumer}, now()) ON CONFLICT DO NOTHING",
@@ -43,6 +45,35 @@ public static class Inbox
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The flow of one inbox transaction. A commit of any transaction wakes the outbox dispatcher (a store may write
+    /// outbox rows with its own batches, which interception cannot see: <see cref="CommitWatch.EveryCommit"/>); a
+    /// consumer's inbox transaction that wrote no outbox row (<see cref="Outbox.AddOutboxMessage{T}"/>, the only way rows
+    /// are made, marks the flow) wakes nothing: while a consumer handles hundreds of messages a second, the dispatcher
+    /// would otherwise run an empty round after each.
+    /// </summary>
+    internal sealed class InboxFlow : IDisposable
+    {
+        static readonly AsyncLocal<InboxFlow?> Current = new();
+        readonly InboxFlow? outer;
+        bool wroteOutbox;
+
+        InboxFlow(InboxFlow? outer) => this.outer = outer;
+
+        public static InboxFlow Begin() => Current.Value = new InboxFlow(Current.Value);
+
+        /// <summary>Called when an outbox row is added in this flow.</summary>
+        public static void OutboxRowAdded()
+        {
+            for (var flow = Current.Value; flow is not null; flow = flow.outer) flow.wroteOutbox = true;
+        }
+
+        /// <summary>True inside an inbox transaction that has written no outbox row: its commit need not wake the dispatcher.</summary>
+        public static bool WakesNothing => Current.Value is { wroteOutbox: false };
+
+        public void Dispose() => Current.Value = outer;
     }
 
     /// <summary>The consumer's name in the inbox: its type name, stable across releases unless the class is renamed.</summary>

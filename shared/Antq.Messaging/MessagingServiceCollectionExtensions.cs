@@ -24,6 +24,9 @@ public static class MessagingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<OutboxDispatcher<TContext>>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher<TContext>>());
+        // Its parked rows are dead letters (listed and redriven with the service's others), its backlog a metric.
+        services.AddSingleton<OutboxDeadLetters<TContext>>();
+        services.AddSingleton<IDeadLetterSource>(sp => sp.GetRequiredService<OutboxDeadLetters<TContext>>());
         return services;
     }
 

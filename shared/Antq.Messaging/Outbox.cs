@@ -38,6 +38,7 @@ public static class Outbox
             NextAttemptAt = now,
         };
         db.Set<OutboxMessage>().Add(row);
+        Inbox.InboxFlow.OutboxRowAdded();
         return row;
     }
 

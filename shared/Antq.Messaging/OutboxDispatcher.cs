@@ -14,9 +14,12 @@ namespace Antq.Messaging;
 /// Each round locks its rows with <c>FOR UPDATE SKIP LOCKED</c>, so any number of replicas can run: a row is
 /// published by one of them at a time. A crash between the broker's confirm and the commit leaves the row unsent and
 /// it is published again with the same message id, which consumers' inboxes drop.
-/// A row that cannot be turned into a message (its type no longer resolves, its body does not deserialize) is put
-/// back with a growing delay and the round goes on: one bad row must never hold up the rows behind it. A row the
-/// broker does not confirm ends the round: the broker is likely down for every row, and the rest wait for the next.
+/// The rows of a round are published together, their confirms awaited together (<see cref="RunRoundAsync"/>).
+/// A row that cannot be turned into a message (its type no longer resolves, its body does not deserialize) or that the
+/// broker refuses is put back with a growing delay and the round goes on: one bad row must never hold up the rows
+/// behind it; after <see cref="OutboxOptions.MaxRefusals"/> refusals it is parked (a dead letter, kept until redriven,
+/// <see cref="OutboxDeadLetters{TContext}"/>). A row the broker does not confirm in time (it is down) is not charged: it
+/// waits for the next round, with a delay that grows while the outage lasts.
 /// </summary>
 public sealed class OutboxDispatcher<TContext>(
     IServiceScopeFactory scopes,
@@ -30,6 +33,9 @@ public sealed class OutboxDispatcher<TContext>(
     static readonly ActivitySource Source = new("Antq.Messaging");
 
     DateTimeOffset nextCleanup = DateTimeOffset.MinValue;
+
+    /// <summary>Rounds in a row in which the broker did not confirm: the delay before the next grows with it.</summary>
+    int outageRounds;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -103,7 +109,7 @@ public sealed class OutboxDispatcher<TContext>(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         return await db.Database
-            .SqlQuery<DateTimeOffset?>($"SELECT min(next_attempt_at) AS \"Value\" FROM outbox_messages WHERE sent_at IS NULL")
+            .SqlQuery<DateTimeOffset?>($"SELECT min(next_attempt_at) AS \"Value\" FROM outbox_messages WHERE sent_at IS NULL AND attempts < {options.Value.MaxRefusals}")
             .SingleAsync(cancellationToken);
     }
 
@@ -119,6 +125,13 @@ public sealed class OutboxDispatcher<TContext>(
 
     readonly record struct Round(int Taken, int Published, bool BrokerFailed);
 
+    /// <summary>
+    /// Takes a batch of due rows (locked, in id order), starts every publish of the batch in that order without waiting
+    /// for the one before, then awaits all the broker's confirms (at most <see cref="OutboxOptions.PublishTimeout"/>
+    /// for the batch): one confirm round trip per batch rather than per row. Each row is then settled on its own:
+    /// confirmed, it is marked sent; refused, it is charged a refusal; not confirmed in time (the broker is down or
+    /// unreachable), it waits for the next round uncharged. All of it in the round's transaction, in two statements.
+    /// </summary>
     async Task<Round> RunRoundAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -130,7 +143,8 @@ public sealed class OutboxDispatcher<TContext>(
 
         var now = clock.GetUtcNow();
         var rows = await db.Set<OutboxMessage>()
-            .FromSql($"SELECT * FROM outbox_messages WHERE sent_at IS NULL AND next_attempt_at <= {now} ORDER BY id LIMIT {settings.BatchSize} FOR UPDATE SKIP LOCKED")
+            .FromSql($"SELECT * FROM outbox_messages WHERE sent_at IS NULL AND next_attempt_at <= {now} AND attempts < {settings.MaxRefusals} ORDER BY id LIMIT {settings.BatchSize} FOR UPDATE SKIP LOCKED")
+            .AsNoTracking()
             .ToListAsync(cancellationToken);
         if (rows.Count == 0)
         {
@@ -138,63 +152,114 @@ public sealed class OutboxDispatcher<TContext>(
             return new Round(0, 0, false);
         }
 
-        var published = 0;
-        var brokerFailed = false;
-        foreach (var row in rows)
+        var publishes = new Task?[rows.Count];
+        var failures = new Exception?[rows.Count];
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            if (cancellationToken.IsCancellationRequested) break;
-
-            object message;
-            Type type;
-            try
+            timeout.CancelAfter(settings.PublishTimeout);
+            for (var i = 0; i < rows.Count; i++)
             {
-                (message, type) = Read(row);
+                try
+                {
+                    var (message, type) = Read(rows[i]);
+                    publishes[i] = PublishAsync(rows[i], message, type, timeout.Token);
+                }
+                catch (Exception ex)
+                {
+                    // Not the broker's fault and not going to fix itself soon (a replica of an older release may not
+                    // know a new type yet): this row is refused, the others go on.
+                    failures[i] = ex;
+                }
             }
-            catch (Exception ex)
+
+            try { await Task.WhenAll(publishes.OfType<Task>()); }
+            catch { /* each publish is looked at below */ }
+        }
+
+        var sent = new List<long>(rows.Count);
+        var failed = new List<OutboxMessage>();
+        var brokerFailed = false;
+        now = clock.GetUtcNow();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            if (publishes[i] is { IsCompletedSuccessfully: true })
             {
-                // Not the broker's fault and not going to fix itself soon (a replica of an older release may not
-                // know a new type yet): back off this row only.
-                Fail(row, ex, settings);
-                logger.LogError(ex, "Outbox message {MessageId} ({MessageType}) cannot be read; skipped until {NextAttemptAt}, attempt {Attempts}",
-                    row.MessageId, row.MessageType, row.NextAttemptAt, row.Attempts);
+                sent.Add(row.Id);
                 continue;
             }
 
-            try
+            var exception = failures[i] ?? publishes[i]!.Exception?.GetBaseException() ?? new OperationCanceledException("The publish was cancelled.");
+            if (failures[i] is null && cancellationToken.IsCancellationRequested && exception is OperationCanceledException)
             {
-                await PublishAsync(row, message, type, cancellationToken);
-                row.SentAt = clock.GetUtcNow();
-                row.LastError = null;
-                published++;
+                // Stopping: this row may or may not have reached the broker; it stays as it was and the inbox absorbs a repeat.
+                continue;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+
+            row.LastError = Truncate($"{exception.GetType().Name}: {exception.Message}", 2000);
+            if (failures[i] is null && (exception is OperationCanceledException || TransientFailure.IsTransient(exception)))
             {
-                // Stopping: this row may or may not have reached the broker; it stays unsent and the inbox absorbs a repeat.
-                break;
-            }
-            catch (Exception ex)
-            {
-                Fail(row, ex, settings);
-                logger.LogWarning(ex, "Publishing outbox message {MessageId} ({MessageType}) failed, attempt {Attempts}",
-                    row.MessageId, row.MessageType, row.Attempts);
-                // The broker refused or did not answer: the rest of the batch waits for the next round.
+                // Not confirmed in time, or the connection is gone: the broker is likely down for every row. No refusal
+                // is charged (an outage of any length parks nothing); the row waits for the next round.
                 brokerFailed = true;
-                break;
+                row.NextAttemptAt = now + Backoff(outageRounds + 1, settings);
+                logger.LogWarning(exception, "Publishing outbox message {MessageId} ({MessageType}) failed; the broker is unavailable", row.MessageId, row.MessageType);
             }
+            else
+            {
+                Refuse(row, exception, settings, now);
+            }
+
+            failed.Add(row);
         }
 
+        outageRounds = brokerFailed ? outageRounds + 1 : 0;
         // Not cancellable: rows the broker has confirmed must be recorded as sent even while the host stops.
-        await db.SaveChangesAsync(CancellationToken.None);
+        if (sent.Count > 0)
+        {
+            var sentIds = sent.ToArray();
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE outbox_messages SET sent_at = {now}, last_error = NULL WHERE id = ANY({sentIds})", CancellationToken.None);
+        }
+
+        if (failed.Count > 0)
+        {
+            var ids = failed.Select(r => r.Id).ToArray();
+            var attempts = failed.Select(r => r.Attempts).ToArray();
+            var errors = failed.Select(r => r.LastError).ToArray();
+            var next = failed.Select(r => r.NextAttemptAt).ToArray();
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE outbox_messages o SET attempts = f.attempts, last_error = f.error, next_attempt_at = f.next
+                FROM unnest({ids}, {attempts}, {errors}, {next}) AS f(id, attempts, error, next) WHERE o.id = f.id
+                """, CancellationToken.None);
+        }
+
         await transaction.CommitAsync(CancellationToken.None);
         cancellationToken.ThrowIfCancellationRequested();
-        return new Round(rows.Count, published, brokerFailed);
+        return new Round(rows.Count, sent.Count, brokerFailed);
     }
 
-    void Fail(OutboxMessage row, Exception ex, OutboxOptions settings)
+    /// <summary>
+    /// A failure of the row's own (it cannot be read, or the broker refused it): charged, put back with a growing
+    /// delay, and parked at <see cref="OutboxOptions.MaxRefusals"/> (kept, never taken by a round again, listed as a
+    /// dead letter until redriven). A parked row's next attempt time is when it was parked.
+    /// </summary>
+    void Refuse(OutboxMessage row, Exception ex, OutboxOptions settings, DateTimeOffset now)
     {
         row.Attempts++;
-        row.LastError = Truncate($"{ex.GetType().Name}: {ex.Message}", 2000);
-        row.NextAttemptAt = clock.GetUtcNow() + Backoff(row.Attempts, settings);
+        var parked = row.Attempts >= settings.MaxRefusals;
+        row.NextAttemptAt = parked ? now : now + Backoff(row.Attempts, settings);
+        MessagingMetrics.OutboxRefused(typeof(TContext).Name, MessagingMetrics.ShortType(row.MessageType), parked);
+        if (parked)
+        {
+            logger.LogError(ex, "Outbox message {MessageId} ({MessageType}) refused {Attempts} times; parked until an administrator redrives it",
+                row.MessageId, row.MessageType, row.Attempts);
+        }
+        else
+        {
+            logger.LogError(ex, "Outbox message {MessageId} ({MessageType}) refused; retried at {NextAttemptAt}, refusal {Attempts} of {MaxRefusals}",
+                row.MessageId, row.MessageType, row.NextAttemptAt, row.Attempts, settings.MaxRefusals);
+        }
     }
 
     static (object Message, Type Type) Read(OutboxMessage row)
@@ -213,13 +278,11 @@ public sealed class OutboxDispatcher<TContext>(
         activity?.SetTag("messaging.message.id", row.MessageId);
         if (row.CorrelationId is not null) activity?.SetTag("antq.correlation_id", row.CorrelationId);
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.PublishTimeout);
         await bus.Publish(message, type, context =>
         {
             context.MessageId = row.MessageId;
             if (Guid.TryParse(row.CorrelationId, out var correlation)) context.CorrelationId = correlation;
-        }, timeout.Token);
+        }, cancellationToken);
     }
 
     async Task CleanupIfDueAsync(CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ namespace Antq.Messaging;
 /// <summary>A message written in the same transaction as the state change it announces, published later by the dispatcher.</summary>
 public sealed class OutboxMessage
 {
-    /// <summary>Ordering key: rows are published in the order they were written.</summary>
+    /// <summary>Ordering key: a round takes rows in the order they were written and starts their publishes in that order (their confirms are awaited together; consumers never rely on order).</summary>
     public long Id { get; set; }
 
     /// <summary>The MassTransit message id; consumers' inboxes key on it, so a re-publish is harmless.</summary>
@@ -25,8 +25,14 @@ public sealed class OutboxMessage
 
     public DateTimeOffset? SentAt { get; set; }
 
+    /// <summary>
+    /// Refusals: times the row could not be read or the broker refused it (a broker outage is not counted). At
+    /// <see cref="OutboxOptions.MaxRefusals"/> the row is parked: unsent, no longer taken, its <see cref="NextAttemptAt"/>
+    /// the time it was parked. A redrive sets it back to 0.
+    /// </summary>
     public int Attempts { get; set; }
 
+    /// <summary>The last failure, refusal or outage; cleared once the row is sent.</summary>
     public string? LastError { get; set; }
 }
 

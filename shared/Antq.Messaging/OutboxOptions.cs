@@ -13,7 +13,16 @@ public sealed class OutboxOptions
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long one publish may wait for the broker's confirm before the row is retried.</summary>
+    /// <summary>
+    /// Refusals after which a row is parked: a row that cannot be read (its type unknown, its body unreadable) or that
+    /// the broker refuses is retried with a growing delay, and parked at this many (kept, not retried, not blocking the
+    /// others; listed in <c>GET /api/dead-letters</c> and sent again by a redrive). A broker that is down or does not
+    /// confirm in time refuses nothing: an outage of any length parks no row. With the default delays, 10 refusals take
+    /// about 6 minutes.
+    /// </summary>
+    public int MaxRefusals { get; set; } = 10;
+
+    /// <summary>How long the publishes of a round may wait for the broker's confirms; a row not confirmed by then is retried in a later round.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The first retry's delay, doubled at each further attempt; also how soon a failed round is tried again.</summary>

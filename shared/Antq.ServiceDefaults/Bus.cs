@@ -2,14 +2,19 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Antq.Messaging;
 
 namespace Antq.ServiceDefaults;
 
 /// <summary>
 /// MassTransit over RabbitMQ from configuration. <c>ConnectionStrings:rabbitmq</c> is an AMQP URI
 /// (<c>amqp://user:password@host:port/vhost</c>). Queues are kebab-case with the service's prefix
-/// (<c>Bus:EndpointPrefix</c>, default the service's short name); consumers retry with back-off, then the message
-/// goes to the endpoint's <c>_error</c> queue.
+/// (<c>Bus:EndpointPrefix</c>, default the service's short name). A consumer that fails retries at once a few times
+/// with growing intervals; then a message that failed for its own reasons goes to the endpoint's <c>_error</c> queue (a
+/// dead letter: <c>GET /api/dead-letters</c>, <c>deploy/antq dead-letters</c>), while one that failed because a
+/// dependency is down stays in its queue and the endpoint pauses (<see cref="ConsumerOutageGuard"/>, settings
+/// <c>Bus:Outage</c>).
 /// </summary>
 public static class Bus
 {
@@ -18,10 +23,17 @@ public static class Bus
         var uri = new Uri(builder.Configuration.GetConnectionString("rabbitmq") ?? "amqp://guest:guest@127.0.0.1:55672/antq");
         var prefix = builder.Configuration["Bus:EndpointPrefix"] ?? ShortName(builder.Environment.ApplicationName);
 
+        var outage = builder.Configuration.GetSection("Bus:Outage").Get<ConsumerOutageOptions>() ?? new ConsumerOutageOptions();
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix, false));
             configure?.Invoke(bus);
+            bus.AddConfigureEndpointsCallback((context, queue, endpoint) =>
+            {
+                context.GetRequiredService<ReceiveQueues>().Add(queue);
+                ConsumerOutageGuard.Install(endpoint, queue, outage, context.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping,
+                    context.GetRequiredService<ILoggerFactory>().CreateLogger<ConsumerOutageGuard>());
+            });
 
             bus.UsingRabbitMq((context, rabbit) =>
             {
@@ -38,6 +50,11 @@ public static class Bus
                 rabbit.ConfigureEndpoints(context);
             });
         });
+
+        // Dead letters: the _error queues of this service's consumers, and whatever else registers a source (its outbox).
+        builder.Services.AddSingleton<ReceiveQueues>();
+        builder.Services.AddSingleton<IDeadLetterSource>(sp => new ErrorQueueDeadLetters(uri, sp.GetRequiredService<ReceiveQueues>()));
+        builder.Services.AddSingleton(sp => new DeadLetterBook(prefix, sp.GetServices<IDeadLetterSource>()));
 
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(options =>
         {

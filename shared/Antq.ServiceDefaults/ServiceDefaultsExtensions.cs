@@ -83,6 +83,8 @@ public static class ServiceDefaultsExtensions
         }).AllowAnonymous();
 
         app.MapOpenApi().AllowAnonymous();
+        // A service with a bus (AddAntqBus) has dead letters to show its administrators.
+        if (app.Services.GetService<Antq.Messaging.DeadLetterBook>() is not null) app.MapAntqDeadLetters();
         return app;
     }
 }

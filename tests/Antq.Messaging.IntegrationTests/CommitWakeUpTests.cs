@@ -100,6 +100,25 @@ public sealed class CommitWakeUpTests(CommitWakeUpFixture fixture, ITestOutputHe
             "both messages are delivered once a commit wakes the dispatcher");
     }
 
+    [Fact]
+    public async Task A_consumers_inbox_commit_wakes_the_dispatcher_only_when_its_handler_wrote_an_outbox_row()
+    {
+        // Handled through the inbox, no outbox row: hundreds of these a second must not each cost the dispatcher a round.
+        var signal = Host.Services.GetRequiredService<OutboxSignal>();
+        var next = signal.Next;
+        var quiet = NewId.NextGuid();
+        await Host.Bus.Publish(new CounterIncremented { Key = "chỉ hộp thư đến" }, c => c.MessageId = quiet);
+        await Eventually.UntilAsync(() => Host.Deliveries.Of(quiet).Any(d => d.Handled == true), TimeSpan.FromSeconds(15), "the message is handled");
+        await Task.Delay(300);
+        Assert.False(next.IsCompleted, "an inbox commit without outbox rows woke the dispatcher");
+
+        // A handler that announces something, its row written by its own batch (EF never sees it): the commit wakes it.
+        var announcing = NewId.NextGuid();
+        await Host.Bus.Publish(new CounterIncremented { Key = "thông báo", AnnounceByOwnBatch = "từ bên tiêu thụ" }, c => c.MessageId = announcing);
+        await Eventually.UntilAsync(() => Host.Deliveries.All.Any(d => d.Message is ReportFiled { Title: "từ bên tiêu thụ" }), TimeSpan.FromSeconds(15),
+            "the consumer's announcement leaves at its commit (the poll is an hour)");
+    }
+
     async Task<(Guid MessageId, long CommittedAt)> WriteAsync(string path, ReportFiled message)
     {
         await using var scope = Host.Services.CreateAsyncScope();

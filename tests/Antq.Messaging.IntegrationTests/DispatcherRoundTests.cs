@@ -87,7 +87,9 @@ public sealed class DispatcherRoundTests(DispatcherRoundFixture fixture) : IClas
             return rows;
         });
 
-        // The host stops while the sixth message is being published.
+        // The host stops while the sixth message is being published. A round starts its publishes together and awaits
+        // their confirms together: the five started before are sent, or not if their confirm came after the stop; the
+        // fourteen after it never start.
         using var stopping = new CancellationTokenSource();
         using (Host.Bus.ConnectPublishObserver(new CancelOnPublish(6, stopping)))
         {
@@ -96,7 +98,7 @@ public sealed class DispatcherRoundTests(DispatcherRoundFixture fixture) : IClas
 
         var rows = await Host.OutboxAsync();
         var sent = rows.Where(r => r.SentAt is not null).Select(r => r.MessageId).ToList();
-        Assert.InRange(sent.Count, 5, 6);
+        Assert.InRange(sent.Count, 0, 6);
         await Eventually.UntilAsync(() => sent.All(Host.Deliveries.Contains), Deadline, "every row marked sent was delivered");
 
         // The rest go out in the next round, once each.

@@ -31,6 +31,12 @@ public sealed record CounterIncremented
     /// <summary>The consumer catches the handler's failure and saves a note on the same context instead.</summary>
     public bool SwallowFailure { get; init; }
 
+    /// <summary>
+    /// The handler announces a <see cref="ReportFiled"/> with this title, its outbox row written by its own batch on the
+    /// inbox transaction (as Reporting's store writes its rows), not by EF.
+    /// </summary>
+    public string? AnnounceByOwnBatch { get; init; }
+
     /// <summary>Inside the handler, wait until this many deliveries of the same message have arrived at the consumer.</summary>
     public int ConcurrentDeliveries { get; init; }
 }

@@ -2,6 +2,7 @@ using Antq.Testing;
 using System.Diagnostics;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Antq.Messaging.IntegrationTests.Infrastructure;
 
@@ -41,6 +42,8 @@ public sealed class CounterConsumer(TestDbContext db, Deliveries deliveries) : I
                     deliveries.BarrierReached(messageId, reached);
                 }
 
+                if (message.AnnounceByOwnBatch is { } title) await AnnounceByOwnBatchAsync(title, cancellationToken);
+
                 var counter = await db.Counters.FindAsync([message.Key], cancellationToken)
                     ?? db.Counters.Add(new Counter { Key = message.Key }).Entity;
                 counter.Value++;
@@ -60,6 +63,20 @@ public sealed class CounterConsumer(TestDbContext db, Deliveries deliveries) : I
         }
 
         deliveries.Add(new Delivery(messageId, message, Activity.Current?.TraceId.ToString(), handled));
+    }
+
+    /// <summary>An outbox row made with AddOutboxMessage, then written by a batch of the handler's own on the inbox transaction.</summary>
+    async Task AnnounceByOwnBatchAsync(string title, CancellationToken cancellationToken)
+    {
+        var row = db.AddOutboxMessage(new ReportFiled { ReportId = Guid.NewGuid(), Title = title, OccurredAt = DateTimeOffset.UtcNow });
+        db.Entry(row).State = EntityState.Detached;
+        var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+        await using var batch = new Npgsql.NpgsqlBatch(connection, (Npgsql.NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction());
+        var insert = new Npgsql.NpgsqlBatchCommand(
+            "INSERT INTO outbox_messages (message_id, message_type, body, created_at, next_attempt_at, attempts) VALUES ($1, $2, $3::jsonb, $4, $4, 0)");
+        foreach (var value in new object[] { row.MessageId, row.MessageType, row.Body, row.CreatedAt }) insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = value });
+        batch.BatchCommands.Add(insert);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 }
 

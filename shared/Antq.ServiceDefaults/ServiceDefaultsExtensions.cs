@@ -83,6 +83,7 @@ public static class ServiceDefaultsExtensions
         }).AllowAnonymous();
 
         app.MapOpenApi().AllowAnonymous();
+        app.MapClockControl(app.Configuration);
         return app;
     }
 }

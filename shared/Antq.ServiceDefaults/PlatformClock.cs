@@ -16,6 +16,7 @@ public sealed class PlatformClock : TimeProvider
 {
     long offsetTicks;
     long fixedTicks = -1;
+    TaskCompletionSource moved = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public PlatformClock(TimeSpan offset = default, DateTimeOffset? fixedAt = null)
     {
@@ -40,6 +41,28 @@ public sealed class PlatformClock : TimeProvider
         if (by < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(by), "The platform's clock never goes back.");
         if (Interlocked.Read(ref fixedTicks) >= 0) Interlocked.Add(ref fixedTicks, by.Ticks);
         else Interlocked.Add(ref offsetTicks, by.Ticks);
+        if (by > TimeSpan.Zero) Interlocked.Exchange(ref moved, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>
+    /// Completes when the clock is next moved forward (<see cref="Advance"/>, <see cref="AdvanceTo"/>): a job that
+    /// sleeps until its next poll wakes at once when a played season moves the clock past a deadline.
+    /// </summary>
+    public Task MovedAsync(CancellationToken cancellationToken = default) => Volatile.Read(ref moved).Task.WaitAsync(cancellationToken);
+
+    /// <summary>Waits <paramref name="delay"/> of real time, or less when the clock is moved forward meanwhile.</summary>
+    public static async Task DelayOrMovedAsync(TimeProvider clock, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        if (clock is not PlatformClock { IsAdjusted: true } platform)
+        {
+            await Task.Delay(delay, clock, cancellationToken);
+            return;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await Task.WhenAny(Task.Delay(delay, clock, stop.Token), platform.MovedAsync(stop.Token));
+        await stop.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     /// <summary>Moves the clock forward to <paramref name="instant"/>; an instant already passed changes nothing.</summary>
@@ -54,14 +77,20 @@ public sealed class PlatformClock : TimeProvider
     /// mode (<c>ANTQ_MODE=local</c>) or in the Testing environment; anywhere else either of them stops the start, since
     /// a production platform whose clock lies would close periods and send reminders on the wrong days.
     /// </summary>
+    public static bool IsLocal(IConfiguration configuration, IHostEnvironment environment) =>
+        string.Equals(configuration["ANTQ_MODE"], "local", StringComparison.OrdinalIgnoreCase) || environment.IsEnvironment("Testing");
+
     public static PlatformClock FromConfiguration(IConfiguration configuration, IHostEnvironment environment)
     {
         var offsetText = configuration["Clock:Offset"];
         var fixedText = configuration["Clock:FixedAt"];
+        if (!string.IsNullOrWhiteSpace(configuration[ClockControl.KeySetting]) && !IsLocal(configuration, environment))
+            throw new InvalidOperationException(
+                $"{ClockControl.KeySetting} is set, but ANTQ_MODE is '{configuration["ANTQ_MODE"] ?? "(unset)"}'. The clock can be moved only in " +
+                "local mode (ANTQ_MODE=local) or in tests; remove the setting in production.");
         if (string.IsNullOrWhiteSpace(offsetText) && string.IsNullOrWhiteSpace(fixedText)) return new PlatformClock();
 
-        var local = string.Equals(configuration["ANTQ_MODE"], "local", StringComparison.OrdinalIgnoreCase) || environment.IsEnvironment("Testing");
-        if (!local)
+        if (!IsLocal(configuration, environment))
             throw new InvalidOperationException(
                 $"Clock:Offset or Clock:FixedAt is set, but ANTQ_MODE is '{configuration["ANTQ_MODE"] ?? "(unset)"}'. The clock can be shifted or " +
                 "fixed only in local mode (ANTQ_MODE=local) or in tests; remove the setting in production.");

@@ -85,6 +85,7 @@ public static class ServiceDefaultsExtensions
         app.MapOpenApi().AllowAnonymous();
         // A service with a bus (AddAntqBus) has dead letters to show its administrators.
         if (app.Services.GetService<Antq.Messaging.DeadLetterBook>() is not null) app.MapAntqDeadLetters();
+        app.MapClockControl(app.Configuration);
         return app;
     }
 }

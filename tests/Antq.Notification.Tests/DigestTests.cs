@@ -18,6 +18,23 @@ public sealed class DigestTests
     }
 
     [Fact]
+    public void A_digest_of_a_deadline_day_at_a_province_lists_what_fits_in_a_notice_and_counts_the_rest()
+    {
+        var digest = Digest.Open(Province, "PV01@CongAn.vn", Vn(2026, 6, 14, 8), TimeSpan.FromMinutes(15));
+        for (var i = 0; i < 166; i++)
+            digest.Items.Add(DigestItem.For(Submitted($"{14000 + i}", Vn(2026, 6, 14, 8, i % 15), onTime: true), $"Phường Thử Nghiệm Số {i}"));
+
+        var (notice, _) = digest.Close(ProvinceName, Vn(2026, 6, 14, 8, 20), TimeSpan.FromMinutes(1));
+
+        Assert.Equal("[Gửi muộn] Tổng hợp báo cáo đã nộp: 166 đơn vị", notice.Title);
+        Assert.InRange(notice.Body!.Length, 7000, DigestTexts.MaxBody);
+        var listed = notice.Body.Split('\n').Count(l => l.Contains("(mã 1", StringComparison.Ordinal));
+        Assert.InRange(listed, 50, 165);
+        Assert.Contains($"… và {166 - listed} đơn vị khác.", notice.Body);
+        Assert.EndsWith("lúc 08:15 ngày 14/06/2026.)", notice.Body);
+    }
+
+    [Fact]
     public void A_digest_lists_each_unit_with_its_code_the_vietnam_time_it_submitted_and_whether_on_time()
     {
         var digest = Digest.Open(Province, "PV01@CongAn.vn", Vn(2026, 6, 14, 8), TimeSpan.FromMinutes(15));

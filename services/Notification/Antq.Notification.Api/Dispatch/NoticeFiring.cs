@@ -123,7 +123,7 @@ public sealed class NoticeFiring(NotificationDbContext db, Policies policies, Di
 
     int FanOut(Notice notice, string audience, string? audienceKind, string unitName, DateTimeOffset now, FiringBatch batch)
     {
-        var roles = AudienceRoles.For(audienceKind);
+        var roles = AudienceRoles.For(audienceKind, notice.Kind);
         var recipients = batch.Officers(audience).Where(r => roles.Contains(r.Role)).Select(r => r.UserId).ToList();
         foreach (var userId in recipients)
         {

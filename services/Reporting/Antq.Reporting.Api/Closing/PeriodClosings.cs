@@ -232,7 +232,7 @@ public static class PeriodClosings
     }
 }
 
-/// <summary>Looks for due, unclosed deadlines at start and then every <see cref="ClosingOptions.PollInterval"/>.</summary>
+/// <summary>Looks for due, unclosed deadlines at start and then every <see cref="ClosingOptions.PollInterval"/>, or as soon as a shifted clock is moved forward.</summary>
 sealed class PeriodClosingJob(IServiceProvider services, IOptions<ClosingOptions> options, TimeProvider clock, ILogger<PeriodClosingJob> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -251,7 +251,8 @@ sealed class PeriodClosingJob(IServiceProvider services, IOptions<ClosingOptions
 
             try
             {
-                await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
+                // A shifted clock moved forward (a season played in local mode or a test) may have passed a deadline: look at once.
+                await Antq.ServiceDefaults.PlatformClock.DelayOrMovedAsync(clock, options.Value.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException)
             {

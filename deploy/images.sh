@@ -24,13 +24,14 @@ image_name() { echo "$IMAGE_PREFIX/$1"; } # image_name PROCESS
 
 # The Debian release and mirror this machine's apt uses (deb822 sources or the classic list).
 debian_suite() { echo "${ANTQ_DEBIAN_SUITE:-$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")}"; }
-debian_mirror() {
-  if [ -n "${ANTQ_DEBIAN_MIRROR:-}" ]; then echo "$ANTQ_DEBIAN_MIRROR"; return; fi
-  local suite url; suite="$(debian_suite)"
+debian_mirror() { # debian_mirror [SUITE]: the mirror apt uses for the release (or for SUITE, e.g. bookworm-security)
+  local suite="${1:-$(debian_suite)}" url
+  if [ -z "${1:-}" ] && [ -n "${ANTQ_DEBIAN_MIRROR:-}" ]; then echo "$ANTQ_DEBIAN_MIRROR"; return; fi
   url="$(awk -v s="$suite" '/^URIs:/ {u=$2} /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == s) { print u; exit } }' \
     /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)"
   [ -n "$url" ] || url="$(awk -v s="$suite" '$1 == "deb" && $3 == s { print $2; exit }' /etc/apt/sources.list 2>/dev/null)"
-  echo "${url:-http://deb.debian.org/debian}"
+  [ -n "$url" ] || case "$suite" in *-security) url=http://deb.debian.org/debian-security ;; *) url=http://deb.debian.org/debian ;; esac
+  echo "$url"
 }
 
 # The newest runtime of this machine's SDK that has both Microsoft.NETCore.App and Microsoft.AspNetCore.App.
@@ -64,6 +65,13 @@ build_base() {
       >"$LOGS/debootstrap.log" 2>&1 || { tail -20 "$LOGS/debootstrap.log" >&2; die "debootstrap failed (log: $LOGS/debootstrap.log)"; }
     touch "$rootfs/.antq-debootstrap"
   fi
+  # debootstrap reads the release alone: the security and point-release updates come from apt inside the root file
+  # system (each time the base is made, so a new base has the day's fixes).
+  say "applying $suite's updates and security updates to the base"
+  printf 'deb %s %s main\ndeb %s %s-updates main\ndeb %s %s-security main\n' "$mirror" "$suite" "$mirror" "$suite" \
+    "$(debian_mirror "$suite-security")" "$suite" > "$rootfs/etc/apt/sources.list"
+  { chroot "$rootfs" apt-get update -qq && DEBIAN_FRONTEND=noninteractive chroot "$rootfs" apt-get upgrade -y -qq; } \
+    >"$LOGS/base-upgrade.log" 2>&1 || { tail -20 "$LOGS/base-upgrade.log" >&2; die "updating the base failed (log: $LOGS/base-upgrade.log)"; }
   # What a running service never reads: package lists and caches, documentation, manuals, translations, logs.
   rm -rf "$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/debconf/*-old "$rootfs"/var/log/* \
     "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* "$rootfs"/usr/share/locale/* "$rootfs"/tmp/*
@@ -85,7 +93,8 @@ build_base() {
     --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
     --change "LABEL org.opencontainers.image.title=antq-base" \
     --change "LABEL org.opencontainers.image.description=Debian $suite minbase, ICU, OpenSSL, CA certificates, tzdata, .NET and ASP.NET Core $v" \
-    --change "CMD [\"bash\"]" - "$base" >/dev/null || die "podman import failed"
+    --change "CMD [\"bash\"]" - "$base" >/dev/null 2>"$LOGS/base-import.log" \
+    || { cat "$LOGS/base-import.log" >&2; die "podman import failed"; }
 }
 
 # ---------------------------------------------------------------- one image per process
@@ -149,7 +158,7 @@ measure_cleanup_containers() {
   local entry name
   for entry in "${SERVICES[@]}"; do
     IFS='|' read -r name _ _ _ <<<"$entry"
-    podman rm -f -t 5 "$MEASURE_PREFIX-$name" >/dev/null 2>&1 || true
+    podman rm -f -t 5 "$MEASURE_PREFIX-$name" >/dev/null 2>>"$LOGS/images-measure-podman.log" || true
   done
 }
 measure_cleanup() {
@@ -261,7 +270,7 @@ measure_images() {
       [ -n "$db" ] && create_database "${MEASURE_PREFIX}_$db"
       case $round in
         1) first[$name]="$(measure_container "$name" $i "$db" "$secrets")" ;;
-        2) podman rm -f -t 10 "$MEASURE_PREFIX-$name" >/dev/null
+        2) podman rm -f -t 10 "$MEASURE_PREFIX-$name" >/dev/null 2>>"$LOGS/images-measure-podman.log"
            second[$name]="$(measure_container "$name" $i "$db" "$secrets")"
            # The image's own HEALTHCHECK, run once by podman inside the container.
            if podman healthcheck run "$MEASURE_PREFIX-$name" >/dev/null 2>&1; then health[$name]=healthy; else health[$name]=unhealthy; failed=1; fi ;;

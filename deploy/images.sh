@@ -20,6 +20,12 @@ PODMAN_RUN=(podman --runtime runc run --ulimit nofile=4096:4096 --ulimit nproc=4
 
 images_git() { git -C "$ROOT" "$@" 2>/dev/null; }
 images_tag() { echo "${ANTQ_IMAGE_TAG:-$(images_git rev-parse --short=12 HEAD || echo dev)}"; }
+# Read once per run, so that every image of a run has the same tag and labels even if a commit lands meanwhile.
+images_stamp() {
+  IMAGES_TAG="$(images_tag)"
+  IMAGES_VERSION="$(images_git describe --tags --always --dirty || echo "$IMAGES_TAG")"
+  IMAGES_REVISION="$(images_git rev-parse HEAD || echo unknown)"
+}
 image_name() { echo "$IMAGE_PREFIX/$1"; } # image_name PROCESS
 
 # The Debian release and mirror this machine's apt uses (deb822 sources or the classic list).
@@ -107,7 +113,7 @@ image_source() { # the repository's address when it has one that is a URL, else 
 # only its own assemblies. Published on the host with this machine's SDK (no SDK image can be pulled here), then taken
 # into the image by the Dockerfile's "published" stage.
 build_process_image() { # build_process_image NAME PROJECT
-  local name="$1" project="$2" out="$IMAGES_DIR/publish/$1" tag; tag="$(images_tag)"
+  local name="$1" project="$2" out="$IMAGES_DIR/publish/$1" tag="$IMAGES_TAG"
   say "publishing $name"
   rm -rf "$out"
   (cd "$ROOT" && dotnet publish "$project/$(basename "$project").csproj" -c "$CONFIGURATION" -o "$out" -nologo -v q \
@@ -117,8 +123,8 @@ build_process_image() { # build_process_image NAME PROJECT
   say "building $(image_name "$name"):$tag"
   podman build --runtime runc --format docker -f "$ROOT/deploy/docker/Dockerfile" \
     --build-arg APP_FROM=published --build-arg BASE="$(base_image)" --build-arg PROJECT="$project" \
-    --build-arg TITLE="antq-$name" --build-arg VERSION="$(images_git describe --tags --always --dirty || echo "$tag")" \
-    --build-arg REVISION="$(images_git rev-parse HEAD || echo unknown)" --build-arg SOURCE="$(image_source)" \
+    --build-arg TITLE="antq-$name" --build-arg VERSION="$IMAGES_VERSION" \
+    --build-arg REVISION="$IMAGES_REVISION" --build-arg SOURCE="$(image_source)" \
     -t "$(image_name "$name"):$tag" -t "$(image_name "$name"):latest" "$out" >"$LOGS/image-$name.log" 2>&1 \
     || { tail -20 "$LOGS/image-$name.log" >&2; die "building the $name image failed (log: $LOGS/image-$name.log)"; }
 }
@@ -141,6 +147,7 @@ cmd_images() {
   command -v dotnet >/dev/null || die "the .NET SDK is needed (dotnet on PATH)"
   apt_install podman buildah runc debootstrap
   local started=$SECONDS entry name project
+  images_stamp
   build_base
   for entry in "${SERVICES[@]}"; do
     IFS='|' read -r name project _ _ <<<"$entry"

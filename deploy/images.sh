@@ -143,6 +143,8 @@ image_sizes() {
 
 cmd_images() {
   [ "${1:-}" = measure ] && { shift; measure_images "$@"; return; }
+  local known=" ${SERVICES[*]%%|*} " arg
+  for arg in "$@"; do [[ "$known" == *" $arg "* ]] || die "no process named $arg (one of:$known)"; done
   mkdir -p "$IMAGES_DIR"
   command -v dotnet >/dev/null || die "the .NET SDK is needed (dotnet on PATH)"
   apt_install podman buildah runc debootstrap

@@ -115,16 +115,16 @@ public static class OrgUnitsApi
     /// </summary>
     public static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> ImportOrgUnits(
         HttpContext http, string? effectiveFrom, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> deadlineOptions,
-        IOptions<DataWindowOptions> window, ILoggerFactory logs, CancellationToken ct)
+        IOptions<DataWindowOptions> window, IOptions<UnitFileLimits> limits, ILoggerFactory logs, CancellationToken ct)
     {
         var request = http.Request;
         var started = TimeProvider.System.GetTimestamp();
         UnitFile file;
         try
         {
-            var body = await ReadBodyAsync(request, ct);
+            var body = await ReadBodyAsync(request, limits.Value, ct);
             var isCsv = request.ContentType is { } type && (type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) || type.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase));
-            file = isCsv ? CsvUnitParser.Parse(System.Text.Encoding.UTF8.GetString(body)) : DvhcFileParser.Parse(body);
+            file = isCsv ? CsvUnitParser.Parse(body, limits.Value) : DvhcFileParser.Parse(StripByteOrderMark(body));
         }
         catch (UnitFileException ex)
         {
@@ -164,11 +164,10 @@ public static class OrgUnitsApi
         CreateOrgUnitRequest request, HttpContext http, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> deadlineOptions,
         IOptions<DataWindowOptions> window, CancellationToken ct)
     {
-        var line = string.Join(",", new[] { request.Code, request.Name, request.Kind, request.ParentCode }.Select(Quote));
         UnitFile file;
         try
         {
-            file = CsvUnitParser.Parse(line);
+            file = CsvUnitParser.Single(request.Code, request.Name, request.Kind, request.ParentCode);
         }
         catch (UnitFileException ex)
         {
@@ -203,14 +202,14 @@ public static class OrgUnitsApi
     /// (valid the day before) that its text names. Importing again replaces the links of the same new units.
     /// </summary>
     public static async Task<Results<Ok<MergeImportResponse>, ProblemHttpResult>> ImportMerges(
-        HttpContext http, string? effectiveFrom, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        HttpContext http, string? effectiveFrom, PlanDbContext db, TimeProvider clock, IOptions<UnitFileLimits> limits, CancellationToken ct)
     {
         var request = http.Request;
         if (!TryDate(effectiveFrom, clock, "effectiveFrom", out var date, out var problem, UnitFile.ReformDate)) return problem;
         IReadOnlyList<MergeLine> lines;
         try
         {
-            lines = MergeLine.ParseFile(await ReadBodyAsync(request, ct));
+            lines = MergeLine.ParseFile(StripByteOrderMark(await ReadBodyAsync(request, limits.Value, ct)));
         }
         catch (UnitFileException ex)
         {
@@ -266,16 +265,24 @@ public static class OrgUnitsApi
         return path;
     }
 
-    static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>The body, read no further than <see cref="UnitFileLimits.MaxBytes"/>: a larger file is refused, not buffered.</summary>
+    static async Task<byte[]> ReadBodyAsync(HttpRequest request, UnitFileLimits limits, CancellationToken ct)
     {
+        if (request.ContentLength > limits.MaxBytes) throw UnitFileTooLargeException.Bytes(request.ContentLength.Value, limits.MaxBytes);
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, ct);
-        var bytes = buffer.ToArray();
-        // A UTF-8 byte order mark is not JSON.
-        return bytes is [0xEF, 0xBB, 0xBF, ..] ? bytes[3..] : bytes;
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > limits.MaxBytes) throw UnitFileTooLargeException.Bytes(buffer.Length, limits.MaxBytes);
+        }
+
+        return buffer.ToArray();
     }
 
-    static string Quote(string? value) => "\"" + (value ?? "").Replace("\"", "\"\"") + "\"";
+    /// <summary>A UTF-8 byte order mark is not JSON.</summary>
+    static byte[] StripByteOrderMark(byte[] bytes) => bytes is [0xEF, 0xBB, 0xBF, ..] ? bytes[3..] : bytes;
 
     static bool TryDate(string? text, TimeProvider clock, string name, out DateOnly date, out ProblemHttpResult problem, DateOnly? fallback = null)
     {
@@ -299,8 +306,9 @@ public static class OrgUnitsApi
         TypedResults.Problem(statusCode: status, title: ProblemDetailsDefaults.TitleFor(status), detail: detail,
             extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } });
 
+    /// <summary>A file refused: 413 when it is past a limit of <see cref="UnitFileLimits"/>, otherwise 400.</summary>
     static ProblemHttpResult FileProblem(UnitFileException ex, string headline, string prefix = "") =>
-        TypedResults.Problem(statusCode: 400, title: ProblemDetailsDefaults.TitleFor(400),
+        TypedResults.Problem(statusCode: ex is UnitFileTooLargeException ? 413 : 400, title: ProblemDetailsDefaults.TitleFor(ex is UnitFileTooLargeException ? 413 : 400),
             detail: $"{headline}: {string.Join(" ", ex.Errors.Select(e => prefix.Length > 0 && e.StartsWith(prefix) ? e[prefix.Length..] : e))}",
             extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["file"] = [.. ex.Errors] } });
 }

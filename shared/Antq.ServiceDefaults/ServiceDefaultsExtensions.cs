@@ -21,6 +21,7 @@ public static class ServiceDefaultsExtensions
     {
         builder.AddAntqTelemetry();
         builder.AddAntqProblemDetails();
+        builder.Services.AddAntqStrictJsonBodies();
         builder.AddAntqAuthentication();
 
         builder.Services.AddHealthChecks()

@@ -27,7 +27,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
 
-        builder.Services.AddOpenApi();
+        builder.Services.AddAntqOpenApi(builder.Environment);
         var clock = PlatformClock.FromConfiguration(builder.Configuration, builder.Environment);
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<PlatformClock>());

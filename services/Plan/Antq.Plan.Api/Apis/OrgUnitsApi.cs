@@ -18,17 +18,40 @@ public static class OrgUnitsApi
 {
     public static RouteGroupBuilder MapOrgUnitsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/org-units").WithTags("Đơn vị").RequireAuthorization();
+        var group = app.MapGroup("/api/org-units").WithTags("Đơn vị").RequireAuthorization().Problems(401, 403);
 
-        group.MapGet("/", SearchOrgUnits);
-        group.MapGet("/{code}", GetOrgUnit);
-        group.MapGet("/{code}/children", GetChildren);
-        group.MapGet("/{code}/lineage", GetLineage);
+        group.MapGet("/", SearchOrgUnits).WithName("searchOrgUnits")
+            .WithSummary("Tìm đơn vị theo tên")
+            .WithDescription("Tìm đơn vị theo tên, không phân biệt dấu (`search`, ít nhất 2 ký tự), có hiệu lực vào ngày `asOf` (mặc định hôm nay), trong phạm vi tài khoản được xem: đơn vị của mình, cấp dưới và cấp trên. Lọc theo loại (`kind`), tối đa `limit` kết quả (mặc định 50, tối đa 500).")
+            .Problems(400);
+        group.MapGet("/{code}", GetOrgUnit).WithName("getOrgUnit")
+            .WithSummary("Một đơn vị và đường đi lên cấp trên")
+            .WithDescription("Đơn vị mã `code` có hiệu lực vào ngày `asOf` (mặc định hôm nay), kèm các đơn vị cấp trên từ gốc xuống.")
+            .Problems(400, 404);
+        group.MapGet("/{code}/children", GetChildren).WithName("getOrgUnitChildren")
+            .WithSummary("Các đơn vị trực thuộc")
+            .WithDescription("Các đơn vị trực thuộc đơn vị `code` vào ngày `asOf` (mặc định hôm nay).")
+            .Problems(400, 404);
+        group.MapGet("/{code}/lineage", GetLineage).WithName("getOrgUnitLineage")
+            .WithSummary("Lịch sử sáp nhập của đơn vị")
+            .WithDescription("Đơn vị được hình thành từ những đơn vị nào trong đợt sắp xếp năm 2025 (toàn bộ hay một phần), và đã nhập vào đơn vị nào.")
+            .Problems(400, 404);
 
         var admin = group.MapGroup("").RequireAuthorization(policy => policy.RequireRole(AntqRoles.Admin));
-        admin.MapPost("/", CreateOrgUnit);
-        admin.MapPost("/import", ImportOrgUnits).DisableAntiforgery();
-        admin.MapPost("/merges/import", ImportMerges).DisableAntiforgery();
+        admin.MapPost("/", CreateOrgUnit).WithName("createOrgUnit")
+            .WithSummary("Thêm một đơn vị dưới cấp xã (quản trị)")
+            .WithDescription("Thêm một đơn vị dưới cấp xã (khu dân cư, cơ quan, doanh nghiệp, trường học, đơn vị công an), hoặc phiên bản mới của đơn vị đó (chuyển sang đơn vị cấp trên khác), có hiệu lực từ `validFrom` (mặc định hôm nay). Hạn nộp của đơn vị và các đơn vị dưới nó được tính lại trong cùng giao dịch. 201 khi tạo mới, 200 khi đã có đúng như vậy.")
+            .Problems(400).WithRequestExample(new CreateOrgUnitRequest("14758-TDP01", "Tổ dân phố 1", "ResidentialArea", "14758", "2026-01-01"));
+        admin.MapPost("/import", ImportOrgUnits).DisableAntiforgery().WithName("importOrgUnits")
+            .WithSummary("Nhập danh sách đơn vị (quản trị)")
+            .WithDescription("Nhập danh sách đơn vị: JSON theo một trong hai định dạng dvhc (ba cấp hoặc hai cấp, nhận theo cấu trúc), hoặc CSV (`text/csv`) các đơn vị dưới cấp xã với các cột `code,name,kind,parentCode` — như Excel lưu \"CSV UTF-8\": có hoặc không có BOM, ngăn cách bằng `,` hoặc `;`, trường trong ngoặc kép được chứa dấu phẩy và xuống dòng. Hiệu lực từ `effectiveFrom` (mặc định 2020-01-01 cho danh sách ba cấp, 2025-07-01 cho danh sách hai cấp, hôm nay cho CSV). Tệp sai bị từ chối cả tệp, mỗi lỗi nêu dòng; tệp vượt giới hạn (UnitFiles:MaxBytes, MaxRows, MaxFieldLength) bị từ chối với 413.")
+            .Accepts<string>("text/csv", "application/json")
+            .Problems(400, 413);
+        admin.MapPost("/merges/import", ImportMerges).DisableAntiforgery().WithName("importOrgUnitMerges")
+            .WithSummary("Nhập tệp sáp nhập 2025 (quản trị)")
+            .WithDescription("Đọc merges-2025.json và nối mỗi đơn vị mới (hiệu lực từ `effectiveFrom`, mặc định 2025-07-01) với các đơn vị cũ (hiệu lực ngày hôm trước) mà văn bản sáp nhập nêu tên. Nhập lại thay thế liên kết của cùng các đơn vị mới.")
+            .Accepts<string>("application/json")
+            .Problems(400, 409, 413);
         return group;
     }
 

@@ -146,6 +146,22 @@ public static class OpenApiDefaults
         return builder;
     }
 
+    /// <summary>
+    /// Documents a body the handler reads itself (a file), in the given media types. Only the document changes: unlike
+    /// <c>Accepts</c>, no request is turned away for its content type (scripts send files with none, or text/plain).
+    /// </summary>
+    public static TBuilder WithFileBody<TBuilder>(this TBuilder builder, string description, params string[] contentTypes) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Description = description,
+                Content = contentTypes.ToDictionary(t => t, _ => new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } }),
+            };
+            return Task.CompletedTask;
+        });
+
     /// <summary>An example of the JSON body the endpoint takes, shown in the document.</summary>
     public static TBuilder WithRequestExample<TBuilder>(this TBuilder builder, object example) where TBuilder : IEndpointConventionBuilder
     {

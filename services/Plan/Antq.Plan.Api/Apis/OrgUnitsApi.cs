@@ -45,12 +45,12 @@ public static class OrgUnitsApi
         admin.MapPost("/import", ImportOrgUnits).DisableAntiforgery().WithName("importOrgUnits")
             .WithSummary("Nhập danh sách đơn vị (quản trị)")
             .WithDescription("Nhập danh sách đơn vị: JSON theo một trong hai định dạng dvhc (ba cấp hoặc hai cấp, nhận theo cấu trúc), hoặc CSV (`text/csv`) các đơn vị dưới cấp xã với các cột `code,name,kind,parentCode` — như Excel lưu \"CSV UTF-8\": có hoặc không có BOM, ngăn cách bằng `,` hoặc `;`, trường trong ngoặc kép được chứa dấu phẩy và xuống dòng. Hiệu lực từ `effectiveFrom` (mặc định 2020-01-01 cho danh sách ba cấp, 2025-07-01 cho danh sách hai cấp, hôm nay cho CSV). Tệp sai bị từ chối cả tệp, mỗi lỗi nêu dòng; tệp vượt giới hạn (UnitFiles:MaxBytes, MaxRows, MaxFieldLength) bị từ chối với 413.")
-            .Accepts<string>("text/csv", "application/json")
+            .WithFileBody("Danh sách đơn vị: JSON dvhc, hoặc CSV code,name,kind,parentCode (text/csv hoặc text/plain, UTF-8).", "application/json", "text/csv")
             .Problems(400, 413);
         admin.MapPost("/merges/import", ImportMerges).DisableAntiforgery().WithName("importOrgUnitMerges")
             .WithSummary("Nhập tệp sáp nhập 2025 (quản trị)")
             .WithDescription("Đọc merges-2025.json và nối mỗi đơn vị mới (hiệu lực từ `effectiveFrom`, mặc định 2025-07-01) với các đơn vị cũ (hiệu lực ngày hôm trước) mà văn bản sáp nhập nêu tên. Nhập lại thay thế liên kết của cùng các đơn vị mới.")
-            .Accepts<string>("application/json")
+            .WithFileBody("Tệp merges-2025.json.", "application/json")
             .Problems(400, 409, 413);
         return group;
     }

@@ -21,12 +21,13 @@ public static class ServiceDefaultsExtensions
     {
         builder.AddAntqTelemetry();
         builder.AddAntqProblemDetails();
+        builder.Services.AddAntqStrictJsonBodies();
         builder.AddAntqAuthentication();
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
 
-        builder.Services.AddOpenApi();
+        builder.Services.AddAntqOpenApi(builder.Environment);
         var clock = PlatformClock.FromConfiguration(builder.Configuration, builder.Environment);
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<PlatformClock>());

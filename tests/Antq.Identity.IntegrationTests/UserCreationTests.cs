@@ -113,7 +113,6 @@ public sealed class UserCreationTests(IdentityService identity) : IClassFixture<
             role = "Boss",
             orgUnitCode = "",
             email = "khong-phai-email",
-            nickname = "trường lạ bị bỏ qua",
         });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -128,6 +127,25 @@ public sealed class UserCreationTests(IdentityService identity) : IClassFixture<
         Assert.Equal("Họ và tên là bắt buộc.", errors.GetProperty("fullName")[0].GetString());
         Assert.Equal("Mã đơn vị là bắt buộc.", errors.GetProperty("orgUnitCode")[0].GetString());
         Assert.StartsWith("Tên đăng nhập phải dài từ 3 đến 50 ký tự", errors.GetProperty("username")[0].GetString());
+    }
+
+    [Fact]
+    public async Task A_field_the_account_does_not_have_is_refused_by_name_and_nothing_is_created()
+    {
+        using var admin = identity.CreateClient(await identity.GetAdminTokenAsync());
+
+        using var response = await admin.PostAsJsonAsync("/api/users", new
+        {
+            username = "xa.truonglat", password = "Hop@LeMatKhau2026", fullName = "Lê Văn Lạ", role = "CommuneOfficer",
+            orgUnitCode = "14845", nickname = "trường không có",
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.ReadJsonAsync();
+        Assert.Contains("\"nickname\"", problem.GetProperty("detail").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("$.nickname", out _));
+        using var absent = await admin.GetAsync("/api/users/xa.truonglat");
+        Assert.Equal(HttpStatusCode.NotFound, absent.StatusCode);
     }
 
     [Fact]

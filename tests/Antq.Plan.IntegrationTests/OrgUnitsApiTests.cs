@@ -192,6 +192,43 @@ public sealed class OrgUnitsApiTests(UnitTreeFixture fixture, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task A_file_saved_by_Excel_as_CSV_UTF8_with_semicolons_imports_its_units()
+    {
+        // Byte for byte what Excel writes: BOM, ';' separators, CRLF, a quoted name holding a comma (see CsvUnitFileTests).
+        byte[] bytes =
+        [
+            0xEF, 0xBB, 0xBF,
+            .. Encoding.UTF8.GetBytes("code;name;kind;parentCode\r\nKDC-00008-01;Tổ dân phố Trung Hòa;ResidentialArea;00008\r\n" +
+                                      "TH-00008-01;\"Trường Tiểu học Ngọc Hà, cơ sở 2\";School;00008\r\n"),
+        ];
+        var csv = new ByteArrayContent(bytes);
+        csv.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        using var response = await fixture.Admin.PostAsync("/api/org-units/import?effectiveFrom=2026-01-01", csv);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("created").GetInt32());
+
+        var school = await fixture.GetJsonAsync("/api/org-units/TH-00008-01?asOf=2026-02-01");
+        Assert.Equal("Trường Tiểu học Ngọc Hà, cơ sở 2", school.GetProperty("name").GetString());
+        Assert.Equal("School", school.GetProperty("kind").GetString());
+        Assert.Equal("Tổ dân phố Trung Hòa", (await fixture.GetJsonAsync("/api/org-units/KDC-00008-01?asOf=2026-02-01")).GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task A_CSV_file_past_the_row_limit_is_refused_with_413_naming_the_limit()
+    {
+        var rows = new StringBuilder("code;name;kind;parentCode\r\n");
+        for (var i = 0; i <= new Antq.Plan.Api.Domain.Units.UnitFileLimits().MaxRows; i++) rows.Append($"KDC-L{i};Thôn {i};ResidentialArea;00008\r\n");
+        var csv = new StringContent(rows.ToString(), Encoding.UTF8);
+        csv.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        using var response = await fixture.Admin.PostAsync("/api/org-units/import?effectiveFrom=2026-01-01", csv);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("UnitFiles:MaxRows", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        using var absent = await fixture.Admin.GetAsync("/api/org-units/KDC-L0?asOf=2026-02-01");
+        Assert.Equal(HttpStatusCode.NotFound, absent.StatusCode);
+    }
+
+    [Fact]
     public async Task Each_import_is_announced_as_an_administrative_act_from_the_same_outbox_as_its_changes()
     {
         const string actType = "Antq.Contracts.Audit.AdministrativeActPerformed, Antq.Contracts";

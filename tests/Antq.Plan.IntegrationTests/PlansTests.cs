@@ -59,6 +59,23 @@ public sealed class PlansTests(PlansFixture fixture)
     }
 
     [Fact]
+    public async Task A_member_in_the_wrong_place_is_refused_by_name_not_dropped()
+    {
+        // "reminders" belongs inside "reminderPolicy": left at the top level it would otherwise be dropped and the plan
+        // issued with the default policy.
+        var body = Draft("46", 2045);
+        body["reminders"] = new JsonArray("-P10D", "P2D");
+
+        var (status, problem) = await SendAsync(fixture.Officer("46"), HttpMethod.Post, "/api/plans", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("\"reminders\"", problem.GetProperty("detail").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("$.reminders", out _));
+        var (_, list) = await SendAsync(fixture.Admin, HttpMethod.Get, "/api/plans?issuer=46&year=2045");
+        Assert.Equal(0, list.GetProperty("plans").GetArrayLength());
+    }
+
+    [Fact]
     public async Task An_invalid_draft_is_refused_with_a_Vietnamese_message_for_each_field()
     {
         var body = Draft("46", 2026, new Dictionary<string, string> { ["2026-H1"] = "15/13/2026", ["2027-Y"] = "2027-12-01", ["2026-H2"] = "2026-12-01" });

@@ -57,6 +57,28 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_member_the_endpoint_does_not_know_is_refused_by_name()
+    {
+        var response = await client.PostAsync("/echo", new StringContent("{\"count\": 1, \"name\": \"x\", \"counts\": 2}", Encoding.UTF8, "application/json"));
+
+        var body = await AssertProblem(response, HttpStatusCode.BadRequest);
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.Contains("\"counts\"", problem.GetProperty("detail").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("$.counts", out _), body);
+        Assert.DoesNotContain("Sample", body);
+    }
+
+    [Fact]
+    public async Task A_value_of_the_wrong_type_is_refused_with_where_it_is()
+    {
+        var response = await client.PostAsync("/echo", new StringContent("{\"count\": \"nhiều\", \"name\": \"x\"}", Encoding.UTF8, "application/json"));
+
+        var body = await AssertProblem(response, HttpStatusCode.BadRequest);
+        Assert.Contains("tại $.count", JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString());
+        Assert.DoesNotContain("Int32", body);
+    }
+
+    [Fact]
     public async Task An_unknown_address_is_a_vietnamese_not_found()
     {
         await AssertProblem(await client.GetAsync("/khong-co"), HttpStatusCode.NotFound);

@@ -4,6 +4,7 @@ using Antq.Plan.Api.Apis;
 using MassTransit;
 using Antq.Plan.Api.Data;
 using Antq.Plan.Api.Domain.Deadlines;
+using Antq.Plan.Api.Domain.Units;
 using Antq.ServiceDefaults;
 
 namespace Antq.Plan.Api;
@@ -17,6 +18,7 @@ public static class PlanServiceExtensions
         builder.Services.AddAntqOutbox<PlanDbContext>(builder.Configuration);
         builder.Services.AddOptions<DeadlineOptions>().Bind(builder.Configuration.GetSection(DeadlineOptions.Section));
         builder.Services.AddDataWindow(builder.Configuration);
+        builder.Services.AddOptions<UnitFileLimits>().Bind(builder.Configuration.GetSection(UnitFileLimits.Section));
         builder.AddAntqBus(bus => bus.AddConsumers(typeof(PlanServiceExtensions).Assembly));
         return builder;
     }

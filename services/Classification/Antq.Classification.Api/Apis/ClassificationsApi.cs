@@ -63,13 +63,30 @@ public static class ClassificationsApi
 {
     public static void MapClassificationsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/classifications").WithTags("Phân loại phong trào").RequireAuthorization();
-        group.MapGet("/{code}/{year:int}", GetClassification);
-        group.MapPut("/{code}/{year:int}/evaluation", PutEvaluation);
-        group.MapGet("/{code}/{year:int}/summary", GetSummary);
-        group.MapGet("/{code}/{year:int}/safe", GetSafe);
-        group.MapPost("/{code}/{year:int}/safe/registration", RegisterSafe);
-        group.MapPost("/{code}/{year:int}/safe/recognition", DecideSafe);
+        // Every route names a unit: one outside the account's subtree is a 403, one unknown in the year a 404, one that is
+        // not classified (not a commune or a unit below it) a 400.
+        var group = app.MapGroup("/api/classifications").WithTags("Phân loại phong trào").RequireAuthorization().Problems(400, 401, 403, 404);
+        group.MapGet("/{code}/{year:int}", GetClassification).WithName("getClassification")
+            .WithSummary("Kết quả phân loại phong trào của một đơn vị")
+            .WithDescription("Điểm tự chấm, điểm cấp trên chấm, điều kiện hạ loại và loại phong trào (Xuất sắc, Khá, Trung bình, Yếu) của đơn vị `code` năm `year`, theo bảng chấm điểm của năm; kèm mức đạt chỉ tiêu của kế hoạch.");
+        group.MapPut("/{code}/{year:int}/evaluation", PutEvaluation).WithName("putEvaluation")
+            .WithSummary("Chấm điểm phong trào")
+            .WithDescription("Đơn vị nhập điểm tự chấm (`selfScores`); cấp trên trực tiếp nhập điểm duyệt (`approvedScores`) và điều kiện hạ loại (`disqualifiers`). Điểm mỗi mục không vượt điểm tối đa của bảng chấm điểm. 409 khi chưa có bảng chấm điểm của năm hoặc điểm vừa bị người khác thay đổi.")
+            .Problems(409);
+        group.MapGet("/{code}/{year:int}/summary", GetSummary).WithName("getClassificationSummary")
+            .WithSummary("Tổng hợp phân loại các đơn vị trực thuộc")
+            .WithDescription("Số đơn vị trực thuộc `code` theo từng loại phong trào năm `year`, và danh sách từng đơn vị với loại của nó.");
+        group.MapGet("/{code}/{year:int}/safe", GetSafe).WithName("getSafeResult")
+            .WithSummary("Kết quả xét tiêu chuẩn \"An toàn về an ninh, trật tự\"")
+            .WithDescription("Đăng ký, các tiêu chí đạt và chưa đạt, và quyết định công nhận của đơn vị `code` năm `year`; 404 khi đơn vị chưa đăng ký.");
+        group.MapPost("/{code}/{year:int}/safe/registration", RegisterSafe).WithName("registerSafe")
+            .WithSummary("Đăng ký xây dựng đạt tiêu chuẩn \"An toàn về an ninh, trật tự\"")
+            .WithDescription("Đơn vị (hoặc cấp trên trực tiếp) đăng ký xây dựng đạt tiêu chuẩn trong năm `year`; hạn đăng ký là hết quý I (409 sau hạn, hoặc khi chưa có bộ tiêu chí của năm).")
+            .Problems(409);
+        group.MapPost("/{code}/{year:int}/safe/recognition", DecideSafe).WithName("decideSafe")
+            .WithSummary("Xét công nhận đạt tiêu chuẩn \"An toàn về an ninh, trật tự\"")
+            .WithDescription("Cấp trên trực tiếp xét công nhận đơn vị đã đăng ký, theo các tiêu chí của năm và báo cáo tổng kết năm của đơn vị (409 khi chưa đăng ký hoặc chưa có báo cáo tổng kết được tiếp nhận).")
+            .Problems(409);
     }
 
     static async Task<(YearUnit? Unit, ProblemHttpResult? Problem)> ResolveAsync(ClassificationDbContext db, string code, int year, DataWindowOptions window, CancellationToken ct)

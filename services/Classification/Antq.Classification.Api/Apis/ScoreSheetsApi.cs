@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Antq.Audit;
 using Antq.Classification.Api.Data;
 using Antq.Classification.Api.Domain;
+using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -40,13 +41,26 @@ public static class ScoreSheetsApi
 {
     public static void MapScoreSheetsApi(this IEndpointRouteBuilder app)
     {
-        var sheets = app.MapGroup("/api/classifications/score-sheets").WithTags("Bảng chấm điểm").RequireAuthorization();
-        sheets.MapGet("/{year:int}/{kind}", GetScoreSheet);
-        sheets.MapPut("/{year:int}/{kind}", PublishScoreSheet);
+        // `kind`: the kind of unit classified (SubjectKinds); any other is a 400.
+        var sheets = app.MapGroup("/api/classifications/score-sheets").WithTags("Bảng chấm điểm").RequireAuthorization().Problems(400, 401, 403);
+        sheets.MapGet("/{year:int}/{kind}", GetScoreSheet).WithName("getScoreSheet")
+            .WithSummary("Bảng chấm điểm phong trào của một năm")
+            .WithDescription("Bảng chấm điểm năm `year` cho loại đơn vị `kind`: các mục, điểm tối đa và ngưỡng điểm của các loại. Bảng mặc định đi kèm hệ thống được ghi rõ là mặc định; 404 khi chưa có.")
+            .Problems(404);
+        sheets.MapPut("/{year:int}/{kind}", PublishScoreSheet).WithName("publishScoreSheet")
+            .WithSummary("Ban hành bảng chấm điểm (quản trị)")
+            .WithDescription("Ban hành bảng chấm điểm năm `year` cho loại đơn vị `kind`: các mục với điểm tối đa và ngưỡng điểm (`cutoffs`: xuatSac, kha, trungBinh).")
+            .Problems(409);
 
-        var safe = app.MapGroup("/api/classifications/safe-standards").WithTags("Tiêu chuẩn an toàn về ANTT").RequireAuthorization();
-        safe.MapGet("/{year:int}/{kind}", GetSafeStandard);
-        safe.MapPut("/{year:int}/{kind}", PublishSafeStandard);
+        var safe = app.MapGroup("/api/classifications/safe-standards").WithTags("Tiêu chuẩn an toàn về ANTT").RequireAuthorization().Problems(400, 401, 403);
+        safe.MapGet("/{year:int}/{kind}", GetSafeStandard).WithName("getSafeStandard")
+            .WithSummary("Bộ tiêu chí \"An toàn về an ninh, trật tự\" của một năm")
+            .WithDescription("Các tiêu chí xét công nhận đạt tiêu chuẩn năm `year` cho loại đơn vị `kind`; 404 khi chưa có.")
+            .Problems(404);
+        safe.MapPut("/{year:int}/{kind}", PublishSafeStandard).WithName("publishSafeStandard")
+            .WithSummary("Ban hành bộ tiêu chí \"An toàn về an ninh, trật tự\" (quản trị)")
+            .WithDescription("Ban hành bộ tiêu chí năm `year` cho loại đơn vị `kind`.")
+            .Problems(409);
     }
 
     static ProblemHttpResult UnknownKind(string kind) =>

@@ -24,9 +24,9 @@ public static class AccountApi
     public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)
     {
         var account = app.MapGroup("/account").WithTags("Account").ExcludeFromDescription();
-        account.MapGet("/login", LoginForm);
+        account.MapGet("/login", LoginForm).WithName("loginForm");
         // The form is read by hand and its antiforgery token checked explicitly, so no framework form binding applies.
-        account.MapPost("/login", Login).DisableAntiforgery();
+        account.MapPost("/login", Login).DisableAntiforgery().WithName("login");
         return app;
     }
 

@@ -30,9 +30,10 @@ public static class ConnectApi
     public static IEndpointRouteBuilder MapConnectApi(this IEndpointRouteBuilder app)
     {
         var connect = app.MapGroup("/connect").WithTags("OpenID Connect").ExcludeFromDescription();
-        connect.MapPost("/token", Exchange);
-        connect.MapMethods("/authorize", [HttpMethods.Get, HttpMethods.Post], Authorize);
-        connect.MapMethods("/logout", [HttpMethods.Get, HttpMethods.Post], (Delegate)Logout);
+        // Protocol endpoints (OpenID Connect), described by the discovery document rather than by OpenAPI.
+        connect.MapPost("/token", Exchange).WithName("connectToken");
+        connect.MapMethods("/authorize", [HttpMethods.Get, HttpMethods.Post], Authorize).WithName("connectAuthorize");
+        connect.MapMethods("/logout", [HttpMethods.Get, HttpMethods.Post], (Delegate)Logout).WithName("connectLogout");
         return app;
     }
 

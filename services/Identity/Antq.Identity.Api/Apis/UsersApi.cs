@@ -23,22 +23,48 @@ public static class UsersApi
 
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
-        var users = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization();
-        users.MapGet("/", ListUsers).RequireAuthorization(AdminOnly);
-        users.MapPost("/", CreateUser).RequireAuthorization(AdminOnly);
-        users.MapGet("/me", GetMe);
-        users.MapPost("/me/password", ChangeOwnPassword);
-        users.MapGet("/audit", GetAudit).RequireAuthorization(AdminOnly);
-        users.MapGet("/{username}", GetUser).RequireAuthorization(AdminOnly);
-        users.MapPatch("/{username}", UpdateUser).RequireAuthorization(AdminOnly);
-        users.MapPost("/{username}/password", ResetPassword).RequireAuthorization(AdminOnly);
-        users.MapPost("/{username}/unlock", Unlock).RequireAuthorization(AdminOnly);
+        var users = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization().Problems(401, 403);
+        users.MapGet("/", ListUsers).RequireAuthorization(AdminOnly).WithName("listUsers")
+            .WithSummary("Danh sách tài khoản (quản trị)")
+            .WithDescription("Các tài khoản theo trang, lọc theo vai trò (`role`), đơn vị (`unit`) và chuỗi tìm trong tên đăng nhập hoặc họ tên (`search`, tối đa 100 ký tự).")
+            .Problems(400);
+        users.MapPost("/", CreateUser).RequireAuthorization(AdminOnly).WithName("createUser")
+            .WithSummary("Tạo tài khoản (quản trị)")
+            .WithDescription("Tạo tài khoản với vai trò và đơn vị. Mật khẩu phải theo quy tắc mật khẩu; tên đăng nhập đã có là 409. Việc tạo được ghi vào nhật ký kiểm tra và thông báo cho các dịch vụ khác (UserChanged).")
+            .Problems(409).WithRequestExample(new CreateUserRequest("xa.hamrong", "Doi@MatKhau2026", "Nguyễn Văn An", "CommuneOfficer", "14758", "an.nv@thanhhoa.congan.gov.vn"));
+        users.MapGet("/me", GetMe).WithName("getMe")
+            .WithSummary("Tài khoản đang đăng nhập")
+            .WithDescription("Hồ sơ của người dùng đang đăng nhập: tên, vai trò, đơn vị, thư điện tử.")
+            .Problems(404);
+        users.MapPost("/me/password", ChangeOwnPassword).WithName("changeOwnPassword")
+            .WithSummary("Đổi mật khẩu của mình")
+            .WithDescription("Đổi mật khẩu của chính mình: cần mật khẩu hiện tại; mật khẩu mới theo quy tắc mật khẩu.")
+            .Problems(404);
+        users.MapGet("/audit", GetAudit).RequireAuthorization(AdminOnly).WithName("getAuditTrail")
+            .WithSummary("Nhật ký kiểm tra (quản trị)")
+            .WithDescription("Nhật ký kiểm tra của toàn nền tảng: đăng nhập, thay đổi tài khoản và mọi thao tác quản trị của các dịch vụ, mới nhất trước.");
+        users.MapGet("/{username}", GetUser).RequireAuthorization(AdminOnly).WithName("getUser")
+            .WithSummary("Một tài khoản (quản trị)")
+            .WithDescription("Hồ sơ của tài khoản `username`, kể cả trạng thái khoá do nhập sai mật khẩu.")
+            .Problems(404);
+        users.MapPatch("/{username}", UpdateUser).RequireAuthorization(AdminOnly).WithName("updateUser")
+            .WithSummary("Sửa tài khoản (quản trị)")
+            .WithDescription("Đổi họ tên, vai trò, đơn vị, thư điện tử hoặc vô hiệu hoá/kích hoạt tài khoản; chỉ các trường được gửi thay đổi. Không thể tự vô hiệu hoá hoặc tự bỏ quyền quản trị (409).")
+            .Problems(400, 404, 409).WithRequestExample(new UpdateUserRequest(null, "DistrictOfficer", "380", null, null));
+        users.MapPost("/{username}/password", ResetPassword).RequireAuthorization(AdminOnly).WithName("resetPassword")
+            .WithSummary("Đặt lại mật khẩu (quản trị)")
+            .WithDescription("Đặt mật khẩu mới cho tài khoản `username` (theo quy tắc mật khẩu) và mở khoá nếu đang bị khoá.")
+            .Problems(404);
+        users.MapPost("/{username}/unlock", Unlock).RequireAuthorization(AdminOnly).WithName("unlockUser")
+            .WithSummary("Mở khoá tài khoản (quản trị)")
+            .WithDescription("Mở khoá tài khoản bị khoá tạm thời do nhập sai mật khẩu quá nhiều lần.")
+            .Problems(404);
         return app;
     }
 
     static void AdminOnly(Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder policy) => policy.RequireRole(AntqRoles.Admin);
 
-    /// <summary>POST /api/users. Unknown fields are ignored.</summary>
+    /// <summary>POST /api/users. A field the body does not know is refused (400) by the service defaults.</summary>
     public static async Task<Results<Created<UserProfile>, ValidationProblem, ProblemHttpResult>> CreateUser(
         CreateUserRequest request, HttpContext http, IdentityDbContext db, IPasswordHasher<User> hasher, TimeProvider clock, CancellationToken cancellationToken)
     {

@@ -26,11 +26,21 @@ public static class NotificationsApi
 {
     public static RouteGroupBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/notifications").WithTags("Thông báo").RequireAuthorization();
-        group.MapGet("/", GetInbox);
-        group.MapPost("/{id:guid}/read", MarkRead);
-        group.MapGet("/deliveries", GetDeliveries);
-        group.MapGet("/schedule/{code}/{period}", GetSchedule);
+        var group = app.MapGroup("/api/notifications").WithTags("Thông báo").RequireAuthorization().Problems(401, 403);
+        group.MapGet("/", GetInbox).WithName("getInbox")
+            .WithSummary("Hộp thư thông báo của người dùng")
+            .WithDescription("Các thông báo gửi tới người dùng đang đăng nhập (nhắc hạn, quá hạn, chuyển cấp, báo cáo được nộp, trả lại, duyệt), mới nhất trước; `unread=true` chỉ lấy thông báo chưa đọc; tối đa `limit` thông báo.");
+        group.MapPost("/{id:guid}/read", MarkRead).WithName("markNotificationRead")
+            .WithSummary("Đánh dấu thông báo đã đọc")
+            .WithDescription("Đánh dấu thông báo `id` của người dùng đang đăng nhập là đã đọc; 404 khi không có thông báo đó trong hộp thư của người dùng.")
+            .Problems(404);
+        group.MapGet("/deliveries", GetDeliveries).WithName("getDeliveries")
+            .WithSummary("Nhật ký gửi thư điện tử và webhook")
+            .WithDescription("Các lần gửi thông báo qua thư điện tử và webhook, mới nhất trước, với trạng thái từng lần thử; lọc theo trạng thái (`status`), kênh (`channel`), thông báo (`noticeId`). Chỉ quản trị viên.");
+        group.MapGet("/schedule/{code}/{period}", GetSchedule).WithName("getNotificationSchedule")
+            .WithSummary("Lịch nhắc hạn của một đơn vị trong một kỳ")
+            .WithDescription("Hạn nộp mà Notification đang giữ cho đơn vị `code` kỳ `period`, chính sách nhắc hạn áp dụng và các lần nhắc, báo quá hạn, chuyển cấp đã và sẽ gửi.")
+            .Problems(404);
         return group;
     }
 

@@ -15,9 +15,15 @@ public static class DeadlinesApi
 {
     public static RouteGroupBuilder MapDeadlinesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/deadlines").WithTags("Hạn nộp").RequireAuthorization();
-        group.MapGet("/{code}/{period}", GetDeadline);
-        group.MapPost("/recompute", RecomputeDeadlines).RequireAuthorization(policy => policy.RequireRole(AntqRoles.Admin));
+        var group = app.MapGroup("/api/deadlines").WithTags("Hạn nộp").RequireAuthorization().Problems(401, 403);
+        group.MapGet("/{code}/{period}", GetDeadline).WithName("getDeadline")
+            .WithSummary("Hạn nộp báo cáo của một đơn vị trong một kỳ")
+            .WithDescription("Hạn nộp báo cáo kỳ `period` (ví dụ 2026-H1, 2026-Y) của đơn vị `code`: do kế hoạch nào đặt, hoặc suy ra từ hạn của cấp trên khi cấp của đơn vị không đặt hạn.")
+            .Problems(400, 404);
+        group.MapPost("/recompute", RecomputeDeadlines).RequireAuthorization(policy => policy.RequireRole(AntqRoles.Admin)).WithName("recomputeDeadlines")
+            .WithSummary("Tính lại hạn nộp (quản trị)")
+            .WithDescription("Tính lại chuỗi hạn nộp của mọi đơn vị cho một kỳ, sau khi danh sách đơn vị hoặc kế hoạch thay đổi ngoài luồng thường. Chỉ quản trị viên.")
+            .Problems(400);
         return group;
     }
 

@@ -18,17 +18,40 @@ public static class OrgUnitsApi
 {
     public static RouteGroupBuilder MapOrgUnitsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/org-units").WithTags("Đơn vị").RequireAuthorization();
+        var group = app.MapGroup("/api/org-units").WithTags("Đơn vị").RequireAuthorization().Problems(401, 403);
 
-        group.MapGet("/", SearchOrgUnits);
-        group.MapGet("/{code}", GetOrgUnit);
-        group.MapGet("/{code}/children", GetChildren);
-        group.MapGet("/{code}/lineage", GetLineage);
+        group.MapGet("/", SearchOrgUnits).WithName("searchOrgUnits")
+            .WithSummary("Tìm đơn vị theo tên")
+            .WithDescription("Tìm đơn vị theo tên, không phân biệt dấu (`search`, ít nhất 2 ký tự), có hiệu lực vào ngày `asOf` (mặc định hôm nay), trong phạm vi tài khoản được xem: đơn vị của mình, cấp dưới và cấp trên. Lọc theo loại (`kind`), tối đa `limit` kết quả (mặc định 50, tối đa 500).")
+            .Problems(400);
+        group.MapGet("/{code}", GetOrgUnit).WithName("getOrgUnit")
+            .WithSummary("Một đơn vị và đường đi lên cấp trên")
+            .WithDescription("Đơn vị mã `code` có hiệu lực vào ngày `asOf` (mặc định hôm nay), kèm các đơn vị cấp trên từ gốc xuống.")
+            .Problems(400, 404);
+        group.MapGet("/{code}/children", GetChildren).WithName("getOrgUnitChildren")
+            .WithSummary("Các đơn vị trực thuộc")
+            .WithDescription("Các đơn vị trực thuộc đơn vị `code` vào ngày `asOf` (mặc định hôm nay).")
+            .Problems(400, 404);
+        group.MapGet("/{code}/lineage", GetLineage).WithName("getOrgUnitLineage")
+            .WithSummary("Lịch sử sáp nhập của đơn vị")
+            .WithDescription("Đơn vị được hình thành từ những đơn vị nào trong đợt sắp xếp năm 2025 (toàn bộ hay một phần), và đã nhập vào đơn vị nào.")
+            .Problems(400, 404);
 
         var admin = group.MapGroup("").RequireAuthorization(policy => policy.RequireRole(AntqRoles.Admin));
-        admin.MapPost("/", CreateOrgUnit);
-        admin.MapPost("/import", ImportOrgUnits).DisableAntiforgery();
-        admin.MapPost("/merges/import", ImportMerges).DisableAntiforgery();
+        admin.MapPost("/", CreateOrgUnit).WithName("createOrgUnit")
+            .WithSummary("Thêm một đơn vị dưới cấp xã (quản trị)")
+            .WithDescription("Thêm một đơn vị dưới cấp xã (khu dân cư, cơ quan, doanh nghiệp, trường học, đơn vị công an), hoặc phiên bản mới của đơn vị đó (chuyển sang đơn vị cấp trên khác), có hiệu lực từ `validFrom` (mặc định hôm nay). Hạn nộp của đơn vị và các đơn vị dưới nó được tính lại trong cùng giao dịch. 201 khi tạo mới, 200 khi đã có đúng như vậy.")
+            .Problems(400).WithRequestExample(new CreateOrgUnitRequest("14758-TDP01", "Tổ dân phố 1", "ResidentialArea", "14758", "2026-01-01"));
+        admin.MapPost("/import", ImportOrgUnits).DisableAntiforgery().WithName("importOrgUnits")
+            .WithSummary("Nhập danh sách đơn vị (quản trị)")
+            .WithDescription("Nhập danh sách đơn vị: JSON theo một trong hai định dạng dvhc (ba cấp hoặc hai cấp, nhận theo cấu trúc), hoặc CSV (`text/csv`) các đơn vị dưới cấp xã với các cột `code,name,kind,parentCode` — như Excel lưu \"CSV UTF-8\": có hoặc không có BOM, ngăn cách bằng `,` hoặc `;`, trường trong ngoặc kép được chứa dấu phẩy và xuống dòng. Hiệu lực từ `effectiveFrom` (mặc định 2020-01-01 cho danh sách ba cấp, 2025-07-01 cho danh sách hai cấp, hôm nay cho CSV). Tệp sai bị từ chối cả tệp, mỗi lỗi nêu dòng; tệp vượt giới hạn (UnitFiles:MaxBytes, MaxRows, MaxFieldLength) bị từ chối với 413.")
+            .WithFileBody("Danh sách đơn vị: JSON dvhc, hoặc CSV code,name,kind,parentCode (text/csv hoặc text/plain, UTF-8).", "application/json", "text/csv")
+            .Problems(400, 413);
+        admin.MapPost("/merges/import", ImportMerges).DisableAntiforgery().WithName("importOrgUnitMerges")
+            .WithSummary("Nhập tệp sáp nhập 2025 (quản trị)")
+            .WithDescription("Đọc merges-2025.json và nối mỗi đơn vị mới (hiệu lực từ `effectiveFrom`, mặc định 2025-07-01) với các đơn vị cũ (hiệu lực ngày hôm trước) mà văn bản sáp nhập nêu tên. Nhập lại thay thế liên kết của cùng các đơn vị mới.")
+            .WithFileBody("Tệp merges-2025.json.", "application/json")
+            .Problems(400, 409, 413);
         return group;
     }
 
@@ -115,16 +138,16 @@ public static class OrgUnitsApi
     /// </summary>
     public static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> ImportOrgUnits(
         HttpContext http, string? effectiveFrom, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> deadlineOptions,
-        IOptions<DataWindowOptions> window, ILoggerFactory logs, CancellationToken ct)
+        IOptions<DataWindowOptions> window, IOptions<UnitFileLimits> limits, ILoggerFactory logs, CancellationToken ct)
     {
         var request = http.Request;
         var started = TimeProvider.System.GetTimestamp();
         UnitFile file;
         try
         {
-            var body = await ReadBodyAsync(request, ct);
+            var body = await ReadBodyAsync(request, limits.Value, ct);
             var isCsv = request.ContentType is { } type && (type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) || type.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase));
-            file = isCsv ? CsvUnitParser.Parse(System.Text.Encoding.UTF8.GetString(body)) : DvhcFileParser.Parse(body);
+            file = isCsv ? CsvUnitParser.Parse(body, limits.Value) : DvhcFileParser.Parse(StripByteOrderMark(body));
         }
         catch (UnitFileException ex)
         {
@@ -164,11 +187,10 @@ public static class OrgUnitsApi
         CreateOrgUnitRequest request, HttpContext http, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> deadlineOptions,
         IOptions<DataWindowOptions> window, CancellationToken ct)
     {
-        var line = string.Join(",", new[] { request.Code, request.Name, request.Kind, request.ParentCode }.Select(Quote));
         UnitFile file;
         try
         {
-            file = CsvUnitParser.Parse(line);
+            file = CsvUnitParser.Single(request.Code, request.Name, request.Kind, request.ParentCode);
         }
         catch (UnitFileException ex)
         {
@@ -203,14 +225,14 @@ public static class OrgUnitsApi
     /// (valid the day before) that its text names. Importing again replaces the links of the same new units.
     /// </summary>
     public static async Task<Results<Ok<MergeImportResponse>, ProblemHttpResult>> ImportMerges(
-        HttpContext http, string? effectiveFrom, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        HttpContext http, string? effectiveFrom, PlanDbContext db, TimeProvider clock, IOptions<UnitFileLimits> limits, CancellationToken ct)
     {
         var request = http.Request;
         if (!TryDate(effectiveFrom, clock, "effectiveFrom", out var date, out var problem, UnitFile.ReformDate)) return problem;
         IReadOnlyList<MergeLine> lines;
         try
         {
-            lines = MergeLine.ParseFile(await ReadBodyAsync(request, ct));
+            lines = MergeLine.ParseFile(StripByteOrderMark(await ReadBodyAsync(request, limits.Value, ct)));
         }
         catch (UnitFileException ex)
         {
@@ -266,16 +288,24 @@ public static class OrgUnitsApi
         return path;
     }
 
-    static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>The body, read no further than <see cref="UnitFileLimits.MaxBytes"/>: a larger file is refused, not buffered.</summary>
+    static async Task<byte[]> ReadBodyAsync(HttpRequest request, UnitFileLimits limits, CancellationToken ct)
     {
+        if (request.ContentLength > limits.MaxBytes) throw UnitFileTooLargeException.Bytes(request.ContentLength.Value, limits.MaxBytes);
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, ct);
-        var bytes = buffer.ToArray();
-        // A UTF-8 byte order mark is not JSON.
-        return bytes is [0xEF, 0xBB, 0xBF, ..] ? bytes[3..] : bytes;
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > limits.MaxBytes) throw UnitFileTooLargeException.Bytes(buffer.Length, limits.MaxBytes);
+        }
+
+        return buffer.ToArray();
     }
 
-    static string Quote(string? value) => "\"" + (value ?? "").Replace("\"", "\"\"") + "\"";
+    /// <summary>A UTF-8 byte order mark is not JSON.</summary>
+    static byte[] StripByteOrderMark(byte[] bytes) => bytes is [0xEF, 0xBB, 0xBF, ..] ? bytes[3..] : bytes;
 
     static bool TryDate(string? text, TimeProvider clock, string name, out DateOnly date, out ProblemHttpResult problem, DateOnly? fallback = null)
     {
@@ -299,8 +329,9 @@ public static class OrgUnitsApi
         TypedResults.Problem(statusCode: status, title: ProblemDetailsDefaults.TitleFor(status), detail: detail,
             extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } });
 
+    /// <summary>A file refused: 413 when it is past a limit of <see cref="UnitFileLimits"/>, otherwise 400.</summary>
     static ProblemHttpResult FileProblem(UnitFileException ex, string headline, string prefix = "") =>
-        TypedResults.Problem(statusCode: 400, title: ProblemDetailsDefaults.TitleFor(400),
+        TypedResults.Problem(statusCode: ex is UnitFileTooLargeException ? 413 : 400, title: ProblemDetailsDefaults.TitleFor(ex is UnitFileTooLargeException ? 413 : 400),
             detail: $"{headline}: {string.Join(" ", ex.Errors.Select(e => prefix.Length > 0 && e.StartsWith(prefix) ? e[prefix.Length..] : e))}",
             extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["file"] = [.. ex.Errors] } });
 }

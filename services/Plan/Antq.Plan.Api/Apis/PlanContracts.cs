@@ -318,3 +318,21 @@ public sealed class PlanInput
     static bool TryDate(string? text, out DateOnly date) =>
         DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 }
+
+/// <summary>The examples the OpenAPI document shows for the plan bodies.</summary>
+public static class PlanExamples
+{
+    public static readonly CreatePlanRequest Create = new(
+        Number: "15/KH-CAT",
+        Title: "Kế hoạch thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc năm 2026",
+        IssuedOn: "2026-01-10",
+        IssuerCode: "38",
+        Year: 2026,
+        ParentPlanId: null,
+        Supersedes: null,
+        Deadlines: new() { ["2026-H1"] = "2026-06-15", ["2026-Y"] = "2026-11-30" },
+        ReminderPolicy: new ReminderPolicyRequest(["-P7D", "-P3D", "-P1D", "P1D"], "P2D", "P3D"),
+        Targets: [new TargetRequest("PCT_UNITS_SAFE", ">=", 87.5m, "subtree")],
+        Tasks: [new TaskRequest("Tuyên truyền, vận động quần chúng tham gia phong trào", "38", ["14758"], "2026-06-30")],
+        ImplementingPlansDueOn: "2026-03-30");
+}

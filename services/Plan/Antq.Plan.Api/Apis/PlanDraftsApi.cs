@@ -16,8 +16,11 @@ public static class PlanDraftsApi
 
     public static RouteGroupBuilder MapPlanDraftsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/plans/drafts").WithTags("Kế hoạch").RequireAuthorization();
-        group.MapPost("/from-text", DraftFromText)
+        var group = app.MapGroup("/api/plans/drafts").WithTags("Kế hoạch").RequireAuthorization().Problems(401, 403);
+        group.MapPost("/from-text", DraftFromText).WithName("draftPlanFromText")
+            .WithSummary("Soạn dự thảo kế hoạch từ văn bản")
+            .WithDescription("Đọc văn bản kế hoạch (text/plain, UTF-8, tối đa 1 MB) và trả về dự thảo: số hiệu, đơn vị, năm, hạn nộp, chỉ tiêu, nhiệm vụ, mỗi mục kèm vị trí trong văn bản để người dùng kiểm tra trước khi lập kế hoạch. Không lưu gì.")
+            .Problems(400, 415)
             .Accepts<string>("text/plain")
             .DisableAntiforgery();
         return group;

@@ -21,13 +21,31 @@ public static class PlansApi
 {
     public static RouteGroupBuilder MapPlansApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/plans").WithTags("Kế hoạch").RequireAuthorization();
-        group.MapPost("/", CreatePlan);
-        group.MapGet("/", ListPlans);
-        group.MapGet("/{id:guid}", GetPlan);
-        group.MapPost("/{id:guid}/issue", IssuePlan);
-        group.MapPost("/{id:guid}/supersede", SupersedePlan);
-        group.MapGet("/{id:guid}/cascade", GetCascade);
+        var group = app.MapGroup("/api/plans").WithTags("Kế hoạch").RequireAuthorization().Problems(401, 403);
+        group.MapPost("/", CreatePlan).WithName("createPlan")
+            .WithSummary("Lập dự thảo kế hoạch")
+            .WithDescription("Lập dự thảo kế hoạch năm của một đơn vị: số hiệu, trích yếu, hạn nộp báo cáo từng kỳ (ngày YYYY-MM-DD, tức trước 00:00 ngày đó giờ Việt Nam, hoặc thời điểm có múi giờ), chính sách nhắc hạn (mặc định nhắc trước 7, 3, 1 ngày và sau 1 ngày; nhắc quá hạn mỗi 2 ngày; chuyển cấp sau 3 ngày), chỉ tiêu và nhiệm vụ. Chỉ cán bộ của đơn vị ban hành hoặc quản trị viên được lập. Mỗi trường sai được nêu trong `errors`.")
+            .Problems(400).WithRequestExample(PlanExamples.Create);
+        group.MapGet("/", ListPlans).WithName("listPlans")
+            .WithSummary("Danh sách kế hoạch")
+            .WithDescription("Các kế hoạch tài khoản được xem (của đơn vị mình, cấp dưới và cấp trên mà đơn vị thực hiện), lọc theo đơn vị ban hành (`issuer`), năm (`year`) và trạng thái (`status`: Draft, Issued, Superseded).")
+            .Problems(400);
+        group.MapGet("/{id:guid}", GetPlan).WithName("getPlan")
+            .WithSummary("Một kế hoạch")
+            .WithDescription("Kế hoạch với hạn nộp, chính sách nhắc hạn, chỉ tiêu và nhiệm vụ.")
+            .Problems(404);
+        group.MapPost("/{id:guid}/issue", IssuePlan).WithName("issuePlan")
+            .WithSummary("Ban hành kế hoạch")
+            .WithDescription("Ban hành dự thảo: từ đây hạn nộp của kế hoạch áp dụng cho đơn vị ban hành và các đơn vị cấp dưới, và thông báo nhắc hạn theo chính sách của kế hoạch. Một kế hoạch chỉ ban hành một lần; mỗi đơn vị mỗi năm chỉ có một kế hoạch có hiệu lực (409 nếu đã có: hãy tạo phiên bản thay thế).")
+            .Problems(404, 409);
+        group.MapPost("/{id:guid}/supersede", SupersedePlan).WithName("supersedePlan")
+            .WithSummary("Lập phiên bản thay thế kế hoạch")
+            .WithDescription("Lập dự thảo thay thế một kế hoạch đã ban hành, cùng đơn vị và cùng năm; trường nào không gửi được giữ như phiên bản cũ. Phiên bản cũ hết hiệu lực khi phiên bản mới được ban hành.")
+            .Problems(400, 404, 409);
+        group.MapGet("/{id:guid}/cascade", GetCascade).WithName("getPlanCascade")
+            .WithSummary("Các đơn vị cấp dưới đã có kế hoạch thực hiện chưa")
+            .WithDescription("Với một kế hoạch đã ban hành: từng đơn vị cấp dưới trực tiếp đã ban hành kế hoạch thực hiện hay chưa, vào ngày `asOf` (mặc định hôm nay), và hạn ban hành kế hoạch thực hiện.")
+            .Problems(400, 404);
         return group;
     }
 

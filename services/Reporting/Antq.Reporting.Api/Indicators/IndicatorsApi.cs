@@ -24,9 +24,15 @@ public static class IndicatorsApi
 {
     public static RouteGroupBuilder MapIndicatorsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/indicators").WithTags("Danh mục chỉ tiêu").RequireAuthorization();
-        group.MapGet("/", GetIndicators);
-        group.MapPut("/catalogue", PublishCatalogue)
+        var group = app.MapGroup("/api/indicators").WithTags("Danh mục chỉ tiêu").RequireAuthorization().Problems(401, 403);
+        group.MapGet("/", GetIndicators).WithName("getIndicators")
+            .WithSummary("Danh mục chỉ tiêu của một kỳ")
+            .WithDescription("Danh mục chỉ tiêu có hiệu lực cho kỳ `period` (mặc định kỳ hiện tại): các chỉ tiêu, các quy tắc kiểm tra giữa chúng và các mục phần lời của báo cáo.")
+            .Problems(400, 404);
+        group.MapPut("/catalogue", PublishCatalogue).WithName("publishCatalogue")
+            .WithSummary("Công bố phiên bản danh mục chỉ tiêu (quản trị)")
+            .WithDescription("Công bố một phiên bản mới của danh mục chỉ tiêu (JSON như GET /api/indicators trả về), có hiệu lực từ kỳ ghi trong danh mục. Phiên bản đã công bố không đổi được (409).")
+            .Problems(400, 409)
             .RequireAuthorization(policy => policy.RequireRole(AntqRoles.Admin))
             .Accepts<JsonElement>("application/json");
         return group;

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Antq.Contracts.Reporting;
 using Antq.Messaging;
+using Antq.ServiceDefaults;
 using Antq.UnitTree;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -54,16 +55,44 @@ public static class ReportsApi
 
     public static RouteGroupBuilder MapReportsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/reports").WithTags("Báo cáo").RequireAuthorization();
-        group.MapGet("/{code}/{period}", GetReport);
-        group.MapPut("/{code}/{period}", SaveReport);
+        // Every route names a unit and a period (2026-H1, 2026-Y …): a period it cannot be read as is a 400, a unit outside
+        // the account's subtree a 403, a unit not valid in the period a 404.
+        var group = app.MapGroup("/api/reports").WithTags("Báo cáo").RequireAuthorization().Problems(400, 401, 403, 404);
+        group.MapGet("/{code}/{period}", GetReport).WithName("getReport")
+            .WithSummary("Báo cáo của một đơn vị trong một kỳ")
+            .WithDescription("Báo cáo kỳ `period` của đơn vị `code`: trạng thái, số liệu, phần lời, hạn nộp và lịch sử thay đổi. Tiêu đề ETag là phiên bản, gửi lại trong If-Match khi lưu, nộp, trả lại hay duyệt.");
+        group.MapPut("/{code}/{period}", SaveReport).WithName("saveReport")
+            .WithSummary("Lưu báo cáo (dự thảo)")
+            .WithDescription("Lưu số liệu (`values`, theo mã chỉ tiêu của danh mục) và phần lời (`narrative`) của báo cáo đang soạn; tạo báo cáo nếu chưa có (201). Báo cáo đã có cần If-Match (428 nếu thiếu, 412 nếu đã bị người khác thay đổi). Cùng địa chỉ nhận biểu mẫu Excel đã điền (Content-Type xlsx). Số liệu sai được nêu theo từng chỉ tiêu trong `errors`.")
+            .Problems(409, 412, 428)
+            .WithRequestExample(new SaveReportRequest(
+                new Dictionary<string, JsonElement> { ["PROP_SESSIONS"] = JsonSerializer.SerializeToElement(12), ["TIPS_TOTAL"] = JsonSerializer.SerializeToElement(45), ["TIPS_VALUABLE"] = JsonSerializer.SerializeToElement(9) },
+                new Dictionary<string, string?> { ["KET_QUA"] = "Tổ chức 12 buổi tuyên truyền; tiếp nhận 45 tin báo, 9 tin có giá trị." }));
         // The same route with the Excel form as the body: the endpoint is chosen by the request's content type.
-        group.MapPut("/{code}/{period}", UploadReport).Accepts<Stream>(ReportTemplate.ContentType).DisableAntiforgery();
-        group.MapGet("/{code}/{period}/template.xlsx", GetTemplate);
-        group.MapPost("/{code}/{period}/reopen", ReopenReport);
-        group.MapPost("/{code}/{period}/submit", SubmitReport);
-        group.MapPost("/{code}/{period}/return", ReturnReport);
-        group.MapPost("/{code}/{period}/accept", AcceptReport);
+        group.MapPut("/{code}/{period}", UploadReport).Accepts<Stream>(ReportTemplate.ContentType).DisableAntiforgery().WithName("uploadReportForm")
+            .WithSummary("Lưu báo cáo từ biểu mẫu Excel")
+            .WithDescription("Lưu báo cáo từ biểu mẫu Excel (tải tại template.xlsx) đã điền; ô sai được nêu tên, và khi có ô sai thì không lưu gì. Phiên bản ghi trong biểu mẫu thay cho If-Match.")
+            .Problems(409, 412, 413, 428);
+        group.MapGet("/{code}/{period}/template.xlsx", GetTemplate).WithName("getReportTemplate")
+            .WithSummary("Tải biểu mẫu Excel của báo cáo")
+            .WithDescription("Biểu mẫu Excel của báo cáo kỳ `period` cho đơn vị `code`, theo danh mục chỉ tiêu của kỳ, điền sẵn số liệu đã lưu.")
+            .Produces(StatusCodes.Status200OK, contentType: ReportTemplate.ContentType);
+        group.MapPost("/{code}/{period}/reopen", ReopenReport).WithName("reopenReport")
+            .WithSummary("Mở lại báo cáo đã khoá sổ")
+            .WithDescription("Cấp trên mở lại báo cáo của một kỳ đã khoá sổ để đơn vị sửa, với lý do (`reason`); ghi vào lịch sử.")
+            .Problems(409).WithRequestExample(new ReturnReportRequest("Số liệu tổ an ninh chưa khớp với báo cáo của phường."));
+        group.MapPost("/{code}/{period}/submit", SubmitReport).WithName("submitReport")
+            .WithSummary("Nộp báo cáo")
+            .WithDescription("Nộp báo cáo lên cấp trên; có thể gửi kèm số liệu lần cuối (lưu và nộp trong cùng một giao dịch). Báo cáo đã có cần If-Match. Báo cáo thiếu số liệu bắt buộc hoặc sai quy tắc của danh mục bị từ chối, nêu từng chỉ tiêu.")
+            .Problems(409, 412, 428);
+        group.MapPost("/{code}/{period}/return", ReturnReport).WithName("returnReport")
+            .WithSummary("Trả lại báo cáo")
+            .WithDescription("Cấp trên trả lại báo cáo đã nộp để đơn vị sửa, với lý do (`reason`, tối đa 2000 ký tự). Cần If-Match.")
+            .Problems(409, 412, 428).WithRequestExample(new ReturnReportRequest("Thiếu số liệu về mô hình tự quản ở khu dân cư."));
+        group.MapPost("/{code}/{period}/accept", AcceptReport).WithName("acceptReport")
+            .WithSummary("Duyệt báo cáo")
+            .WithDescription("Cấp trên duyệt báo cáo đã nộp. Cần If-Match.")
+            .Problems(409, 412, 428);
         return group;
     }
 

@@ -55,12 +55,24 @@ public static class RollupsApi
 {
     public static RouteGroupBuilder MapRollupsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/rollups").WithTags("Tổng hợp").RequireAuthorization();
-        group.MapGet("/{code}/{period}", GetRollup);
-        group.MapGet("/{code}/{period}/children", GetChildren);
-        group.MapGet("/{code}/{period}/snapshot", GetSnapshot);
-        group.MapGet("/{code}/{period}/export", Export);
-        group.MapPost("/{period}/recompute", Recompute).RequireAuthorization(policy => policy.RequireRole(AntqRoles.Admin));
+        var group = app.MapGroup("/api/rollups").WithTags("Tổng hợp").RequireAuthorization().Problems(400, 401, 403, 404);
+        group.MapGet("/{code}/{period}", GetRollup).WithName("getRollup")
+            .WithSummary("Số liệu tổng hợp của một đơn vị trong một kỳ")
+            .WithDescription("Tổng số liệu các báo cáo đã nộp trong cây đơn vị của `code` cho kỳ `period`, cập nhật ngay khi một báo cáo được nộp, và số đơn vị đã nộp, đúng hạn, trễ hạn. Với `mapTo` (YYYY-MM-DD): số liệu của kỳ cũ quy đổi sang đơn vị sau sắp xếp tại ngày đó.");
+        group.MapGet("/{code}/{period}/children", GetChildren).WithName("getRollupChildren")
+            .WithSummary("Số liệu tổng hợp của từng đơn vị trực thuộc")
+            .WithDescription("Với mỗi đơn vị trực thuộc `code`: số liệu tổng hợp kỳ `period` và tình trạng nộp báo cáo (đã nộp, chưa nộp, trễ hạn).");
+        group.MapGet("/{code}/{period}/snapshot", GetSnapshot).WithName("getRollupSnapshot")
+            .WithSummary("Số liệu chốt khi khoá sổ")
+            .WithDescription("Số liệu đã chốt tại hạn nộp của cấp `code` cho kỳ `period`; 404 khi kỳ chưa khoá sổ tại đơn vị đó.");
+        group.MapGet("/{code}/{period}/export", Export).WithName("exportRollup")
+            .WithSummary("Xuất báo cáo tổng hợp (Excel hoặc Word)")
+            .WithDescription("`format=xlsx` (mặc định): bảng tổng hợp Excel theo đơn vị trực thuộc; `format=docx`: văn bản báo cáo Word theo thể thức Nghị định 30/2020/NĐ-CP. Số liệu từ bản chốt khi khoá sổ, hoặc trực tiếp với `source=live` (409 khi chưa có bản chốt mà không chọn live).")
+            .Produces(StatusCodes.Status200OK, contentType: ReportTemplate.ContentType, additionalContentTypes: [ReportDocument.ContentType])
+            .Problems(409);
+        group.MapPost("/{period}/recompute", Recompute).RequireAuthorization(policy => policy.RequireRole(AntqRoles.Admin)).WithName("recomputeRollups")
+            .WithSummary("Tính lại số liệu tổng hợp của một kỳ (quản trị)")
+            .WithDescription("Dựng lại mọi ô tổng hợp của kỳ `period` từ các báo cáo đã lưu, sau khi sửa cây đơn vị hoặc số liệu ngoài luồng thường.");
         return group;
     }
 

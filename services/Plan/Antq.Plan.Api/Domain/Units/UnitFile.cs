@@ -44,7 +44,7 @@ public sealed record UnitFile(UnitFileFormat Format, IReadOnlyList<UnitRecord> U
 }
 
 /// <summary>A file refused whole: every problem found, in Vietnamese, each saying where.</summary>
-public sealed class UnitFileException(IReadOnlyList<string> errors)
+public class UnitFileException(IReadOnlyList<string> errors)
     : Exception(string.Join(" ", errors))
 {
     public IReadOnlyList<string> Errors { get; } = errors;

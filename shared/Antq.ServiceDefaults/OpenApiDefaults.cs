@@ -66,6 +66,7 @@ public static class OpenApiDefaults
     static readonly Dictionary<string, string> Tags = new()
     {
         ["Users"] = "Tài khoản người dùng và nhật ký kiểm tra.",
+        ["Thư chết (dead letters)"] = "Thông điệp không xử lý được của dịch vụ (hàng đợi lỗi, hộp thư đi bị tạm giữ): xem và gửi lại. Chỉ quản trị viên.",
         ["Đơn vị"] = "Đơn vị theo ngày hiệu lực, nhập danh sách, lịch sử sáp nhập.",
         ["Kế hoạch"] = "Kế hoạch năm của các cấp: dự thảo, ban hành, thay thế, triển khai xuống cấp dưới.",
         ["Hạn nộp"] = "Hạn nộp báo cáo của từng đơn vị theo kế hoạch các cấp.",

@@ -34,9 +34,15 @@ public static class ContactPointsApi
 
     public static RouteGroupBuilder MapContactPointsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/contact-points").WithTags("Đầu mối nhận thông báo").RequireAuthorization();
-        group.MapGet("/{code}", GetContactPoint);
-        group.MapPut("/{code}", PutContactPoint);
+        var group = app.MapGroup("/api/contact-points").WithTags("Đầu mối nhận thông báo").RequireAuthorization().Problems(401, 403);
+        group.MapGet("/{code}", GetContactPoint).WithName("getContactPoint")
+            .WithSummary("Đầu mối nhận thông báo của một đơn vị")
+            .WithDescription("Nơi thông báo của đơn vị `code` được gửi tới: các địa chỉ thư điện tử, địa chỉ webhook (không bao giờ trả về khóa ký, chỉ cho biết đã đặt hay chưa) và khoảng gom thư tổng hợp các báo cáo đã nộp. Cán bộ của chính đơn vị và quản trị viên xem được.")
+            .Problems(404);
+        group.MapPut("/{code}", PutContactPoint).WithName("putContactPoint")
+            .WithSummary("Đặt đầu mối nhận thông báo của một đơn vị")
+            .WithDescription("Đặt địa chỉ thư điện tử (tối đa 20), địa chỉ webhook (chỉ địa chỉ công khai: địa chỉ nội bộ, loopback, link-local bị từ chối, không theo chuyển hướng), khóa ký webhook (16–200 ký tự, giữ nguyên nếu không gửi khóa mới; lưu mã hóa) và khoảng gom thư tổng hợp (ví dụ `00:30:00` hoặc `PT30M`, từ 1 phút đến 1 ngày). Mọi thay đổi được ghi nhật ký, không ghi khóa ký.")
+            .Problems(400, 404);
         return group;
     }
 

@@ -784,6 +784,11 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
         log($"deadline {dueText}: {submitted} communes submitted; waiting for {expectedClosings} closings, {expectedNotices} notices, {expectedEmails} e-mails");
 
         var wait = due - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero) await Task.Delay(wait - TimeSpan.FromMilliseconds(Math.Min(300, wait.TotalMilliseconds)));
+        // Where the close's time goes: each process's CPU and PostgreSQL's statements over the close (profile only).
+        var profiled = await StatementProfile.ResetAsync();
+        var cpuBefore = MachineCpu.Read(platform);
+        wait = due - DateTimeOffset.UtcNow;
         if (wait > TimeSpan.Zero) await Task.Delay(wait);
         var started = Stopwatch.GetTimestamp();
         double? closingsDone = null, noticesDone = null, emailsDone = null;
@@ -804,6 +809,12 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
             await Task.Delay(100);
         }
 
+        var cpuMs = MachineCpu.PerOperation(cpuBefore, MachineCpu.Read(platform), 1);
+        var statements = profiled
+            ? await StatementProfile.TopAsync(StatementProfile.DatabasesOf(platform, "reporting", "notification"), Math.Max(1, notices))
+            : [];
+        log($"close: CPU ms in all per process: {string.Join(", ", cpuMs.Select(c => $"{c.Key} {c.Value}"))}");
+        foreach (var row in statements) log($"  pg: {row.service} {row.calls_per_op} calls, {row.exec_ms_per_op} ms per notice: {row.query}");
         var inbox = smtp.Messages().Count(m => m.Subject?.Length > 0);
         log($"closings {closings}/{expectedClosings} after {closingsDone:F1} s, notices {notices}/{expectedNotices} after {noticesDone:F1} s, e-mails {emails}/{expectedEmails} delivered after {emailsDone:F1} s; {inbox} messages at the SMTP server in all");
         // All three, or none: a part that never finished leaves the measurement without a figure.
@@ -821,6 +832,8 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
             notices,
             emails,
             timed_out = seconds is null,
+            cpu_ms_in_all = cpuMs,
+            pg_statements_per_notice = statements,
         });
     }
 

@@ -53,7 +53,8 @@ public sealed class StatementCounter : IDisposable
         || sql.StartsWith("DELETE FROM", StringComparison.Ordinal) // an outbox's clean-up
         || sql.Contains("FROM unit_deadlines d", StringComparison.Ordinal) // Reporting: due closings
         || sql.Contains("least(", StringComparison.Ordinal) // Notification: a loop's next due time
-        || sql.Contains("FROM due_reports d", StringComparison.Ordinal); // Notification: stale schedules
+        || sql.Contains("FROM due_reports d", StringComparison.Ordinal) // Notification: stale schedules
+        || sql.StartsWith("WITH old AS", StringComparison.Ordinal); // Notification: retention (a minute after start, then every 6 h)
 
     public void Dispose() => listener.Dispose();
 }

@@ -111,17 +111,21 @@ public sealed class AdministrativeAuditTests(SecurityPlatform platform)
         await AssertOkAsync(admin.PutAsJsonAsync($"/api/contact-points/{unit}",
             new { emails = new[] { "doi.an.ninh@example.vn" }, webhookUrl = "https://sms.example.vn/antq", webhookSecret = newSecret }), "changing the secret");
 
+        // Another test of this fixture may have set the unit's contact point before (then the officer's act is a change).
         List<JsonElement> trail = [];
-        await SecurityPlatform.Eventually(async () => (trail = await TrailAsync($"subject=contact-point/{unit}")).Count >= 2, "the contact point's changes never arrived");
+        bool By(JsonElement e, string actor) => e.GetProperty("actor").GetString() == actor;
+        await SecurityPlatform.Eventually(async () => (trail = await TrailAsync($"subject=contact-point/{unit}")).Any(e => By(e, officerName)) && trail.Any(e => By(e, adminName)),
+            "the contact point's changes never arrived");
         await Task.Delay(1000);
         trail = await TrailAsync($"subject=contact-point/{unit}");
-        var created = Assert.Single(trail, e => e.GetProperty("action").GetString() == "contact-point.created");
-        var changed = Assert.Single(trail, e => e.GetProperty("action").GetString() == "contact-point.changed");
-        Assert.Equal(officerName, created.GetProperty("actor").GetString());
-        Assert.Equal(adminName, changed.GetProperty("actor").GetString());
+        var byOfficer = Assert.Single(trail, e => By(e, officerName));
+        var byAdmin = Assert.Single(trail, e => By(e, adminName));
+        Assert.Contains(byOfficer.GetProperty("action").GetString(), new[] { "contact-point.created", "contact-point.changed" });
+        Assert.Equal("contact-point.changed", byAdmin.GetProperty("action").GetString());
         Assert.All(trail, e => Assert.Equal("notification", e.GetProperty("service").GetString()));
-        Assert.Contains("webhook: (không có) → https://sms.example.vn/antq", created.GetProperty("detail").GetString());
-        Assert.Equal("khóa bí mật: đã thay", changed.GetProperty("detail").GetString());
+        Assert.Contains("webhook: (không có) → https://sms.example.vn/antq", byOfficer.GetProperty("detail").GetString());
+        Assert.Contains("khóa bí mật: đã đặt", byOfficer.GetProperty("detail").GetString());
+        Assert.Equal("khóa bí mật: đã thay", byAdmin.GetProperty("detail").GetString());
         Assert.All(trail, e => Assert.DoesNotContain("kiem-toan", e.GetRawText()));
     }
 

@@ -43,6 +43,11 @@ public sealed class LiveRefresh(Func<Task> reload) : IDisposable
             Interlocked.Exchange(ref pending, 0);
             await reload();
         }
+        catch (Exception)
+        {
+            // A read that failed (the API briefly away, or the page closed while it read) leaves the figures the page
+            // shows; the next change reads again. Nothing awaits this task, so nothing else would see the exception.
+        }
         finally
         {
             gate.Release();

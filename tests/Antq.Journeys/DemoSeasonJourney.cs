@@ -3,12 +3,27 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Antq.Demo;
 using Antq.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Antq.Journeys;
 
 /// <summary>The platform of the demo season: the clock starts an hour before the season's first moment (10/01/2025).</summary>
-public sealed class DemoPlatform() : JourneyPlatform(DemoSeason.Start.AddHours(-1));
+public sealed class DemoPlatform() : JourneyPlatform(DemoSeason.Start.AddHours(-1))
+{
+    /// <summary>
+    /// As <c>deploy/antq up</c> runs the demo: Notification keeps three years of notices on the demo's clock (its default,
+    /// 400 days, would delete the 2025 notices once the clock reaches late 2026), and here its retention runs every few
+    /// seconds while the season plays, so that the inboxes checked at the end have lived through it.
+    /// </summary>
+    protected override void Configure(string service, Dictionary<string, string?> settings)
+    {
+        if (service != "notification") return;
+        settings["Notification:Retention:Period"] = DemoSeason.NoticeRetention.ToString("c");
+        settings["Notification:Retention:Interval"] = "00:00:05";
+    }
+}
 
 /// <summary>
 /// The demo season that <c>deploy/antq up</c> plays (tools/Antq.Demo), played here by the same generator through the
@@ -42,7 +57,18 @@ public sealed class DemoSeasonJourney(DemoPlatform platform, ITestOutputHelper o
 
         var options = new DemoOptions { Gateway = new Uri(platform.Address), AdminPassword = JourneyPlatform.AdminPassword };
         var log = new StringWriter();
-        var result = await new DemoSeason(options, new Clock(platform), log).RunAsync();
+        DemoResult result;
+        try
+        {
+            result = await new DemoSeason(options, new Clock(platform), log).RunAsync();
+        }
+        catch (DemoException)
+        {
+            output.WriteLine(log.ToString());
+            await DescribeNotificationAsync();
+            throw;
+        }
+
         output.WriteLine(log.ToString());
         output.WriteLine($"seeded in {result.Elapsed.TotalSeconds:0.0} s: " + string.Join("; ", result.Periods));
         Assert.False(result.AlreadySeeded);
@@ -121,6 +147,26 @@ public sealed class DemoSeasonJourney(DemoPlatform platform, ITestOutputHelper o
         Assert.Single((await Season.GetAsync(pv01, $"api/plans?issuer={Province}&year=2026")).GetProperty("plans").EnumerateArray(),
             p => p.GetProperty("number").GetString() == DemoSeason.Plan2026);
         Assert.Equal(result.Periods.Single(p => p.Period == "2026-Y").Submitted, again.Periods.Single(p => p.Period == "2026-Y").Submitted);
+    }
+
+    /// <summary>What Notification holds of the demo accounts and their units when the demo gave up waiting for an inbox.</summary>
+    async Task DescribeNotificationAsync()
+    {
+        using var scope = platform.Notification.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<Antq.Notification.Api.Data.NotificationDbContext>();
+        var names = DemoSeason.Accounts.Select(a => a.Username).ToList();
+        var units = DemoSeason.Accounts.Select(a => a.Unit).Distinct().ToList();
+        foreach (var r in await db.Recipients.AsNoTracking().Where(r => names.Contains(r.UserName)).ToListAsync())
+            output.WriteLine($"recipient {r.UserName} {r.Role} {r.OrgUnitCode} active={r.Active} changed={r.ChangedAt:o}");
+        var notices = await db.Set<Antq.Notification.Api.Domain.Notice>().AsNoTracking()
+            .Where(n => units.Contains(n.OrgUnitCode) || (n.AudienceUnitCode != null && units.Contains(n.AudienceUnitCode)))
+            .GroupBy(n => new { n.Kind, n.OrgUnitCode, n.AudienceUnitCode, n.Period, n.Status })
+            .Select(g => new { g.Key, Count = g.Count() }).ToListAsync();
+        foreach (var n in notices) output.WriteLine($"notices {n.Key.Kind} of {n.Key.OrgUnitCode} to {n.Key.AudienceUnitCode} {n.Key.Period} {n.Key.Status}: {n.Count}");
+        var items = await db.Set<Antq.Notification.Api.Domain.InboxItem>().AsNoTracking()
+            .Join(db.Recipients.AsNoTracking(), i => i.UserId, r => r.UserId, (i, r) => r.UserName)
+            .Where(u => names.Contains(u)).GroupBy(u => u).Select(g => new { g.Key, Count = g.Count() }).ToListAsync();
+        foreach (var i in items) output.WriteLine($"inbox of {i.Key}: {i.Count}");
     }
 
     async Task<List<string?>> KindsAsync(string username, string password)

@@ -256,4 +256,44 @@ public sealed class DigestReplicaTests(CompetingReplicasWorld world) : IClassFix
         Assert.Equal(3, digests.Count);
         Assert.All(digests, d => Assert.Equal(communes.Length, d.Items.Count));
     }
+
+    [Fact]
+    public async Task A_submission_that_meets_its_digest_while_the_sender_closes_it_opens_the_next_one_instead_of_failing()
+    {
+        const string unit = "digest-race";
+        const string address = "vanthu.race@congan.vn";
+        var now = world.Clock.GetUtcNow();
+        var first = await world.InDbAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var digest = await db.LockOpenDigestAsync(unit, address, now, TimeSpan.FromMinutes(15), default);
+            await transaction.CommitAsync();
+            return digest.Id;
+        });
+
+        // The sender has taken the open digest (its lock, as LockDueDigestsAsync takes it); meanwhile a firing batch asks
+        // for the open digest: it finds the row there (nothing to insert) and waits for its lock; the sender then marks it sent.
+        await using var sender = new NpgsqlConnection(world.Database.ConnectionString);
+        await sender.OpenAsync();
+        await using var sending = await sender.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand($"SELECT id FROM digests WHERE id = {first} FOR UPDATE SKIP LOCKED", sender, sending))
+            Assert.Equal(first, (long)(await take.ExecuteScalarAsync())!);
+        var joining = world.InDbAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var digest = await db.LockOpenDigestAsync(unit, address, now, TimeSpan.FromMinutes(15), default);
+            await transaction.CommitAsync();
+            return digest;
+        });
+        await Task.Delay(500);
+        Assert.False(joining.IsCompleted); // waiting on the sender's lock
+        await using (var close = new NpgsqlCommand($"UPDATE digests SET status = 'sent', sent_at = now() WHERE id = {first}", sender, sending))
+            Assert.Equal(1, await close.ExecuteNonQueryAsync());
+        await sending.CommitAsync();
+
+        var next = await joining.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.NotEqual(first, next.Id);
+        Assert.True(next.IsOpen);
+        Assert.Equal(1, await world.InDbAsync(db => db.Set<Digest>().CountAsync(d => d.AudienceUnitCode == unit && d.Status == DigestStatuses.Open)));
+    }
 }

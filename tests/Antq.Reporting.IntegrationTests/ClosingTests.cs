@@ -29,11 +29,11 @@ public sealed class TwoReplicasFixture : IAsyncLifetime
         VirtualHost = await TestVirtualHost.CreateAsync("closing");
         PeriodClosedTap = await BrokerTap.BindAsync(VirtualHost, "Antq.Contracts.Reporting:PeriodClosed");
         First = new ClockedReportingService(Database, VirtualHost, Clock);
-        _ = First.Server;
+        await First.StartAsync();
         await using (var scope = First.Services.CreateAsyncScope())
             await Units.InsertAsync(scope.ServiceProvider.GetRequiredService<ReportingDbContext>());
         Second = new ClockedReportingService(Database, VirtualHost, Clock);
-        _ = Second.Server;
+        await Second.StartAsync();
     }
 
     public async Task<T> InDbAsync<T>(Func<ReportingDbContext, Task<T>> action)
@@ -277,7 +277,7 @@ public sealed class ClosingAfterDowntimeTests : IAsyncLifetime
         var due = clock.GetUtcNow().AddMinutes(1);
         await using (var before = new ClockedReportingService(database, virtualHost, clock))
         {
-            _ = before.Server;
+            await before.StartAsync();
             await using (var scope = before.Services.CreateAsyncScope())
                 await units.InsertAsync(scope.ServiceProvider.GetRequiredService<ReportingDbContext>());
             await before.Services.GetRequiredService<IBus>().Publish(new DeadlinesChanged
@@ -308,7 +308,7 @@ public sealed class ClosingAfterDowntimeTests : IAsyncLifetime
         // MassTransit keeps its log context in an AsyncLocal that the publish above set in this flow: a host started again
         // in the same flow would pick up the stopped host's disposed logger factory.
         MassTransit.LogContext.Current = null;
-        _ = after.Server;
+        await after.StartAsync();
         await Waiting.ForAsync(async () =>
         {
             await using var scope = after.Services.CreateAsyncScope();

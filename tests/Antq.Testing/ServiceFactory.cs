@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Antq.ServiceDefaults;
+using MassTransit;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,19 @@ public class ServiceFactory<TEntryPoint>(string connectionName, TestDatabase dat
                 services.AddSingleton(clock);
                 services.AddSingleton<TimeProvider>(clock);
             });
+    }
+
+    /// <summary>
+    /// Starts the service and waits until its bus is connected and its consumers' queues are bound: a message published
+    /// before that goes to an exchange with no queue yet and is lost (MassTransit starts the bus after the host answers).
+    /// </summary>
+    public async Task StartAsync(TimeSpan? patience = null)
+    {
+        _ = Server;
+        var health = await Services.GetRequiredService<IBusControl>()
+            .WaitForHealthStatus(BusHealthStatus.Healthy, patience ?? TimeSpan.FromSeconds(60));
+        if (health != BusHealthStatus.Healthy)
+            throw new InvalidOperationException($"the {connectionName} service's bus did not become healthy: {health}");
     }
 
     /// <summary>A client that calls the service as <paramref name="userName"/> with a role and unit.</summary>

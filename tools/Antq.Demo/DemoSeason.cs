@@ -51,6 +51,12 @@ public sealed class DemoSeason(DemoOptions options, IDemoClock clock, TextWriter
     /// enough for a busy machine (a test run beside other tests on two cores), where they normally take seconds.</summary>
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(240);
 
+    /// <summary>
+    /// How long Notification must keep notices for the demo's inboxes to stay whole at <see cref="End"/> (the season spans
+    /// two years; the district's notices are all of 2025-H1): <c>deploy/antq up</c> sets its retention to this on the demo's clock.
+    /// </summary>
+    public static readonly TimeSpan NoticeRetention = TimeSpan.FromDays(1095);
+
     /// <summary>The first moment of the season and the moment it is left at (2026-Y open, a week before the communes' deadline).</summary>
     public static readonly DateTimeOffset Start = At(2025, 1, 10, 9);
     public static readonly DateTimeOffset End = At(2026, 12, 9, 9);

@@ -42,8 +42,8 @@ public sealed class UnitChangesFixture : IAsyncLifetime
         Reporting = new ServiceFactory<ReportingDbContext>("reporting", ReportingDatabase, VirtualHost);
         Admin = Plan.CreateClientAs("admin", AntqRoles.Admin, "BCA");
         Admin.Timeout = TimeSpan.FromMinutes(5);
-        _ = Notification.Server; // their queues must exist before anything is published
-        _ = Reporting.Server;
+        await Notification.StartAsync(); // their queues must exist before anything is published
+        await Reporting.StartAsync();
 
         await ImportAsync("/api/org-units/import?effectiveFrom=2025-07-01",
             await File.ReadAllBytesAsync(UnitTreeFixture.Dvhc("units-2026-07-two-tier.json")), "application/json");

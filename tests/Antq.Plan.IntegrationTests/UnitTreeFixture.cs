@@ -42,7 +42,7 @@ public sealed class UnitTreeFixture : IAsyncLifetime
         Admin.Timeout = TimeSpan.FromMinutes(5);
         // At the Ministry, the root: a viewer reads units of every province (a province's viewer reads only its own).
         Viewer = Plan.CreateClientAs("viewer", AntqRoles.Viewer, "BCA");
-        _ = Reporting.Server; // start it before the imports: its queue must exist to receive the live changes
+        await Reporting.StartAsync(); // start it before the imports: its queue must exist to receive the live changes
 
         (ThreeTierImport, ThreeTierElapsed) = await PostFileAsync("/api/org-units/import", Dvhc("units-2025-06-three-tier.json"));
         (TwoTierImport, TwoTierElapsed) = await PostFileAsync("/api/org-units/import?effectiveFrom=2025-07-01", Dvhc("units-2026-07-two-tier.json"));

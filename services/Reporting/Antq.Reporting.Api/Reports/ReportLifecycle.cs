@@ -124,6 +124,10 @@ public sealed class ReportLifecycle(ReportingDbContext db, ReportStore store, Ti
     async Task AdjustConsolidatedAsync(string parent, PeriodUnit child, Catalogue catalogue, IReadOnlyDictionary<string, decimal> values, int sign,
         DateTimeOffset at, CancellationToken ct)
     {
+        // Several late reports under one closed parent change its draft at once: each takes the draft's row lock first and
+        // reads it after the one before has committed, so none of them is refused for the other's change (a 412 that
+        // would blame the sender's own report).
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM reports WHERE org_unit_code = {parent} AND period = {child.Period.Code} FOR UPDATE", ct);
         var draft = await db.Reports.Include(r => r.Values).FirstOrDefaultAsync(r => r.OrgUnitCode == parent && r.Period == child.Period.Code, ct);
         if (draft is null) return;
         var who = $"{child.Unit.Name} ({child.Unit.Code})";

@@ -1,0 +1,50 @@
+using System.CommandLine;
+
+namespace Antq.Cli.Commands;
+
+/// <summary>
+/// <c>antq dead-letters list|redrive</c> (administrators): the messages that failed for their own reasons in every
+/// service. Through the gateway one route answers for all services (it merges their lists and sends a redrive to the
+/// service that holds the message), so Reporting's operations of the same routes are used for all.
+/// </summary>
+public static class DeadLetterCommands
+{
+    public static Command Build(CliEnvironment environment)
+    {
+        var deadLetters = new Command("dead-letters", "Thư chết (quản trị): thông điệp không xử lý được của mọi dịch vụ");
+
+        var list = new Command("list", "Liệt kê thư chết: là gì, ở đâu, vì sao, từ lúc nào");
+        list.SetAction(AntqCli.Action(environment, async (context, ct) =>
+        {
+            var letters = await context.Api.Reporting.ListReportingDeadLettersAsync(ct);
+            context.Output.Show(letters, () =>
+            {
+                context.Output.Line(letters.Count == 0 ? "Không có thư chết nào." : $"{letters.Count} thư chết");
+                if (letters.Count > 0)
+                    context.Output.Table(["Mã", "Dịch vụ", "Loại", "Ở đâu", "Thông điệp", "Số lần", "Từ lúc", "Lý do"],
+                        letters.Select(l => (IReadOnlyList<string?>)[l.Id, l.Service, l.Kind, l.Where, l.MessageType, l.Attempts?.ToString(System.Globalization.CultureInfo.InvariantCulture), Output.Date(l.Since), l.Reason]));
+            });
+            return ExitCodes.Done;
+        }));
+
+        var id = new Argument<string?>("id") { Description = "Mã thư chết (cột Mã của dead-letters list)", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<bool>("--all") { Description = "Gửi lại tất cả" };
+        var redrive = new Command("redrive", "Gửi lại thư chết sau khi đã khắc phục nguyên nhân: một thư (ID) hoặc tất cả (--all)") { id, all };
+        redrive.SetAction(AntqCli.Action(environment, async (context, ct) =>
+        {
+            var one = context.Parse.GetValue(id);
+            var everything = context.Parse.GetValue(all);
+            if ((one is null) == !everything)
+                throw new CliException("Cần đúng một trong hai: mã thư chết, hoặc --all.", ExitCodes.WrongInput);
+            var result = everything
+                ? await context.Api.Reporting.RedriveAllReportingDeadLettersAsync(ct)
+                : await context.Api.Reporting.RedriveReportingDeadLetterAsync(one!, ct);
+            context.Output.Show(result, () => context.Output.Line($"Đã gửi lại {result.Redriven} thư."));
+            return ExitCodes.Done;
+        }));
+
+        deadLetters.Subcommands.Add(list);
+        deadLetters.Subcommands.Add(redrive);
+        return deadLetters;
+    }
+}

@@ -19,9 +19,9 @@ public sealed class ValuesFileTests
         try
         {
             var file = ValuesFile.Read(path);
-            Assert.Equal(1.234m, file.Values["TIPS_TOTAL"]);
-            Assert.Equal(12.5m, file.Values["KDC_RATE"]);
-            Assert.Equal(1234.5m, file.Values["MODELS"]);
+            Assert.Equal(1.234m, (decimal)file.Values["TIPS_TOTAL"]);
+            Assert.Equal(12.5m, (decimal)file.Values["KDC_RATE"]);
+            Assert.Equal(1234.5m, (decimal)file.Values["MODELS"]);
             Assert.False(file.Values.ContainsKey("EMPTY"));
             Assert.Equal(3, file.Values.Count);
         }
@@ -34,9 +34,17 @@ public sealed class ValuesFileTests
     [Fact]
     public void Comma_separated_without_header_is_read()
     {
-        var file = ValuesFile.FromCsv("TIPS_TOTAL,10\nTIPS_VALUABLE,\"2\"\n");
-        Assert.Equal(10m, file.Values["TIPS_TOTAL"]);
-        Assert.Equal(2m, file.Values["TIPS_VALUABLE"]);
+        var file = ValuesFile.FromCsv("TIPS_TOTAL,10\nTIPS_VALUABLE,\"2\"\nHELD,có\nPLAN_DONE,1\nOTHER,không\n");
+        Assert.Equal(10m, (decimal)file.Values["TIPS_TOTAL"]);
+        Assert.Equal(2m, (decimal)file.Values["TIPS_VALUABLE"]);
+        Assert.Equal(true, file.Values["HELD"]);
+        Assert.Equal(false, file.Values["OTHER"]);
+
+        // 1/0 becomes yes/no only for the indicators the catalogue asks yes/no of.
+        var sent = file.For(new HashSet<string> { "PLAN_DONE", "HELD" });
+        Assert.Equal(true, sent["PLAN_DONE"]);
+        Assert.Equal(true, sent["HELD"]);
+        Assert.Equal(10m, sent["TIPS_TOTAL"]);
     }
 
     [Fact]
@@ -54,13 +62,13 @@ public sealed class ValuesFileTests
     public void JSON_as_the_API_body_or_as_values_alone()
     {
         var body = ValuesFile.FromJson("""{"values": {"TIPS_TOTAL": 12, "KDC_RATE": "12,5", "NONE": null}, "narrative": {"RESULTS": "Kết quả"}}""");
-        Assert.Equal(12m, body.Values["TIPS_TOTAL"]);
-        Assert.Equal(12.5m, body.Values["KDC_RATE"]);
+        Assert.Equal(12m, (decimal)body.Values["TIPS_TOTAL"]);
+        Assert.Equal(12.5m, (decimal)body.Values["KDC_RATE"]);
         Assert.Equal(2, body.Values.Count);
         Assert.Equal("Kết quả", body.Narrative!["RESULTS"]);
 
         var alone = ValuesFile.FromJson("""{"TIPS_TOTAL": 7}""");
-        Assert.Equal(7m, alone.Values["TIPS_TOTAL"]);
+        Assert.Equal(7m, (decimal)alone.Values["TIPS_TOTAL"]);
         Assert.Null(alone.Narrative);
 
         var wrong = Assert.Throws<CliException>(() => ValuesFile.FromJson("""{"TIPS_TOTAL": true}"""));

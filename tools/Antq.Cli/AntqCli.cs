@@ -58,7 +58,8 @@ public static class AntqCli
         {
             try
             {
-                return await run(new CommandContext(environment, parse), ct);
+                using var context = new CommandContext(environment, parse);
+                return await run(context, ct);
             }
             catch (CliException ex)
             {
@@ -103,6 +104,7 @@ public static class AntqCli
 
         await error.WriteLineAsync(ex.StatusCode switch
         {
+            >= 200 and < 300 => $"Lỗi: không đọc được câu trả lời của nền tảng ({ex.Message} {ex.InnerException?.Message}).",
             401 => "Lỗi 401: phiên đăng nhập không còn hiệu lực. Hãy chạy lại: antq login",
             403 => "Lỗi 403: tài khoản không có quyền thực hiện thao tác này.",
             404 => "Lỗi 404: không tìm thấy.",

@@ -5,7 +5,7 @@ using Antq.Client;
 namespace Antq.Cli;
 
 /// <summary>What one command works with: its output, the gateway, the kept session and the typed client on it.</summary>
-public sealed class CommandContext(CliEnvironment environment, ParseResult parse)
+public sealed class CommandContext(CliEnvironment environment, ParseResult parse) : IDisposable
 {
     AntqApi? api;
 
@@ -46,6 +46,8 @@ public sealed class CommandContext(CliEnvironment environment, ParseResult parse
             return api = new AntqApi(new HttpClient(session.Handler()) { BaseAddress = gateway, Timeout = TimeSpan.FromMinutes(2) });
         }
     }
+
+    public void Dispose() => api?.Http.Dispose();
 
     /// <summary>Checks a period's code here, so that a typo is told at once in the platform's words.</summary>
     public static string Period(string text) =>

@@ -5,8 +5,19 @@ using nietras.SeparatedValues;
 
 namespace Antq.Cli;
 
-/// <summary>A report's figures read from a file: values by indicator code, and the narrative sections where the file has them.</summary>
-public sealed record ReportFile(IReadOnlyDictionary<string, decimal> Values, IReadOnlyDictionary<string, string>? Narrative);
+/// <summary>
+/// A report's figures read from a file: values by indicator code (a number, or yes/no for the indicators that ask
+/// whether something was done), and the narrative sections where the file has them.
+/// </summary>
+public sealed record ReportFile(IReadOnlyDictionary<string, object> Values, IReadOnlyDictionary<string, string>? Narrative)
+{
+    /// <summary>
+    /// The values as the API takes them for this catalogue: an indicator that asks yes/no gets true/false where the
+    /// file wrote 1/0 (as a spreadsheet holds a tick).
+    /// </summary>
+    public Dictionary<string, object> For(IReadOnlySet<string> booleanIndicators) =>
+        Values.ToDictionary(v => v.Key, v => booleanIndicators.Contains(v.Key) && v.Value is decimal d && d is 0 or 1 ? (object)(d == 1) : v.Value, StringComparer.Ordinal);
+}
 
 /// <summary>
 /// Reads the figures of <c>antq reports submit --file</c>, as people make the file:
@@ -14,7 +25,8 @@ public sealed record ReportFile(IReadOnlyDictionary<string, decimal> Values, IRe
 /// <item>CSV: one indicator per row, <c>code,value</c> (a third column, the indicator's name, is ignored, so that a copy
 /// of the catalogue filled in works), an optional header row; read with Sep, so what Excel saves is understood: the
 /// byte order mark of "CSV UTF-8", <c>;</c> (Vietnamese Windows' list separator) or <c>,</c>, quoted fields. Numbers as
-/// Vietnamese write them (<c>1.234,5</c>, <c>12,5</c>) or with a decimal point (<c>1234.5</c>); an empty value is left out.</item>
+/// Vietnamese write them (<c>12,5</c>, <c>1.234,5</c>) or with a decimal point (<c>1234.5</c>); yes/no as <c>có</c>/<c>không</c>
+/// (or <c>true</c>/<c>false</c>, or 1/0 for a yes/no indicator); an empty value is left out.</item>
 /// <item>JSON: the body of the API (<c>{"values": {...}, "narrative": {...}}</c>) or the values alone (<c>{"TIPS_TOTAL": 12}</c>).</item>
 /// </list>
 /// Every wrong row is named with its line, in Vietnamese; nothing is sent when any is wrong.
@@ -56,7 +68,7 @@ public static class ValuesFile
 
     public static ReportFile FromCsv(string text, string name = "CSV")
     {
-        var values = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var values = new Dictionary<string, object>(StringComparer.Ordinal);
         var errors = new List<string>();
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         using var reader = Sep.Reader(o => o with { HasHeader = false, DisableColCountCheck = true, Unescape = true }).FromText(text);
@@ -81,9 +93,9 @@ public static class ValuesFile
             }
 
             if (value.Length == 0) continue;
-            if (!TryNumber(value, out var number))
+            if (!TryValue(value, out var number))
             {
-                errors.Add($"Dòng {line}: giá trị \"{value}\" của chỉ tiêu {code} không phải là số.");
+                errors.Add($"Dòng {line}: giá trị \"{value}\" của chỉ tiêu {code} không phải là số (hoặc có/không).");
                 continue;
             }
 
@@ -117,7 +129,7 @@ public static class ValuesFile
         if (root.ValueKind != JsonValueKind.Object) throw Wrong(name, ["Tệp JSON phải là một đối tượng: {\"values\": {\"MÃ\": số, …}} hoặc {\"MÃ\": số, …}."]);
         var body = root.TryGetProperty("values", out var inner) && inner.ValueKind == JsonValueKind.Object;
         var source = body ? inner : root;
-        var values = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var values = new Dictionary<string, object>(StringComparer.Ordinal);
         var errors = new List<string>();
         foreach (var member in source.EnumerateObject())
         {
@@ -127,7 +139,10 @@ public static class ValuesFile
                 case JsonValueKind.Number when member.Value.TryGetDecimal(out var number):
                     values[member.Name] = number;
                     break;
-                case JsonValueKind.String when TryNumber(member.Value.GetString()!, out var parsed):
+                case JsonValueKind.True or JsonValueKind.False:
+                    values[member.Name] = member.Value.GetBoolean();
+                    break;
+                case JsonValueKind.String when TryValue(member.Value.GetString()!, out var parsed):
                     values[member.Name] = parsed;
                     break;
                 case JsonValueKind.Null:
@@ -152,6 +167,24 @@ public static class ValuesFile
         if (errors.Count == 0 && values.Count == 0) errors.Add("Tệp không có số liệu nào.");
         if (errors.Count > 0) throw Wrong(name, errors);
         return new ReportFile(values, narrative);
+    }
+
+    /// <summary>A number, or yes/no in words (có, không, true, false).</summary>
+    public static bool TryValue(string text, out object value)
+    {
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "có" or "co" or "true" or "x":
+                value = true;
+                return true;
+            case "không" or "khong" or "false":
+                value = false;
+                return true;
+        }
+
+        var ok = TryNumber(text, out var number);
+        value = number;
+        return ok;
     }
 
     /// <summary>

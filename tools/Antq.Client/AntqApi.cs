@@ -23,4 +23,7 @@ public sealed class AntqApi(HttpClient http)
     public ClassificationClient Classification { get; } = new(http);
 
     public NotificationClient Notification { get; } = new(http);
+
+    /// <summary>What the gateway answers itself (the merged dead letters).</summary>
+    public GatewayClient Gateway { get; } = new(http);
 }

@@ -21,7 +21,7 @@ public static class PlanCommands
                 context.Output.Table(["Số hiệu", "Năm", "Ban hành", "Ngày", "Trạng thái", "Hạn nộp", "Tiêu đề"],
                     found.Plans.Select(p => (IReadOnlyList<string?>)[
                         p.Number, p.Year.ToString(System.Globalization.CultureInfo.InvariantCulture), p.IssuerCode, Output.Day(p.IssuedOn), p.StatusText,
-                        string.Join(", ", p.Deadlines.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => $"{d.Key}: {d.Value.Display}")),
+                        string.Join(", ", p.Deadlines.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => $"{d.Key}: {Antq.Calendar.DueDate.Describe(d.Value.DueAt)}")),
                         p.Title]));
             });
             return ExitCodes.Done;

@@ -53,9 +53,10 @@ public static class ReportCommands
             // An existing report (a draft, a returned one, a consolidated draft) is submitted at the version read now,
             // so that a change made meanwhile by someone else is refused (412) rather than overwritten.
             var existing = await ExistingAsync(context.Api.Reporting, unit, periodCode, ct);
+            var catalogue = await context.Api.Reporting.GetIndicatorsAsync(periodCode, ct);
             var body = new SaveReportRequest
             {
-                Values = figures.Values,
+                Values = figures.For(catalogue.Indicators.Where(i => i.ValueType == "boolean").Select(i => i.Code).ToHashSet(StringComparer.Ordinal)),
                 Narrative = figures.Narrative is null ? existing?.Narrative : new Dictionary<string, string>(figures.Narrative),
             };
             var submitted = existing is null
@@ -64,7 +65,7 @@ public static class ReportCommands
 
             context.Output.Show(submitted, () =>
             {
-                context.Output.Line($"Đã nộp báo cáo {Antq.Calendar.ReportingPeriod.Parse(periodCode).ReportName} của {submitted.OrgUnit.Name} ({submitted.OrgUnit.Code}): {figures.Values.Count} chỉ tiêu.");
+                context.Output.Line($"Đã nộp {Antq.Calendar.ReportingPeriod.Parse(periodCode).ReportName} của {submitted.OrgUnit.Name} ({submitted.OrgUnit.Code}): {figures.Values.Count} chỉ tiêu.");
                 Describe(context.Output, submitted);
             });
             return ExitCodes.Done;

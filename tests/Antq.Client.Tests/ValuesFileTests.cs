@@ -71,7 +71,8 @@ public sealed class ValuesFileTests
         Assert.Equal(7m, (decimal)alone.Values["TIPS_TOTAL"]);
         Assert.Null(alone.Narrative);
 
-        var wrong = Assert.Throws<CliException>(() => ValuesFile.FromJson("""{"TIPS_TOTAL": true}"""));
+        Assert.Equal(true, ValuesFile.FromJson("""{"HELD": true}""").Values["HELD"]);
+        var wrong = Assert.Throws<CliException>(() => ValuesFile.FromJson("""{"TIPS_TOTAL": [12]}"""));
         Assert.Contains(wrong.Details, d => d.Contains("TIPS_TOTAL") && d.Contains("không phải là số"));
         Assert.Throws<CliException>(() => ValuesFile.FromJson("{\"TIPS_TOTAL\": "));
     }

@@ -54,6 +54,9 @@ public sealed class GeneratedClientTests
         var api = new AntqApi(new HttpClient { BaseAddress = new Uri("http://127.0.0.1:1/") });
         Assert.Equal("Antq.Client.Plan", api.Plan.GetType().Namespace);
         Assert.Equal("Antq.Client.Reporting", api.Reporting.GetType().Namespace);
+        // Refusals keep their body, so that their problem details can be shown.
+        Assert.True(api.Identity.ReadResponseAsString && api.Plan.ReadResponseAsString && api.Reporting.ReadResponseAsString
+            && api.Classification.ReadResponseAsString && api.Notification.ReadResponseAsString);
         var problem = new ApiException("x", 409, """{"title":"Xung đột","detail":"Báo cáo đã nộp, không nộp lại được.","status":409,"errors":{"TIPS_TOTAL":["Phải là số"]}}""",
             new Dictionary<string, IEnumerable<string>>(), null).Problem;
         Assert.NotNull(problem);

@@ -77,6 +77,7 @@ public sealed class CliJourney(CliSeason platform) : IClassFixture<CliSeason>, I
         // names in quotes holding a comma, decimal commas, yes/no indicators as 1/0.
         var values = new FullReport().Values(Period, 2101);
         values["TIPS_TOTAL"] = 25;
+        values["TIPS_VALUABLE"] = 4;
         var csv = new StringBuilder("Mã chỉ tiêu;Giá trị;Tên chỉ tiêu\r\n");
         foreach (var (code, value) in values)
             csv.Append(CultureInfo.InvariantCulture, $"{code};{value.ToString(CultureInfo.GetCultureInfo("vi-VN"))};\"Chỉ tiêu {code}, theo danh mục\"\r\n");
@@ -98,7 +99,8 @@ public sealed class CliJourney(CliSeason platform) : IClassFixture<CliSeason>, I
         // Submitting again is refused by the platform: its Vietnamese problem is shown, the exit code says so.
         var again = await AntqAsync("xa", "reports", "submit", commune, Period, "--file", file);
         Assert.True(again.Exit == ExitCodes.Refused, again.ToString());
-        Assert.StartsWith("Lỗi 409", again.Error);
+        Assert.StartsWith("Lỗi 409: ", again.Error);
+        Assert.DoesNotContain("yêu cầu bị từ chối", again.Error); // the platform's own words, not the fallback
 
         // A file with a word where a number belongs: named by its line, in Vietnamese, nothing sent.
         var bad = Path.Combine(home, "sai.csv");
@@ -109,6 +111,22 @@ public sealed class CliJourney(CliSeason platform) : IClassFixture<CliSeason>, I
         using (var missing = await platform.Admin.GetAsync($"api/reports/{communes[1].Item1}/{Period}"))
             Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
 
+        // A draft saved earlier (in the portal, say) is submitted from a JSON file: at the version just read (If-Match),
+        // which the platform requires of an existing report.
+        var (second, _) = communes[2];
+        var drafter = await platform.UserAsync("xa2.cli", "CommuneOfficer", second);
+        await Season.PutAsync(drafter, $"api/reports/{second}/{Period}", Season.Report(Period, 2102, new Dictionary<string, decimal> { ["TIPS_TOTAL"] = 3, ["TIPS_VALUABLE"] = 1 }));
+        var body = Season.Report(Period, 2102, new Dictionary<string, decimal> { ["TIPS_TOTAL"] = 17, ["TIPS_VALUABLE"] = 1 });
+        var jsonFile = Path.Combine(home, "bao-cao.json");
+        await File.WriteAllTextAsync(jsonFile, body.ToJsonString());
+        var script = new Dictionary<string, string> { ["ANTQ_USER"] = "xa2.cli", ["ANTQ_PASSWORD"] = JourneyPlatform.Password };
+        var fromJson = await AntqAsync("xa2", script, "reports", "submit", second, Period, "--file", jsonFile, "--json");
+        Assert.True(fromJson.Exit == ExitCodes.Done, fromJson.ToString());
+        var answer = JsonDocument.Parse(fromJson.Out).RootElement;
+        Assert.Equal("submitted", answer.GetProperty("status").GetString());
+        Assert.Equal(17m, answer.GetProperty("values").GetProperty("TIPS_TOTAL").GetDecimal());
+        Assert.True(answer.GetProperty("version").GetInt32() > 1);
+
         // The province reads the roll-up back: who was expected, who submitted, on time, late, missing.
         Assert.Equal(ExitCodes.Done, (await AntqAsync("pv01", new Dictionary<string, string> { ["ANTQ_PASSWORD"] = JourneyPlatform.Password }, "login", "-u", "pv01.cli")).Exit);
         var json = await AntqAsync("pv01", "rollup", Province, Period, "--json");
@@ -116,20 +134,21 @@ public sealed class CliJourney(CliSeason platform) : IClassFixture<CliSeason>, I
         var rollup = JsonDocument.Parse(json.Out).RootElement;
         var completeness = rollup.GetProperty("completeness");
         Assert.Equal(communes.Count, completeness.GetProperty("expected").GetInt32());
-        Assert.Equal(1, completeness.GetProperty("submitted").GetInt32());
-        Assert.Equal(1, completeness.GetProperty("onTime").GetInt32());
+        Assert.Equal(2, completeness.GetProperty("submitted").GetInt32());
+        Assert.Equal(2, completeness.GetProperty("onTime").GetInt32());
         Assert.Equal(0, completeness.GetProperty("late").GetInt32());
-        Assert.Equal(communes.Count - 1, completeness.GetProperty("missing").GetInt32());
-        Assert.Equal(25m, rollup.GetProperty("values").GetProperty("TIPS_TOTAL").GetProperty("value").GetDecimal());
+        Assert.Equal(communes.Count - 2, completeness.GetProperty("missing").GetInt32());
+        Assert.Equal(25m + 17m, rollup.GetProperty("values").GetProperty("TIPS_TOTAL").GetProperty("value").GetDecimal());
 
         var table = await AntqAsync("pv01", "rollup", Province, Period, "--children");
         Assert.True(table.Exit == ExitCodes.Done, table.ToString());
         var lines = table.Out.Split('\n');
         var header = Array.FindIndex(lines, l => l.StartsWith("Phải nộp", StringComparison.Ordinal));
         Assert.True(header >= 0, table.Out);
-        Assert.Equal([communes.Count.ToString(CultureInfo.InvariantCulture), "1", "1", "0", (communes.Count - 1).ToString(CultureInfo.InvariantCulture), "0"],
+        Assert.Equal([communes.Count.ToString(CultureInfo.InvariantCulture), "2", "2", "0", (communes.Count - 2).ToString(CultureInfo.InvariantCulture), "0"],
             lines[header + 2].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(lines, l => l.StartsWith(commune + " ", StringComparison.Ordinal) && l.Contains("đã nộp", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith(second + " ", StringComparison.Ordinal) && l.Contains("đã nộp", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith(communes[1].Item1 + " ", StringComparison.Ordinal) && l.Contains("chưa nộp", StringComparison.Ordinal));
 
         // The other reads of the day.

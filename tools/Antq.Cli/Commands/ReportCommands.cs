@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Text.Json;
+using Antq.Client;
+using Antq.Client.Reporting;
+
+namespace Antq.Cli.Commands;
+
+/// <summary><c>antq reports show</c> and <c>antq reports submit</c>: a unit's report of a period (Reporting).</summary>
+public static class ReportCommands
+{
+    public static Command Build(CliEnvironment environment)
+    {
+        var reports = new Command("reports", "Báo cáo của đơn vị theo kỳ: xem, nộp từ tệp");
+        var code = new Argument<string>("code") { Description = "Mã đơn vị" };
+        var period = new Argument<string>("period") { Description = "Kỳ báo cáo: YYYY-H1 (sơ kết 6 tháng) hoặc YYYY-Y (tổng kết năm)" };
+
+        var show = new Command("show", "Xem báo cáo: trạng thái, hạn nộp, số liệu theo chỉ tiêu") { code, period };
+        show.SetAction(AntqCli.Action(environment, async (context, ct) =>
+        {
+            var periodCode = CommandContext.Period(context.Parse.GetValue(period)!);
+            var report = await context.Api.Reporting.GetReportAsync(context.Parse.GetValue(code)!, periodCode, ct);
+            if (context.Output.Json)
+            {
+                context.Output.Show(report, () => { });
+                return ExitCodes.Done;
+            }
+
+            var catalogue = await context.Api.Reporting.GetIndicatorsAsync(periodCode, ct);
+            Describe(context.Output, report);
+            var values = Values(report.Values);
+            context.Output.Line();
+            context.Output.Table(["Mã chỉ tiêu", "Chỉ tiêu", "Giá trị", "Đơn vị tính"],
+                catalogue.Indicators.Where(i => values.ContainsKey(i.Code))
+                    .Select(i => (IReadOnlyList<string?>)[i.Code, i.Name, Output.Number(values[i.Code]), i.Unit])
+                    .Concat(values.Keys.Except(catalogue.Indicators.Select(i => i.Code)).Select(c => (IReadOnlyList<string?>)[c, "", Output.Number(values[c]), ""])));
+            return ExitCodes.Done;
+        }));
+
+        var file = new Option<FileInfo>("--file", "-f")
+        {
+            Description = "Tệp số liệu: CSV (mã chỉ tiêu, giá trị; dấu phẩy hoặc chấm phẩy, như Excel lưu \"CSV UTF-8\") hoặc JSON ({\"values\": {…}, \"narrative\": {…}})",
+            Required = true,
+        };
+        var submit = new Command("submit", "Nộp báo cáo lên cấp trên với số liệu trong tệp (lưu và nộp trong một bước)") { code, period, file };
+        submit.SetAction(AntqCli.Action(environment, async (context, ct) =>
+        {
+            var unit = context.Parse.GetValue(code)!;
+            var periodCode = CommandContext.Period(context.Parse.GetValue(period)!);
+            var path = context.Parse.GetValue(file)!.FullName;
+            if (!File.Exists(path)) throw new CliException($"Không có tệp {path}.", ExitCodes.WrongInput);
+            var figures = ValuesFile.Read(path);
+
+            // An existing report (a draft, a returned one, a consolidated draft) is submitted at the version read now,
+            // so that a change made meanwhile by someone else is refused (412) rather than overwritten.
+            var existing = await ExistingAsync(context.Api.Reporting, unit, periodCode, ct);
+            var catalogue = await context.Api.Reporting.GetIndicatorsAsync(periodCode, ct);
+            var body = new SaveReportRequest
+            {
+                Values = figures.For(catalogue.Indicators.Where(i => i.ValueType == "boolean").Select(i => i.Code).ToHashSet(StringComparer.Ordinal)),
+                Narrative = figures.Narrative is null ? existing?.Narrative : new Dictionary<string, string>(figures.Narrative),
+            };
+            var submitted = existing is null
+                ? await context.Api.Reporting.SubmitReportAsync(unit, periodCode, body, ct)
+                : await context.Api.Reporting.WithVersionAsync(existing.Version, r => r.SubmitReportAsync(unit, periodCode, body, ct));
+
+            context.Output.Show(submitted, () =>
+            {
+                context.Output.Line($"Đã nộp {Antq.Calendar.ReportingPeriod.Parse(periodCode).ReportName} của {submitted.OrgUnit.Name} ({submitted.OrgUnit.Code}): {figures.Values.Count} chỉ tiêu.");
+                Describe(context.Output, submitted);
+            });
+            return ExitCodes.Done;
+        }));
+
+        reports.Subcommands.Add(show);
+        reports.Subcommands.Add(submit);
+        return reports;
+    }
+
+    static async Task<ReportResponse?> ExistingAsync(ReportingClient reporting, string unit, string period, CancellationToken ct)
+    {
+        try
+        {
+            return await reporting.GetReportAsync(unit, period, ct);
+        }
+        catch (ApiException ex) when (ex.StatusCode == 404)
+        {
+            return null;
+        }
+    }
+
+    static void Describe(Output output, ReportResponse report)
+    {
+        output.Line($"Đơn vị:      {report.OrgUnit.Name} ({report.OrgUnit.Code})");
+        output.Line($"Kỳ:          {report.Period}");
+        output.Line($"Trạng thái:  {Output.ReportStatus(report.Status)} (phiên bản {report.Version})");
+        if (report.DueAt is { } due) output.Line($"Hạn nộp:     {Antq.Calendar.DueDate.Describe(due)}");
+        if (report.SubmittedAt is { } at)
+            output.Line($"Đã nộp lúc:  {Output.Date(at)} bởi {report.SubmittedBy}{report.OnTime switch { true => ", đúng hạn", false => ", muộn", null => "" }}");
+        if (report.ReturnReason is { Length: > 0 } reason) output.Line($"Lý do trả lại: {reason}");
+    }
+
+    /// <summary>The report's values by indicator code (the document types them as a free-form object).</summary>
+    static Dictionary<string, decimal?> Values(object? values)
+    {
+        var result = new Dictionary<string, decimal?>(StringComparer.Ordinal);
+        if (values is not System.Text.Json.JsonElement { ValueKind: JsonValueKind.Object } element) return result;
+        foreach (var member in element.EnumerateObject())
+            result[member.Name] = member.Value.ValueKind == JsonValueKind.Number ? member.Value.GetDecimal() : null;
+        return result;
+    }
+}

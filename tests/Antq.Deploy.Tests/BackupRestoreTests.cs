@@ -42,6 +42,8 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         Directory.Delete(folder, recursive: true);
     }
 
+    const int ReplayMinutes = 10;
+
     // The outbox and inbox columns a restore sets on purpose (the replay window, see deploy/backup.sh); checked apart.
     static readonly string[] Replayed = ["outbox_messages.sent_at", "outbox_messages.next_attempt_at", "outbox_messages.attempts", "outbox_messages.last_error", "inbox_messages.processed_at"];
 
@@ -106,7 +108,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
             for (var i = 0; i < outboxAfter.Count; i++)
             {
                 var sent = outboxBefore[service][i].SentAt;
-                var replayed = sent is { } at && newest is { } n && at >= n - TimeSpan.FromMinutes(10);
+                var replayed = sent is { } at && newest is { } n && at >= n - TimeSpan.FromMinutes(ReplayMinutes);
                 Assert.Equal(replayed ? null : sent, outboxAfter[i].SentAt);
             }
         }
@@ -192,6 +194,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         start.Environment["ANTQ_AMQP_PORT"] = amqp.Port.ToString();
         start.Environment["ANTQ_RABBIT_API_PORT"] = new Uri(TestEnvironment.RabbitApi).Port.ToString();
         start.Environment["ANTQ_VHOST"] = vhost.Name;
+        start.Environment["ANTQ_BACKUP_REPLAY_MINUTES"] = ReplayMinutes.ToString();
         start.Environment["ANTQ_BACKUP_DATABASES"] = string.Join(' ', platform.Databases.Select(d => $"{d.Key}={d.Value.Name}"));
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

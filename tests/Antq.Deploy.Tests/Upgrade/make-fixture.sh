@@ -7,10 +7,10 @@
 # It builds the release's services from `git archive v0.1.0` in a folder of its own, runs them on their own ports
 # (ANTQ_FIXTURE_PORT, 57110: it uses the nine ports from there) against PostgreSQL and RabbitMQ given as the tests
 # take them (ANTQ_TEST_PG, ANTQ_TEST_AMQP, ANTQ_TEST_RABBIT_API), on databases and a virtual host of its own that it
-# drops afterwards, and plays: the demo province (Thanh Hóa, five communes) imported, officers created (audited), a
-# province plan whose 2026-H1 deadline falls a few minutes later (ANTQ_FIXTURE_DEADLINE_MINUTES, 6), reports saved,
-# submitted, returned, submitted again and accepted, a commune's contact point with a webhook secret, then the
-# deadline passing: the communes' periods are closed (their own units' deadlines, derived days earlier, have passed) and then the province's (snapshot of the roll-up, the draft of its own report). It waits
+# drops afterwards, and plays: the demo province (Thanh Hóa, five communes) imported, officers created (audited),
+# reports saved, submitted, returned, submitted again and accepted, a province plan whose 2026-H1 deadline falls a few
+# minutes later (ANTQ_FIXTURE_DEADLINE_MINUTES, 6), a commune's contact point with a webhook secret, then the deadline
+# passing: the communes' periods are closed (their own units' deadlines, derived days earlier, have passed) and then the province's (snapshot of the roll-up, the draft of its own report). It waits
 # until every outbox is delivered, stops the services and dumps each database.
 set -euo pipefail
 
@@ -134,27 +134,11 @@ COMMUNES=(14758 14797 14812 14845 14848)
 for code in "${COMMUNES[@]}"; do user "xa.$code" CommuneOfficer "$code" "Công an xã $code" "xa$code@thanhhoa.example"; done
 user xem.thanhhoa Viewer 38 "Lãnh đạo Công an tỉnh (chỉ xem)" xem@thanhhoa.example
 
-# The 2026-H1 deadline a few minutes from now (Vietnam time), the annual one next year.
-due="$(TZ=Asia/Ho_Chi_Minh date -d "+$DEADLINE_MINUTES minutes" +%Y-%m-%dT%H:%M:%S+07:00)"
-today="$(TZ=Asia/Ho_Chi_Minh date +%Y-%m-%d)"
-say "a province plan with the 2026-H1 deadline at $due"
-plan="$(call "$admin" POST /api/plans "$(jq -nc --arg due "$due" --arg today "$today" '{number:"09/KH-CAT-PV01",
-  title:"Kế hoạch thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc năm 2026", issuedOn:$today, issuerCode:"38", year:2026,
-  deadlines:{"2026-H1":$due, "2026-Y":"2027-01-20"}, targets:[{indicator:"TIPS_TOTAL", comparator:">=", value:20, scope:"subtree"}]}')" | jq -r .id)"
-call "$admin" POST "/api/plans/$plan/issue" >/dev/null
-province="$(token pv01.thanhhoa "$PASSWORD")"
-eventually 60 call "$province" GET /api/deadlines/14758/2026-H1
-
-call "$(token xa.14758 "$PASSWORD")" PUT /api/contact-points/14758 \
-  '{"emails":["xa14758@thanhhoa.example"],"webhookUrl":"http://127.0.0.1:9/hook","webhookSecret":"bi-mat-cua-xa-14758"}' >/dev/null \
-  || say "the contact point was not set (the release may name its fields otherwise)"
-
-# The communes' own units (villages, schools) got deadlines derived days before the communes' own, already past: each
-# commune's period closes at once and makes the commune's report draft. Saving before that would race the closing.
-commune_closings() { psql -d "$(db_of reporting)" -Atqc "select count(*) from period_closings where org_unit_code <> '38'"; }
-for _ in $(seq 1 180); do [ "$(commune_closings)" -ge "${#COMMUNES[@]}" ] && break; sleep 1; done
-
+# The reports before the plan: once the plan is issued, the communes' own units (villages, schools) get deadlines
+# derived days before the communes' own, already past, and each commune's period closes at once.
 say "reports: saved, submitted, returned, submitted again, accepted"
+province="$(token pv01.thanhhoa "$PASSWORD")"
+eventually 120 save "$(token xa.14758 "$PASSWORD")" /api/reports/14758/2026-H1 '{"values":{"TIPS_TOTAL":1}}'
 i=0
 for code in "${COMMUNES[@]:0:4}"; do
   i=$((i + 1))
@@ -170,10 +154,25 @@ call "$t" POST /api/reports/14797/2026-H1/submit >/dev/null
 for code in 14758 14797 14812; do call "$province" POST "/api/reports/$code/2026-H1/accept" >/dev/null; done
 # 14845 stays submitted (not yet reviewed) and 14848 sends nothing (missing at the closing).
 
+# The 2026-H1 deadline a few minutes from now (Vietnam time), the annual one next year.
+due="$(TZ=Asia/Ho_Chi_Minh date -d "+$DEADLINE_MINUTES minutes" +%Y-%m-%dT%H:%M:%S+07:00)"
+today="$(TZ=Asia/Ho_Chi_Minh date +%Y-%m-%d)"
+say "a province plan with the 2026-H1 deadline at $due"
+plan="$(call "$admin" POST /api/plans "$(jq -nc --arg due "$due" --arg today "$today" '{number:"09/KH-CAT-PV01",
+  title:"Kế hoạch thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc năm 2026", issuedOn:$today, issuerCode:"38", year:2026,
+  deadlines:{"2026-H1":$due, "2026-Y":"2027-01-20"}, targets:[{indicator:"TIPS_TOTAL", comparator:">=", value:20, scope:"subtree"}]}')" | jq -r .id)"
+call "$admin" POST "/api/plans/$plan/issue" >/dev/null
+eventually 60 call "$province" GET /api/deadlines/14758/2026-H1
+
+call "$(token xa.14758 "$PASSWORD")" PUT /api/contact-points/14758 \
+  '{"emails":["xa14758@thanhhoa.example"],"webhookUrl":"http://127.0.0.1:9/hook","webhookSecret":"bi-mat-cua-xa-14758"}' >/dev/null \
+  || say "the contact point was not set (the release may name its fields otherwise)"
+
 say "waiting for the deadline ($due) and the province's closing"
 closings() { psql -d "$(db_of reporting)" -Atqc "select count(*) from period_closings where org_unit_code = '38'"; }
 for _ in $(seq 1 $((DEADLINE_MINUTES * 60 + 180))); do [ "$(closings)" -gt 0 ] && break; sleep 1; done
 [ "$(closings)" -gt 0 ] || die "no closing within the wait (log: reporting)"
+[ "$(psql -d "$(db_of reporting)" -Atqc "select count(*) from rollup_cells")" -gt 0 ] || die "no roll-up: the season did not reach the province"
 # After the closing, a commune's annual draft, so the fixture also holds a report the closing did not freeze.
 save "$(token xa.14758 "$PASSWORD")" /api/reports/14758/2026-Y '{"values":{"TIPS_TOTAL":4}}' >/dev/null \
   || say "no annual draft (the annual period is not open for entry yet)"

@@ -10,8 +10,9 @@
 # drops afterwards, and plays: the demo province (Thanh Hóa, five communes) imported, officers created (audited),
 # reports saved, submitted, returned, submitted again and accepted, a province plan whose 2026-H1 deadline falls a few
 # minutes later (ANTQ_FIXTURE_DEADLINE_MINUTES, 6), a commune's contact point with a webhook secret, then the deadline
-# passing: the communes' periods are closed (their own units' deadlines, derived days earlier, have passed) and then the province's (snapshot of the roll-up, the draft of its own report). It waits
-# until every outbox is delivered, stops the services and dumps each database.
+# passing: the communes' periods close at once (their own units' deadlines, derived days earlier, have passed), then
+# the province's (the snapshot of its roll-up, the draft of its own report). It waits until every outbox is delivered,
+# stops the services and dumps each database. It takes about 10 minutes, most of it waiting for the deadline.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

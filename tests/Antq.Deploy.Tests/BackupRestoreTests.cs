@@ -77,6 +77,14 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         var overData = await AntqAsync("restore", file);
         Assert.True(overData.ExitCode != 0 && overData.Output.Contains("already holds data"), "restore over data was not refused:\n" + overData.Output);
 
+        // A session of something else on a database (a service started by another checkout) is a running platform too, even with --replace.
+        await using (var held = new NpgsqlConnection(db["reporting"] + ";Pooling=false"))
+        {
+            await held.OpenAsync();
+            var busy = await AntqAsync("restore", file, "--replace");
+            Assert.True(busy.ExitCode != 0 && busy.Output.Contains("the platform is running (1 connections to"), "restore over a database in use was not refused:\n" + busy.Output);
+        }
+
         // Wiped: deploy/antq down --wipe on this platform's state folder (it deletes the keys), the databases and the virtual host gone.
         var wipe = await AntqAsync("down", "--wipe");
         Assert.True(wipe.ExitCode == 0, "deploy/antq down --wipe failed:\n" + wipe.Output);

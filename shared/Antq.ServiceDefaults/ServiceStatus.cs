@@ -39,7 +39,7 @@ public static class ServiceStatusEndpoints
     /// <summary>The service's version as built: the informational version, and the commit after its '+' where the build knew it.</summary>
     public sealed record BuildVersion(string? Version, string? Commit);
 
-    /// <param name="Ready">Whether <c>/health/ready</c> would answer healthy: its database and the broker answer.</param>
+    /// <param name="Ready">Whether <c>/health/ready</c> would answer 200 (healthy or degraded): its database and the broker answer.</param>
     /// <param name="Checks">Each readiness check's status (Healthy, Degraded, Unhealthy).</param>
     /// <param name="DeadLetters">Messages in this service's <c>_error</c> queues plus its parked outbox rows; null when it has no bus or they could not be counted.</param>
     /// <param name="Queues">This service's queues on the broker; null when it has no bus or the management API did not answer.</param>
@@ -167,7 +167,7 @@ public static class ServiceStatusEndpoints
             }
         }
 
-        return new ServiceStatus(service, version.Version, version.Commit, StartedAt, now, health.Status == HealthStatus.Healthy, checks,
+        return new ServiceStatus(service, version.Version, version.Commit, StartedAt, now, health.Status != HealthStatus.Unhealthy, checks,
             outboxes, deadLetters, queues, sections, problems);
     }
 }

@@ -54,6 +54,7 @@ public static class GatewayExtensions
         builder.Services.AddHttpClient(ClusterHealthCheck.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(3));
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("clusters", tags: [ServiceDefaultsExtensions.ReadyTag]);
         builder.Services.AddDeadLetterFanOut();
+        builder.Services.AddStatusFanOut(builder.Configuration);
         return builder;
     }
 
@@ -113,6 +114,7 @@ public static class GatewayExtensions
         });
 
         app.MapDeadLetterFanOut();
+        app.MapStatusFanOut();
 
         var documents = app.Configuration.GetSection("Gateway:ApiDocuments").Get<string[]>() ?? [];
         app.MapScalarApiReference("/docs", options =>

@@ -27,6 +27,8 @@ public static class MessagingServiceCollectionExtensions
         // Its parked rows are dead letters (listed and redriven with the service's others), its backlog a metric.
         services.AddSingleton<OutboxDeadLetters<TContext>>();
         services.AddSingleton<IDeadLetterSource>(sp => sp.GetRequiredService<OutboxDeadLetters<TContext>>());
+        // Its backlog on the status page (GET /api/status).
+        services.AddSingleton<IOutboxBacklog, OutboxBacklog<TContext>>();
         return services;
     }
 

@@ -55,6 +55,10 @@ public static class Bus
         builder.Services.AddSingleton<ReceiveQueues>();
         builder.Services.AddSingleton<IDeadLetterSource>(sp => new ErrorQueueDeadLetters(uri, sp.GetRequiredService<ReceiveQueues>()));
         builder.Services.AddSingleton(sp => new DeadLetterBook(prefix, sp.GetServices<IDeadLetterSource>()));
+        // Its queues on the status page (GET /api/status), from the broker's management API.
+        var management = BrokerQueues.ManagementUrlFor(uri, builder.Configuration["Bus:ManagementUrl"]);
+        builder.Services.AddHttpClient(BrokerQueues.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(3));
+        builder.Services.AddSingleton(sp => new BrokerQueues(uri, management, sp.GetRequiredService<ReceiveQueues>(), sp.GetRequiredService<IHttpClientFactory>()));
 
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(options =>
         {

@@ -86,6 +86,8 @@ public static class ServiceDefaultsExtensions
         app.MapOpenApi().AllowAnonymous();
         // A service with a bus (AddAntqBus) has dead letters to show its administrators.
         if (app.Services.GetService<Antq.Messaging.DeadLetterBook>() is not null) app.MapAntqDeadLetters();
+        // Every process answers its own status (the gateway's too); the gateway merges them (GET /api/status).
+        app.MapAntqServiceStatus();
         app.MapClockControl(app.Configuration);
         return app;
     }

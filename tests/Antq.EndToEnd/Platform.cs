@@ -68,6 +68,7 @@ public sealed class Platform : IAsyncLifetime
             ["Auth:Issuer"] = Address,
             ["Auth:SigningKeyPem"] = publicKey,
             ["ConnectionStrings:rabbitmq"] = vhost.AmqpUri,
+            ["Bus:ManagementUrl"] = TestEnvironment.RabbitApi,
         };
         // Two portal replicas on the broker, each with its own queue of Reporting's events. The browser reaches the
         // first through the gateway (sign-in sessions are per replica); the second shows every replica hears every event.

@@ -63,6 +63,11 @@ public sealed class ClosingJourney(ClosingSeason platform) : IClassFixture<Closi
         Assert.Equal(60m, Season.Value(snapshot, "TIPS_TOTAL"));
         Assert.Equal(due, snapshot.GetProperty("dueAt").GetDateTimeOffset());
 
+        // The administrators' status page lists the closing at the top of Reporting's last closings.
+        var closing = (await Season.GetAsync(platform.Admin, "api/status")).GetProperty("closings")[0];
+        Assert.Equal((Province, Period, due), (closing.GetProperty("orgUnitCode").GetString(), closing.GetProperty("period").GetString(), closing.GetProperty("dueAt").GetDateTimeOffset()));
+        Assert.Equal(communes.Count - 3, closing.GetProperty("missing").GetInt32());
+
         // The province's own report is the consolidated draft, pre-filled with the communes' sums.
         var (draft, _) = await Season.ReportAsync(pv01, Province, Period);
         Assert.Equal("draft", draft.GetProperty("status").GetString());

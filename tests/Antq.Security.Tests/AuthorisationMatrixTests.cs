@@ -65,6 +65,11 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
         ["notification GET /api/dead-letters"] = new(Access.Admin),
         ["notification POST /api/dead-letters/redrive"] = new(Access.Admin),
         ["notification POST /api/dead-letters/{id}/redrive"] = new(Access.Admin),
+        ["identity GET /api/status/self"] = new(Access.Admin),
+        ["plan GET /api/status/self"] = new(Access.Admin),
+        ["reporting GET /api/status/self"] = new(Access.Admin),
+        ["classification GET /api/status/self"] = new(Access.Admin),
+        ["notification GET /api/status/self"] = new(Access.Admin),
 
         // Identity
         ["identity POST /connect/token"] = new(Access.Public, _ => new FormUrlEncodedContent(new Dictionary<string, string>
@@ -269,8 +274,9 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
                         requests++;
                         var allowed = Allowed(rule.Access, role, home, target);
                         var outOfScope = unitRoute && !InSubtree(home, target) && role != AntqRoles.Admin;
-                        // The gateway answers the dead letters itself: it merges every service's list and sends a redrive on.
-                        var gatewayAnswers = pattern.StartsWith("/api/dead-letters", StringComparison.Ordinal);
+                        // The gateway answers the dead letters and the status itself: it merges every service's answer (and
+                        // sends a redrive on); a service's own status is asked by the gateway, never routed to it.
+                        var gatewayAnswers = pattern.StartsWith("/api/dead-letters", StringComparison.Ordinal) || pattern.StartsWith("/api/status", StringComparison.Ordinal);
                         string? wrong = servedBy != service.Name && !(gatewayAnswers && servedBy is null) ? $"answered by the gateway itself, not by {service.Name}: the gateway does not route it"
                             : status >= 500 ? "server error"
                             : status == 401 ? "401 with a valid token"

@@ -33,6 +33,7 @@ public class ServiceFactory<TEntryPoint>(string connectionName, TestDatabase dat
         builder.UseSetting("Auth:SigningKeyPem", TestTokens.PublicKeyPem);
         builder.UseSetting("ANTQ_MODE", "local");
         builder.UseSetting("Outbox:PollInterval", "00:00:00.200");
+        builder.UseSetting("Bus:ManagementUrl", TestEnvironment.RabbitApi);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         if (Clock is { } clock)
             builder.ConfigureTestServices(services =>

@@ -38,6 +38,8 @@ public static class NotificationServiceExtensions
                 "Notification:Retention:Period must be a day or more and Notification:Retention:Interval positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<Policies>();
+        // The last deliveries given up on, on the status page (GET /api/status).
+        builder.Services.AddSingleton<IStatusSection, Antq.Notification.Api.Dispatch.FailedDeliveriesStatus>();
         builder.Services.AddScoped<SchedulePlanner>();
         builder.Services.AddScoped<NoticeFiring>();
         builder.Services.AddScoped<DigestMail>();

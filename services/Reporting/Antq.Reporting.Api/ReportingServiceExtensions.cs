@@ -24,6 +24,8 @@ public static class ReportingServiceExtensions
         builder.Services.AddOptions<ClosingOptions>().Bind(builder.Configuration.GetSection("Closing"));
         builder.Services.AddScoped<PeriodCloser>();
         builder.Services.AddHostedService<PeriodClosingJob>();
+        // The last closings, on the status page (GET /api/status).
+        builder.Services.AddSingleton<IStatusSection, ClosingStatus>();
         // The copy of the unit tree that roll-ups and permissions walk, fed by the Plan service.
         builder.Services.AddUnitTree<ReportingDbContext>("reporting");
         builder.AddAntqBus(bus =>

@@ -142,6 +142,10 @@ public sealed class AntqApiClient(HttpClient http, UserSession session, ILogger<
     public Task<ApiResult<UserProfile>> CreateUserAsync(CreateUser user, CancellationToken ct = default) =>
         SendAsync<UserProfile>(HttpMethod.Post, "api/users", JsonContent.Create(user, options: Json), ct: ct);
 
+    /// <summary>The platform's status (Admin): every service's readiness, version, outbox, dead letters and queues, merged by the gateway.</summary>
+    public Task<ApiResult<PlatformStatus>> GetStatusAsync(CancellationToken ct = default) =>
+        SendAsync<PlatformStatus>(HttpMethod.Get, "api/status", ct: ct);
+
     public Task<ApiResult<UserPage>> ListUsersAsync(string? search, string? role, int page, CancellationToken ct = default) =>
         SendAsync<UserPage>(HttpMethod.Get, $"api/users?page={page}&pageSize=20"
             + (string.IsNullOrWhiteSpace(search) ? "" : $"&search={Esc(search.Trim())}")

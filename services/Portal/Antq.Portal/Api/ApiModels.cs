@@ -86,3 +86,23 @@ public sealed record SummaryChild(string Code, string Name, string? Class, strin
 
 public sealed record ClassificationSummary(OrgUnitRef OrgUnit, int Year, int Units, IReadOnlyList<ClassCount> Classes, int Classified, int Unclassified,
     decimal? PctKhaTroLen, IReadOnlyList<TargetVerdict> Targets, IReadOnlyList<SummaryChild> Children);
+
+// The status page (GET /api/status, administrators): the gateway's merge of every service's own status.
+
+public sealed record PlatformStatus(DateTimeOffset CheckedAt, StatusTotals Totals, IReadOnlyList<ServiceStatusEntry> Services,
+    IReadOnlyList<RecentClosing>? Closings, IReadOnlyList<FailedDelivery>? FailedDeliveries);
+
+public sealed record StatusTotals(int Services, int Down, int NotReady, long OutboxUnsent, long OutboxParked, double? OldestUnsentAgeSeconds, long DeadLetters);
+
+public sealed record ServiceStatusEntry(string Service, bool Up, bool Ready, string? Reason, int? HttpStatus, string? Version, string? Commit,
+    DateTimeOffset? StartedAt, IReadOnlyDictionary<string, string>? Checks, IReadOnlyList<OutboxStatusEntry>? Outboxes, long? DeadLetters,
+    IReadOnlyList<BrokerQueueEntry>? Queues, IReadOnlyList<string>? Problems);
+
+public sealed record OutboxStatusEntry(string Outbox, long Unsent, long Parked, DateTimeOffset? OldestUnsentAt, double? OldestUnsentAgeSeconds);
+
+public sealed record BrokerQueueEntry(string Name, long Ready, long Unacknowledged, long Consumers);
+
+public sealed record RecentClosing(string OrgUnitCode, string Period, DateTimeOffset DueAt, DateTimeOffset ClosedAt, int Expected, int OnTime, int Late, int Missing);
+
+public sealed record FailedDelivery(long Id, string Channel, string Recipient, string? OrgUnitCode, string NoticeKind, int Attempts,
+    DateTimeOffset? LastAttemptAt, string? LastError);

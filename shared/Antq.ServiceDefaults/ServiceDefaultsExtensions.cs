@@ -19,6 +19,8 @@ public static class ServiceDefaultsExtensions
 
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
+        SettingsCheck.InstallRefusalHandler();
+        builder.AddAntqLogging();
         builder.AddAntqTelemetry();
         builder.AddAntqProblemDetails();
         builder.Services.AddAntqStrictJsonBodies();
@@ -66,12 +68,15 @@ public static class ServiceDefaultsExtensions
     /// <summary>Health endpoints, the OpenAPI document, and the middleware every service shares, in the right order.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        // Settings first: a wrong one stops the process here, in one line naming it, before anything starts.
+        SettingsCheck.Run(app.Services);
         app.UseAntqSecurityHeaders();
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAntqCorrelationId();
         app.UseAuthentication();
+        app.UseAntqLogScope();
         app.UseAuthorization();
 
         // Liveness: the process answers. Readiness: its database and the broker answer too.

@@ -83,7 +83,7 @@ public sealed class ReminderDefaults : IValidatableObject
         }
 
         if ((Offsets ?? []).Any(offset => !IsDuration(offset)))
-            yield return new ValidationResult("each entry must be an ISO 8601 duration, negative before the deadline (-P7D) or not after it (P1D)", [nameof(Offsets)]);
+            yield return new ValidationResult("each entry must be an ISO 8601 duration: negative for a reminder before the deadline (-P7D), zero or positive for an overdue notice after it (P1D)", [nameof(Offsets)]);
         if (!string.IsNullOrWhiteSpace(LastDayMorningAt)
             && !TimeOnly.TryParse(LastDayMorningAt, System.Globalization.CultureInfo.InvariantCulture, out _))
             yield return new ValidationResult("must be a time of day such as 08:00, or empty for none", [nameof(LastDayMorningAt)]);

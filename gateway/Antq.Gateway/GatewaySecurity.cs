@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Antq.ServiceDefaults;
+using Antq.Settings;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Antq.Gateway;
 
@@ -21,29 +23,38 @@ public static class GatewaySecurity
 {
     public sealed class RateLimitOptions
     {
+        public const string Section = "Gateway:RateLimits";
+
         /// <summary>Sign-in attempts per address per window.</summary>
+        [Positive]
         public int TokenPermits { get; set; } = 30;
 
         /// <summary>Sign-in attempts per user name from one address per window.</summary>
+        [Positive]
         public int TokenPermitsPerUser { get; set; } = 10;
 
         /// <summary>
         /// The largest body of a POST to the token endpoint or the login form; more is refused with 413 and counted as a
         /// sign-in. A password form is a few hundred bytes, a code exchange or refresh a few kilobytes.
         /// </summary>
+        [Positive]
         public int SignInFormMaxBytes { get; set; } = 16 * 1024;
 
         /// <summary>Writes (POST, PUT, PATCH, DELETE under /api) per user (or per address when anonymous) per window.</summary>
+        [Positive]
         public int WritePermits { get; set; } = 600;
 
+        [Positive]
         public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
     }
 
     public static IHostApplicationBuilder AddGatewaySecurity(this IHostApplicationBuilder builder)
     {
-        var limits = builder.Configuration.GetSection("Gateway:RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
-        builder.Services.AddRateLimiter(options =>
+        builder.Services.AddSettings<RateLimitOptions>(builder.Configuration, RateLimitOptions.Section);
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((options, settings) =>
         {
+            var limits = settings.Value;
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = async (context, cancellationToken) =>
             {
@@ -109,7 +120,7 @@ public static class GatewaySecurity
     /// </summary>
     public static IApplicationBuilder UseTokenGrantType(this IApplicationBuilder app)
     {
-        var limits = app.ApplicationServices.GetRequiredService<IConfiguration>().GetSection("Gateway:RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        var limits = app.ApplicationServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
         var bound = Math.Max(1024, limits.SignInFormMaxBytes);
         return app.Use(async (context, next) =>
         {

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using Antq.Settings;
 using MassTransit;
 using MassTransit.Middleware;
 using Microsoft.Extensions.Logging;
@@ -8,10 +9,14 @@ namespace Antq.Messaging;
 /// <summary>Settings of the consumers' outage handling (configuration section <c>Bus:Outage</c>).</summary>
 public sealed class ConsumerOutageOptions
 {
+    public const string Section = "Bus:Outage";
+
     /// <summary>How long a receive endpoint stops the first time a dependency is found down; doubled at each stop in a row.</summary>
+    [Positive]
     public TimeSpan FirstPause { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The longest pause; an outage of any length is waited out in pauses of at most this.</summary>
+    [Positive]
     public TimeSpan MaxPause { get; set; } = TimeSpan.FromMinutes(2);
 }
 

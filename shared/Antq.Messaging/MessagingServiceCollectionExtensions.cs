@@ -1,3 +1,4 @@
+using Antq.Settings;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
@@ -16,7 +17,7 @@ public static class MessagingServiceCollectionExtensions
     public static IServiceCollection AddAntqOutbox<TContext>(this IServiceCollection services, IConfiguration configuration)
         where TContext : DbContext
     {
-        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection("Outbox"));
+        services.AddSettings<OutboxOptions>(configuration, OutboxOptions.Section);
         // Every commit of a context's transaction, and a save or statement outside one that inserts outbox rows: stores
         // write outbox rows with their own batches on the context's transaction (Reporting's submission does), which
         // interception cannot see. The dispatcher's own rounds are quiet: they do not wake it again.

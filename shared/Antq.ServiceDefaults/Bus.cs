@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Antq.Messaging;
+using Antq.Settings;
+using Microsoft.Extensions.Options;
 
 namespace Antq.ServiceDefaults;
 
@@ -23,7 +25,7 @@ public static class Bus
         var uri = new Uri(builder.Configuration.GetConnectionString("rabbitmq") ?? "amqp://guest:guest@127.0.0.1:55672/antq");
         var prefix = builder.Configuration["Bus:EndpointPrefix"] ?? ShortName(builder.Environment.ApplicationName);
 
-        var outage = builder.Configuration.GetSection("Bus:Outage").Get<ConsumerOutageOptions>() ?? new ConsumerOutageOptions();
+        builder.Services.AddSettings<ConsumerOutageOptions>(builder.Configuration, ConsumerOutageOptions.Section);
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix, false));
@@ -31,7 +33,7 @@ public static class Bus
             bus.AddConfigureEndpointsCallback((context, queue, endpoint) =>
             {
                 context.GetRequiredService<ReceiveQueues>().Add(queue);
-                ConsumerOutageGuard.Install(endpoint, queue, outage, context.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping,
+                ConsumerOutageGuard.Install(endpoint, queue, context.GetRequiredService<IOptions<ConsumerOutageOptions>>().Value, context.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping,
                     context.GetRequiredService<ILoggerFactory>().CreateLogger<ConsumerOutageGuard>());
             });
 

@@ -19,6 +19,8 @@ public static class ServiceDefaultsExtensions
 
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
+        SettingsCheck.InstallRefusalHandler();
+        builder.AddAntqLogging();
         builder.AddAntqTelemetry();
         builder.AddAntqProblemDetails();
         builder.Services.AddAntqStrictJsonBodies();
@@ -32,7 +34,8 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<PlatformClock>());
 
-        builder.Services.Configure<ForwardedHeadersOptions>(options => TrustProxies(options, builder.Configuration));
+        // Read at start like every other setting, so that a wrong proxy or network is refused in one line before anything runs.
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure(options => TrustProxies(options, builder.Configuration)).ValidateOnStart();
         return builder;
     }
 
@@ -41,7 +44,7 @@ public static class ServiceDefaultsExtensions
     /// from the proxies the deployment names: single addresses (<c>ForwardedHeaders:KnownProxies</c>, default loopback)
     /// and networks in CIDR notation (<c>ForwardedHeaders:KnownNetworks</c>, e.g. a cluster's pod network 10.0.0.0/8,
     /// whose addresses are not known in advance). A value that is neither stops the start: a typo must not trust
-    /// nobody silently, nor anybody.
+    /// nobody silently, nor anybody (<see cref="SettingsCheck"/>: one line naming the key).
     /// </summary>
     public static void TrustProxies(ForwardedHeadersOptions options, IConfiguration configuration)
     {
@@ -66,12 +69,15 @@ public static class ServiceDefaultsExtensions
     /// <summary>Health endpoints, the OpenAPI document, and the middleware every service shares, in the right order.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        // Settings first: a wrong one stops the process here, in one line naming it, before anything starts.
+        SettingsCheck.Run(app.Services);
         app.UseAntqSecurityHeaders();
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAntqCorrelationId();
         app.UseAuthentication();
+        app.UseAntqLogScope();
         app.UseAuthorization();
 
         // Liveness: the process answers. Readiness: its database and the broker answer too.

@@ -3,6 +3,7 @@ using Antq.Classification.Api.Apis;
 using Antq.Classification.Api.Data;
 using Antq.Messaging;
 using Antq.ServiceDefaults;
+using Antq.Settings;
 using Antq.UnitTree;
 using MassTransit;
 
@@ -14,7 +15,7 @@ public static class ClassificationServiceExtensions
     public static IHostApplicationBuilder AddClassificationServices(this IHostApplicationBuilder builder)
     {
         builder.AddAntqDbContext<ClassificationDbContext>("classification");
-        builder.Services.AddOptions<ClassificationOptions>().Bind(builder.Configuration.GetSection("Classification"));
+        builder.Services.AddSettings<ClassificationOptions>(builder.Configuration, ClassificationOptions.Section);
         builder.Services.AddDataWindow(builder.Configuration);
         builder.Services.AddAntqOutbox<ClassificationDbContext>(builder.Configuration);
         // The copy of the unit tree that summaries and scope walk, fed by the Plan service.

@@ -5,6 +5,7 @@ using Antq.Identity.Api.Hosting;
 using Antq.Identity.Api.Tokens;
 using Antq.Messaging;
 using Antq.ServiceDefaults;
+using Antq.Settings;
 using MassTransit;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
@@ -35,7 +36,7 @@ public static class IdentityServiceExtensions
         builder.AddAntqBus(bus => bus.AddConsumers(typeof(IdentityServiceExtensions).Assembly));
 
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
-        builder.Services.Configure<AccountLockoutOptions>(configuration.GetSection("Identity:Lockout"));
+        builder.Services.AddSettings<AccountLockoutOptions>(configuration, AccountLockoutOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         // The login cookie and the antiforgery tokens must be readable by every replica.

@@ -6,6 +6,7 @@ using Antq.Notification.Api.Dispatch;
 using Antq.Notification.Api.Retention;
 using Antq.Notification.Api.Webhooks;
 using Antq.ServiceDefaults;
+using Antq.Settings;
 using Antq.UnitTree;
 using MassTransit;
 using Microsoft.AspNetCore.DataProtection;
@@ -29,14 +30,7 @@ public static class NotificationServiceExtensions
         });
 
         // The engine: the schedule in the database, a dispatcher per replica, digests of submissions, e-mail and webhook channels.
-        builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection("Notification"))
-            .Validate(o => DigestWindow.IsValid(o.Digest.Window), "Notification:Digest:Window must be from 00:01:00 to 1.00:00:00.")
-            .Validate(o => o.Webhooks.Timeout > TimeSpan.Zero, "Notification:Webhooks:Timeout must be positive.")
-            .Validate(o => (o.Webhooks.AllowedNetworks ?? []).All(WebhookAddressPolicy.IsNetwork),
-                "Notification:Webhooks:AllowedNetworks: each entry must be a network in CIDR form (10.20.0.0/16) or an address.")
-            .Validate(o => o.Retention.Period >= TimeSpan.FromDays(1) && o.Retention.Interval > TimeSpan.Zero,
-                "Notification:Retention:Period must be a day or more and Notification:Retention:Interval positive.")
-            .ValidateOnStart();
+        builder.Services.AddSettings<NotificationOptions>(builder.Configuration, NotificationOptions.Section);
         builder.Services.AddSingleton<Policies>();
         // The last deliveries given up on, on the status page (GET /api/status).
         builder.Services.AddSingleton<IStatusSection, Antq.Notification.Api.Dispatch.FailedDeliveriesStatus>();

@@ -6,6 +6,7 @@ using Antq.Plan.Api.Data;
 using Antq.Plan.Api.Domain.Deadlines;
 using Antq.Plan.Api.Domain.Units;
 using Antq.ServiceDefaults;
+using Antq.Settings;
 
 namespace Antq.Plan.Api;
 
@@ -16,9 +17,9 @@ public static class PlanServiceExtensions
     {
         builder.AddAntqDbContext<PlanDbContext>("plan");
         builder.Services.AddAntqOutbox<PlanDbContext>(builder.Configuration);
-        builder.Services.AddOptions<DeadlineOptions>().Bind(builder.Configuration.GetSection(DeadlineOptions.Section));
+        builder.Services.AddSettings<DeadlineOptions>(builder.Configuration, DeadlineOptions.Section);
         builder.Services.AddDataWindow(builder.Configuration);
-        builder.Services.AddOptions<UnitFileLimits>().Bind(builder.Configuration.GetSection(UnitFileLimits.Section));
+        builder.Services.AddSettings<UnitFileLimits>(builder.Configuration, UnitFileLimits.Section);
         builder.AddAntqBus(bus => bus.AddConsumers(typeof(PlanServiceExtensions).Assembly));
         return builder;
     }

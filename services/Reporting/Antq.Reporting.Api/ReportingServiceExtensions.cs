@@ -1,6 +1,7 @@
 using Antq.Messaging;
 using MassTransit;
 using Antq.ServiceDefaults;
+using Antq.Settings;
 using Antq.UnitTree;
 
 namespace Antq.Reporting.Api;
@@ -21,7 +22,7 @@ public static class ReportingServiceExtensions
         builder.Services.AddScoped<ReportStore>();
         builder.Services.AddExceptionHandler<ReportProblems>();
         // Closing periods at each level when the deadline of the units below passes (once, with any number of replicas).
-        builder.Services.AddOptions<ClosingOptions>().Bind(builder.Configuration.GetSection("Closing"));
+        builder.Services.AddSettings<ClosingOptions>(builder.Configuration, ClosingOptions.Section);
         builder.Services.AddScoped<PeriodCloser>();
         builder.Services.AddHostedService<PeriodClosingJob>();
         // The last closings, on the status page (GET /api/status).

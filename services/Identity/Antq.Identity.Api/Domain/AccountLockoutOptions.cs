@@ -1,3 +1,5 @@
+using Antq.Settings;
+
 namespace Antq.Identity.Api.Domain;
 
 /// <summary>
@@ -6,7 +8,11 @@ namespace Antq.Identity.Api.Domain;
 /// </summary>
 public sealed class AccountLockoutOptions
 {
+    public const string Section = "Identity:Lockout";
+
+    [Positive]
     public int MaxFailedLogins { get; set; } = 5;
 
+    [Positive]
     public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(15);
 }

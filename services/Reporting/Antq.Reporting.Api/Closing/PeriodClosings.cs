@@ -13,10 +13,14 @@ namespace Antq.Reporting.Api.Closing;
 /// <summary>Settings of the closing job (section <c>Closing</c>).</summary>
 public sealed class ClosingOptions
 {
+    public const string Section = "Closing";
+
     /// <summary>How often a replica looks for due, unclosed deadlines.</summary>
+    [Antq.Settings.Positive]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How many units one replica closes at once.</summary>
+    [Antq.Settings.Positive]
     public int Parallelism { get; set; } = 4;
 
     public bool Enabled { get; set; } = true;

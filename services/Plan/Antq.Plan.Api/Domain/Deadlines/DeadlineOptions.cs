@@ -1,3 +1,5 @@
+using Antq.Settings;
+
 namespace Antq.Plan.Api.Domain.Deadlines;
 
 /// <summary>
@@ -9,8 +11,10 @@ public sealed class DeadlineOptions
     public const string Section = "Deadlines";
 
     /// <summary>A unit whose parent issued no plan must report this long before the parent's own deadline.</summary>
+    [Duration("00:00:00", "366.00:00:00")]
     public TimeSpan LeadTime { get; set; } = TimeSpan.FromDays(5);
 
     /// <summary>Deadlines per <c>DeadlinesChanged</c> message.</summary>
+    [Positive]
     public int BatchSize { get; set; } = 1000;
 }

@@ -115,12 +115,15 @@ public sealed class UnitFileLimits
     public const string Section = "UnitFiles";
 
     /// <summary>The size of an uploaded file, in bytes (default 16 MB).</summary>
+    [Antq.Settings.Positive]
     public long MaxBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>The rows of a CSV file, the header not counted (default 50,000).</summary>
+    [Antq.Settings.Positive]
     public int MaxRows { get; set; } = 50_000;
 
     /// <summary>The characters of one CSV field (default 500).</summary>
+    [Antq.Settings.Positive]
     public int MaxFieldLength { get; set; } = 500;
 }
 

@@ -63,7 +63,7 @@ public static class ServiceDefaultsExtensions
         }
     }
 
-    /// <summary>Health endpoints, the OpenAPI document, and the middleware every service shares, in the right order.</summary>
+    /// <summary>Health endpoints, <c>/metrics</c> (<see cref="MetricsEndpoint"/>), the OpenAPI document, and the middleware every service shares, in the right order.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseAntqSecurityHeaders();
@@ -83,6 +83,7 @@ public static class ServiceDefaultsExtensions
             ResponseWriter = HealthResponseWriter.WriteAsync,
         }).AllowAnonymous();
 
+        app.MapAntqMetrics();
         app.MapOpenApi().AllowAnonymous();
         // A service with a bus (AddAntqBus) has dead letters to show its administrators.
         if (app.Services.GetService<Antq.Messaging.DeadLetterBook>() is not null) app.MapAntqDeadLetters();

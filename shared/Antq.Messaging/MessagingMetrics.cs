@@ -70,8 +70,13 @@ public static class MessagingMetrics
 
         readonly ConcurrentDictionary<object, Entry> owners = new();
 
-        public GaugeFeed(string name, string unit, string description) =>
-            Meter.CreateObservableGauge(name, Observe, unit, description);
+        public GaugeFeed(string name, string unit, string description) : this(Meter, name, unit, description)
+        {
+        }
+
+        /// <summary>A gauge of another meter than the messaging one (e.g. the service defaults' readiness).</summary>
+        public GaugeFeed(Meter meter, string name, string unit, string description) =>
+            meter.CreateObservableGauge(name, Observe, unit, description);
 
         /// <summary>Adds an owner whose figures <paramref name="refresh"/> reads; dispose the result to remove it.</summary>
         public IDisposable Register(Func<CancellationToken, Task<IReadOnlyList<Measurement<long>>>> refresh)

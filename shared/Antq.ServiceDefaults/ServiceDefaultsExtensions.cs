@@ -26,6 +26,7 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
+        builder.Services.AddHostedService<ReadinessGauge>();
 
         builder.Services.AddAntqOpenApi(builder.Environment);
         var clock = PlatformClock.FromConfiguration(builder.Configuration, builder.Environment);

@@ -168,6 +168,8 @@ public sealed class MetricsJourney(MetricsSeason platform) : IClassFixture<Metri
         var snapshot = await Season.SnapshotAsync(pv01, Province, Period);
         Assert.Equal(communes.Count - 3, snapshot.GetProperty("completeness").GetProperty("missing").GetInt32());
         await Season.NoticeAsync(pv01, "periodClosed", Province, Period);
+        // A day after the deadline (the default policy's P1D) the communes still missing are told they are late.
+        platform.Clock.AdvanceTo(Due.AddDays(1).AddMinutes(1));
         await AllDueNoticesHandledAsync();
         await AllDeliveriesSettledAsync();
 
@@ -214,7 +216,7 @@ public sealed class MetricsJourney(MetricsSeason platform) : IClassFixture<Metri
         {
             var now = await ScrapeAsync("plan");
             return Outboxes.All(o => now.Of("antq_messaging_outbox_backlog").Any(s => s.Labels["antq_messaging_outbox"] == o && s.Value == 0)
-                && now.Of("antq_messaging_dead_letters").Count() >= 2 * Outboxes.Length);
+                && now.Of("antq_messaging_dead_letters").Count() >= 2 * Outboxes.Length && now.Of("antq_health_ready").Any());
         }, TimeSpan.FromSeconds(60), "every outbox's backlog, read by its gauge, is empty");
         var m = await ScrapeAsync("plan");
         foreach (var outbox in Outboxes)
@@ -227,6 +229,8 @@ public sealed class MetricsJourney(MetricsSeason platform) : IClassFixture<Metri
         foreach (var service in new[] { "identity", "plan", "reporting", "classification", "notification" })
         foreach (var kind in new[] { "outbox", "queue" })
             Assert.Contains(m.Of("antq_messaging_dead_letters"), s => s.Labels["antq_service"] == service && s.Labels["antq_messaging_dead_letter_kind"] == kind && s.Value == 0);
+        // Readiness: every process of this one runs its checks into the same gauge; all pass.
+        Assert.All(m.Of("antq_health_ready"), s => Assert.Equal(1, s.Value));
         Assert.Equal(0, m.Sum("antq_messaging_consumer_failures_total"));
         Assert.Equal(0, m.Sum("antq_messaging_outbox_refusals_total"));
         Assert.Equal(handledBy.Count, m.Sum("antq_messaging_inbox_duplicates_total"));

@@ -51,6 +51,7 @@ public static class GatewayExtensions
             });
 
         builder.AddGatewaySecurity();
+        builder.Services.AddTransient<IStartupFilter, GatewayMetrics.Filter>();
         builder.Services.AddHttpClient(ClusterHealthCheck.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(3));
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("clusters", tags: [ServiceDefaultsExtensions.ReadyTag]);
         builder.Services.AddDeadLetterFanOut();

@@ -23,6 +23,9 @@ public interface IDeadLetterSource
 
     Task<IReadOnlyList<DeadLetter>> ListAsync(string service, CancellationToken cancellationToken);
 
+    /// <summary>How many dead letters it holds, for the gauge; a source that can count more cheaply than it lists says so.</summary>
+    async Task<long> CountAsync(string service, CancellationToken cancellationToken) => (await ListAsync(service, cancellationToken)).Count;
+
     /// <summary>Sends back the dead letter whose id ends in <paramref name="key"/> (after <c>service:kind:</c>), or every one when null; returns how many.</summary>
     Task<int> RedriveAsync(string service, string? key, CancellationToken cancellationToken);
 }
@@ -49,8 +52,8 @@ public sealed class DeadLetterBook : IDisposable
             var measurements = new List<Measurement<long>>();
             foreach (var source in this.sources)
             {
-                var letters = await source.ListAsync(service, cancellationToken);
-                measurements.Add(new Measurement<long>(letters.Count, new KeyValuePair<string, object?>("antq.service", service),
+                var count = await source.CountAsync(service, cancellationToken);
+                measurements.Add(new Measurement<long>(count, new KeyValuePair<string, object?>("antq.service", service),
                     new KeyValuePair<string, object?>("antq.messaging.dead_letter.kind", source.Kind)));
             }
 

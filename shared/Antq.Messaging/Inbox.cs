@@ -28,6 +28,7 @@ public static class Inbox
             cancellationToken);
         if (inserted == 0)
         {
+            MessagingMetrics.InboxDuplicateSkipped(consumer);
             await transaction.RollbackAsync(cancellationToken);
             return false;
         }

@@ -10,7 +10,8 @@ namespace Antq.Messaging;
 /// exception type and outcome: <c>requeued</c> for an outage, the message kept in its queue; <c>dead_lettered</c> for a
 /// message moved to its queue's <c>_error</c> queue), <c>antq.messaging.outbox.parked</c> and
 /// <c>antq.messaging.outbox.backlog</c> (rows of a service's outbox parked after refusals, and waiting to be published),
-/// <c>antq.messaging.outbox.refusals</c> (refused publishes), and <c>antq.messaging.dead_letters</c> (what an
+/// <c>antq.messaging.outbox.oldest_age</c> (seconds the oldest unsent row has waited), <c>antq.messaging.outbox.refusals</c>
+/// (refused publishes), <c>antq.messaging.inbox.duplicates</c> (deliveries a consumer's inbox had seen, skipped), and <c>antq.messaging.dead_letters</c> (what an
 /// administrator sees in <c>GET /api/dead-letters</c>: messages in <c>_error</c> queues and parked rows).
 /// </summary>
 public static class MessagingMetrics
@@ -24,6 +25,12 @@ public static class MessagingMetrics
 
     static readonly Counter<long> OutboxRefusals = Meter.CreateCounter<long>("antq.messaging.outbox.refusals", "{message}",
         "Outbox rows that could not be read or that the broker refused; parked once they reach Outbox:MaxRefusals.");
+
+    static readonly Counter<long> InboxDuplicates = Meter.CreateCounter<long>("antq.messaging.inbox.duplicates", "{message}",
+        "Deliveries a consumer had already handled (a redelivery, a re-publish), skipped by its inbox; by consumer.");
+
+    public static void InboxDuplicateSkipped(string consumer) =>
+        InboxDuplicates.Add(1, new KeyValuePair<string, object?>("antq.messaging.consumer", consumer));
 
     public static void ConsumerFailed(string queue, string messageType, Exception exception, bool requeued) =>
         ConsumerFailures.Add(1, new TagList
@@ -58,12 +65,18 @@ public static class MessagingMetrics
     /// </summary>
     public sealed class GaugeFeed
     {
-        public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+        /// <summary>How old a gauge's figures may be before a collection reads them again (a scrape every 15 s reads every other time or so).</summary>
+        public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(10);
 
         readonly ConcurrentDictionary<object, Entry> owners = new();
 
-        public GaugeFeed(string name, string unit, string description) =>
-            Meter.CreateObservableGauge(name, Observe, unit, description);
+        public GaugeFeed(string name, string unit, string description) : this(Meter, name, unit, description)
+        {
+        }
+
+        /// <summary>A gauge of another meter than the messaging one (e.g. the service defaults' readiness).</summary>
+        public GaugeFeed(Meter meter, string name, string unit, string description) =>
+            meter.CreateObservableGauge(name, Observe, unit, description);
 
         /// <summary>Adds an owner whose figures <paramref name="refresh"/> reads; dispose the result to remove it.</summary>
         public IDisposable Register(Func<CancellationToken, Task<IReadOnlyList<Measurement<long>>>> refresh)

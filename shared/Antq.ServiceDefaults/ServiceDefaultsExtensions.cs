@@ -28,6 +28,7 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
+        builder.Services.AddHostedService<ReadinessGauge>();
 
         builder.Services.AddAntqOpenApi(builder.Environment);
         var clock = PlatformClock.FromConfiguration(builder.Configuration, builder.Environment);
@@ -66,7 +67,7 @@ public static class ServiceDefaultsExtensions
         }
     }
 
-    /// <summary>Health endpoints, the OpenAPI document, and the middleware every service shares, in the right order.</summary>
+    /// <summary>Health endpoints, <c>/metrics</c> (<see cref="MetricsEndpoint"/>), the OpenAPI document, and the middleware every service shares, in the right order.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         // Settings first: a wrong one stops the process here, in one line naming it, before anything starts.
@@ -89,6 +90,7 @@ public static class ServiceDefaultsExtensions
             ResponseWriter = HealthResponseWriter.WriteAsync,
         }).AllowAnonymous();
 
+        app.MapAntqMetrics();
         app.MapOpenApi().AllowAnonymous();
         // A service with a bus (AddAntqBus) has dead letters to show its administrators.
         if (app.Services.GetService<Antq.Messaging.DeadLetterBook>() is not null) app.MapAntqDeadLetters();

@@ -36,7 +36,9 @@ public static class Telemetry
                 .AddRuntimeInstrumentation()
                 .AddMeter("MassTransit")
                 .AddMeter("Npgsql")
-                .AddMeter(SourcePrefix + ".*"))
+                .AddMeter(SourcePrefix + ".*")
+                // Served at /metrics (MetricsEndpoint); a scrape collects, so nothing is read while nobody scrapes.
+                .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(SourcePrefix, SourcePrefix + ".*")
                 .AddSource("MassTransit")

@@ -13,10 +13,11 @@ namespace Antq.Api.Tests;
 /// <summary>One running service as the API tests see it: its name, its endpoints and a client.</summary>
 public sealed record ApiService(string Name, IServiceProvider Services, HttpClient Client)
 {
-    /// <summary>Every endpoint the app maps, with the route it answers; health and the document itself left out.</summary>
+    /// <summary>Every endpoint the app maps, with the route it answers; health, /metrics (docs/observability.md) and the document itself left out.</summary>
     public IReadOnlyList<RouteEndpoint> Endpoints() =>
         [.. Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText is { } route && !route.StartsWith("/health", StringComparison.Ordinal) && !route.StartsWith("/openapi", StringComparison.Ordinal))];
+            .Where(e => e.RoutePattern.RawText is { } route && !route.StartsWith("/health", StringComparison.Ordinal) && !route.StartsWith("/openapi", StringComparison.Ordinal)
+                && route != Antq.ServiceDefaults.MetricsEndpoint.Path)];
 }
 
 /// <summary>The five backend services in process, each on its own database and virtual host.</summary>

@@ -48,10 +48,13 @@ public class JourneyPlatform(DateTimeOffset start) : IAsyncLifetime
     public IServiceProvider Classification { get; private set; } = null!;
     public IServiceProvider Notification { get; private set; } = null!;
 
+    /// <summary>Every process by name ("identity", "plan", …, "gateway"): the address it listens on (loopback).</summary>
+    public IReadOnlyDictionary<string, string> Addresses => addresses;
+
     /// <summary>Every service by name ("identity", "plan", …): the name of its own database and its services.</summary>
     public IReadOnlyDictionary<string, (string Database, IServiceProvider Services)> Hosts => hosts;
 
-    /// <summary>A journey's last word on a service's settings, after the platform's own (e.g. the product's poll intervals).</summary>
+    /// <summary>A journey's last word on a service's settings (and the gateway's, as "gateway"), after the platform's own (e.g. the product's poll intervals).</summary>
     protected virtual void Configure(string service, Dictionary<string, string?> settings)
     {
     }
@@ -91,10 +94,12 @@ public class JourneyPlatform(DateTimeOffset start) : IAsyncLifetime
         };
         foreach (var (cluster, address) in addresses) gatewaySettings[$"ReverseProxy:Clusters:{cluster}:Destinations:d1:Address"] = address;
         gatewaySettings["ReverseProxy:Clusters:portal:Destinations:d1:Address"] = addresses["identity"]; // no portal in journeys
+        Configure("gateway", gatewaySettings);
         var gateway = new HostFactory<Antq.Gateway.ClusterHealthCheck>(gatewaySettings, Clock);
         gateway.UseKestrel(port);
         gateway.StartServer();
         disposables.Add(gateway);
+        addresses["gateway"] = Address;
 
         Admin = Client("admin", AdminPassword);
     }

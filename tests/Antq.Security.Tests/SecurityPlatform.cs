@@ -29,13 +29,17 @@ namespace Antq.Security.Tests;
 /// </summary>
 public sealed record ServiceUnderTest(string Name, IServiceProvider Services, Func<HttpClient> CreateClient, TestDatabase Database)
 {
-    /// <summary>Every route the running app answers (method + pattern), from its EndpointDataSource; health and OpenAPI left out.</summary>
+    /// <summary>
+    /// Every route the running app answers (method + pattern), from its EndpointDataSource; health, OpenAPI and
+    /// /metrics left out (/metrics answers loopback only and never through the gateway: tests/Antq.Observability.Tests).
+    /// </summary>
     public IReadOnlyList<(string Method, string Pattern)> Routes()
     {
         var source = Services.GetRequiredService<EndpointDataSource>();
         return [.. source.Endpoints.OfType<RouteEndpoint>()
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => (m, "/" + e.RoutePattern.RawText!.Trim('/'))))
-            .Where(r => !r.Item2.StartsWith("/health", StringComparison.Ordinal) && !r.Item2.StartsWith("/openapi", StringComparison.Ordinal))
+            .Where(r => !r.Item2.StartsWith("/health", StringComparison.Ordinal) && !r.Item2.StartsWith("/openapi", StringComparison.Ordinal)
+                        && r.Item2 != Antq.ServiceDefaults.MetricsEndpoint.Path)
             .Distinct()
             .OrderBy(r => r.Item2, StringComparer.Ordinal).ThenBy(r => r.m, StringComparer.Ordinal)];
     }

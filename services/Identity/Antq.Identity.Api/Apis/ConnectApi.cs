@@ -119,14 +119,24 @@ public static class ConnectApi
         var auditAddress = context.Connection.RemoteIpAddress?.ToString();
         var typed = userName?.Trim() ?? "";
 
+        var signIn = successAction is not null; // a password checked to change it is not a sign-in
         async Task<(User?, string?)> Refuse(User? user, string action, string refusal)
         {
+            if (signIn)
+            {
+                IdentityMetrics.SignedIn(action == AuditEntry.LoginLocked ? "locked" : refusal == AccountDisabled ? "disabled" : "wrong_credentials");
+            }
+
             db.AuditEntries.Add(AuditEntry.Create(now, typed.Length == 0 ? "?" : typed, action, user?.UserName ?? (typed.Length == 0 ? "?" : typed), refusal, auditAddress));
             await db.SaveChangesAsync(cancellationToken);
             return (null, refusal);
         }
 
-        if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password)) return (null, WrongCredentials);
+        if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password))
+        {
+            if (signIn) IdentityMetrics.SignedIn("wrong_credentials");
+            return (null, WrongCredentials);
+        }
 
         var normalized = User.Normalize(userName);
         var user = normalized.Length > 50 ? null : await db.Users.SingleOrDefaultAsync(u => u.NormalizedUserName == normalized, cancellationToken);
@@ -147,6 +157,7 @@ public static class ConnectApi
         {
             // Counted in place: concurrent wrong passwords each add one, and the one that reaches the threshold locks.
             var count = await SignInLockoutStore.CountFailureAsync(db, user.Id, address, now, lockout, cancellationToken);
+            if (count.LockedUntil is not null && count.FailedLogins == Math.Max(1, lockout.MaxFailedLogins)) IdentityMetrics.LockedOut(); // the attempt that locked
             return count.LockedUntil is { } lockedUntil
                 ? await Refuse(user, AuditEntry.LoginLocked, LockedMessage(lockedUntil - now))
                 : await Refuse(user, AuditEntry.LoginFailed, WrongCredentials);
@@ -158,6 +169,7 @@ public static class ConnectApi
         await SignInLockoutStore.ClearAsync(db, user.Id, address, cancellationToken);
         if (successAction is not null) db.AuditEntries.Add(AuditEntry.Create(now, user.UserName, successAction, user.UserName, null, auditAddress));
         await db.SaveChangesAsync(cancellationToken);
+        if (signIn) IdentityMetrics.SignedIn("succeeded");
         return (user, null);
     }
 

@@ -122,6 +122,7 @@ public static class DeliveryResults
         }
 
         await SaveAsync(db, delivery, settings.ResultPatience, logger);
+        NotificationMetrics.Recorded(delivery, done);
         if (error is null || delivery.Channel != DeliveryChannels.Webhook || delivery.Status != DeliveryStatuses.Pending) return;
         try
         {

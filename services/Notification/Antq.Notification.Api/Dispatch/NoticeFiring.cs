@@ -81,6 +81,7 @@ public sealed class NoticeFiring(NotificationDbContext db, Policies policies, Di
         await digests.GatherAsync(gathered, clock.GetUtcNow(), ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        NotificationMetrics.Fired(notices, sending.Select(s => s.Notice));
         return notices.Count;
     }
 

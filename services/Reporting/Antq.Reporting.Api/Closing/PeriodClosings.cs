@@ -67,6 +67,7 @@ public sealed class PeriodCloser(ReportingDbContext db, ReportLifecycle lifecycl
             return null;
         }
 
+        var started = Stopwatch.GetTimestamp();
         var date = period.HierarchyDate(window.Value);
         var unit = await db.FindUnitAsOfAsync(due.Unit, date, ct);
         var children = await db.ChildrenAsOfAsync(due.Unit, date, ct);
@@ -103,6 +104,7 @@ public sealed class PeriodCloser(ReportingDbContext db, ReportLifecycle lifecycl
             }, clock);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
+            ReportingMetrics.PeriodClosed(period.IsSixMonth ? "six_month" : "annual", started);
             logger.LogInformation("Period {Period} closed at {Unit} ({Name}): {OnTime} on time, {Late} late, {Missing} missing of {Expected}; own report {Status}",
                 period.Code, due.Unit, unit?.Name, closing.OnTime, closing.Late, closing.Missing, closing.Expected, report?.Status);
             return closing;
@@ -215,10 +217,17 @@ public static class PeriodClosings
         List<DueClosing> due;
         await using (var scope = services.CreateAsyncScope())
             due = await scope.ServiceProvider.GetRequiredService<PeriodCloser>().FindDueAsync(ct);
-        if (due.Count == 0) return 0;
+        if (due.Count == 0)
+        {
+            ReportingMetrics.ClosingsPending(0, null, services.GetRequiredService<TimeProvider>());
+            return 0;
+        }
 
+        // Until the pass ends they all count as pending: a pass that fails part way leaves them shown.
+        ReportingMetrics.ClosingsPending(due.Count, due.Min(d => d.DueAt), services.GetRequiredService<TimeProvider>());
         var started = Stopwatch.GetTimestamp();
         var closed = 0;
+        var left = new System.Collections.Concurrent.ConcurrentDictionary<DueClosing, bool>(due.Select(d => KeyValuePair.Create(d, true)));
         // Parents after children: a unit closes only after every earlier deadline in the list.
         foreach (var wave in due.GroupBy(d => d.DueAt).OrderBy(g => g.Key))
         {
@@ -227,10 +236,14 @@ public static class PeriodClosings
                 {
                     await using var scope = services.CreateAsyncScope();
                     if (await scope.ServiceProvider.GetRequiredService<PeriodCloser>().CloseAsync(item, token) is not null)
+                    {
                         Interlocked.Increment(ref closed);
+                        left.TryRemove(item, out _);
+                    }
                 });
         }
 
+        ReportingMetrics.ClosingsPending(left.Count, left.IsEmpty ? null : left.Keys.Min(d => d.DueAt), services.GetRequiredService<TimeProvider>());
         logger.LogInformation("Closed {Closed} of {Due} due units in {ElapsedMs} ms", closed, due.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return closed;
     }

@@ -111,7 +111,10 @@ public sealed class ReportLifecycle(ReportingDbContext db, ReportStore store, Ti
         Func<DateTimeOffset?, CancellationToken, Task>? late = !report.Consolidated && target.Unit.ParentCode is { } parent
             ? (closedAt, token) => closedAt is null ? Task.CompletedTask : AdjustConsolidatedAsync(parent, target, catalogue, values, +1, now, token)
             : null;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await WriteAsync(report, created, read, path, target.Unit.ParentCode, late, ct);
+        if (path.Count > 0) ReportingMetrics.RollupWritten(started, add: true);
+        ReportingMetrics.Submitted(report.OnTime ?? true);
         return (report, catalogue);
     }
 
@@ -215,7 +218,9 @@ public sealed class ReportLifecycle(ReportingDbContext db, ReportStore store, Ti
         if (path.Count > 0) db.AddOutboxMessage(new RollupChanged { Period = report.Period, OrgUnitCodes = [.. path], OccurredAt = now });
         await SaveChangesAsync(ct);
         // Subtracts along the path the submission added to, in the same transaction as the status change.
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await db.ApplyAsync(report.Period, path, values, -1, ct);
+        if (path.Count > 0) ReportingMetrics.RollupWritten(started, add: false);
         // A report that came after the close at the level above left its figures in that level's consolidated draft.
         if (!report.Consolidated && step.Target.Unit.ParentCode is { } parent
             && await db.Closings.AsNoTracking().Where(c => c.OrgUnitCode == parent && c.Period == report.Period).Select(c => (DateTimeOffset?)c.ClosedAt).FirstOrDefaultAsync(ct) is { } closedAt
@@ -224,6 +229,7 @@ public sealed class ReportLifecycle(ReportingDbContext db, ReportStore store, Ti
             await AdjustConsolidatedAsync(parent, step.Target, await db.VersionAsync(report.CatalogueVersion, ct), values, -1, now, ct);
         }
         await transaction.CommitAsync(ct);
+        ReportingMetrics.Returned();
         return report;
     }
 
@@ -247,6 +253,7 @@ public sealed class ReportLifecycle(ReportingDbContext db, ReportStore store, Ti
             Values = aggregate.ToDictionary(a => a.Key, a => a.Value.Value, StringComparer.Ordinal),
         });
         await SaveChangesAsync(ct);
+        ReportingMetrics.Accepted();
         return report;
     }
 

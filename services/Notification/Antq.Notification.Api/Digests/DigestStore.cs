@@ -11,11 +11,11 @@ public static class DigestStore
     /// <paramref name="window"/> if there is none, locked until the transaction ends. Two transactions that open the same
     /// one at once serialize on the unique index of open digests: the second waits, then finds the first's row.
     /// </summary>
-    public static async Task<Digest> LockOpenDigestAsync(this NotificationDbContext db, string audienceUnitCode, string recipient,
+    public static async Task<(Digest Digest, bool Opened)> LockOpenDigestAsync(this NotificationDbContext db, string audienceUnitCode, string recipient,
         DateTimeOffset now, TimeSpan window, CancellationToken ct)
     {
         var opened = Digest.Open(audienceUnitCode, recipient, now, window);
-        await db.Database.ExecuteSqlAsync($"""
+        var inserted = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO digests (audience_unit_code, recipient, status, opened_at, closes_at)
             VALUES ({opened.AudienceUnitCode}, {opened.Recipient}, {DigestStatuses.Open}, {opened.OpenedAt}, {opened.ClosesAt})
             ON CONFLICT (audience_unit_code, recipient) WHERE status = 'open' DO NOTHING
@@ -23,7 +23,7 @@ public static class DigestStore
         var rows = await db.Set<Digest>()
             .FromSql($"SELECT * FROM digests WHERE audience_unit_code = {opened.AudienceUnitCode} AND recipient = {opened.Recipient} AND status = 'open' FOR UPDATE")
             .ToListAsync(ct);
-        return rows.Single();
+        return (rows.Single(), inserted > 0);
     }
 
     /// <summary>Up to <paramref name="count"/> open digests whose window has ended, locked (<c>SKIP LOCKED</c>: replicas share them).</summary>

@@ -87,6 +87,13 @@ public sealed class DispatcherSettings
     /// </summary>
     public TimeSpan ClockCheck { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a loop woken by a commit waits before its round, so that a burst of commits (a province's communes
+    /// submitting within the same second) costs one round rather than one each. Only commits are waited for; work
+    /// falling due on the clock goes at its time. Zero: at once.
+    /// </summary>
+    public TimeSpan WakeDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
     public int BatchSize { get; set; } = 50;
 
     /// <summary>How many dispatching loops each replica runs at once (they share the work as replicas do).</summary>
@@ -100,6 +107,14 @@ public sealed class DispatcherSettings
     /// so this is also how soon the deliveries of a replica that died mid-send are taken up again.
     /// </summary>
     public TimeSpan DeliveryLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How many e-mail results the sender records in one write (one statement batch, one commit) while it sends a
+    /// batch over one SMTP connection. A crash of the service between a message's acceptance and that write sends the
+    /// unrecorded messages again after their lease, once each, with the same Message-ID: at most this many. 1 records
+    /// each result on its own (the most a crash can repeat is one message; the close then pays a commit per e-mail).
+    /// </summary>
+    public int ResultsPerWrite { get; set; } = 10;
 
     /// <summary>How long the sender keeps trying to record a result (sent or failed) while the database does not answer.</summary>
     public TimeSpan ResultPatience { get; set; } = TimeSpan.FromMinutes(5);

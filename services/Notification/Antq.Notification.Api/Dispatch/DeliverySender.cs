@@ -99,8 +99,10 @@ public sealed class DeliverySender(NotificationDbContext db, EmailChannel email,
         async Task FlushAsync()
         {
             if (unrecorded == 0) return;
-            await DeliveryResults.SaveAsync(db, unrecorded, settings.ResultPatience, logger);
+            // Counted off first: a save that gives up (past ResultPatience) is not tried again by the finally below.
+            var count = unrecorded;
             unrecorded = 0;
+            await DeliveryResults.SaveAsync(db, count, settings.ResultPatience, logger);
         }
 
         try

@@ -266,7 +266,7 @@ public sealed class DigestReplicaTests(CompetingReplicasWorld world) : IClassFix
         var first = await world.InDbAsync(async db =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
-            var digest = await db.LockOpenDigestAsync(unit, address, now, TimeSpan.FromMinutes(15), default);
+            var (digest, _) = await db.LockOpenDigestAsync(unit, address, now, TimeSpan.FromMinutes(15), default);
             await transaction.CommitAsync();
             return digest.Id;
         });
@@ -281,7 +281,7 @@ public sealed class DigestReplicaTests(CompetingReplicasWorld world) : IClassFix
         var joining = world.InDbAsync(async db =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
-            var digest = await db.LockOpenDigestAsync(unit, address, now, TimeSpan.FromMinutes(15), default);
+            var (digest, _) = await db.LockOpenDigestAsync(unit, address, now, TimeSpan.FromMinutes(15), default);
             await transaction.CommitAsync();
             return digest;
         });

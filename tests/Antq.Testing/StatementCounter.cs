@@ -49,10 +49,10 @@ public sealed class StatementCounter : IDisposable
     /// loop's look for its next due work and for stale schedules.
     /// </summary>
     public static bool IsSafetyPoll(string sql) =>
-        sql.Contains("min(next_attempt_at)", StringComparison.Ordinal) // an outbox's next due time
+        sql.Contains("min(next_attempt_at)", StringComparison.Ordinal) // an outbox's next due time, or a Notification loop's (one statement for its kinds)
         || sql.StartsWith("DELETE FROM", StringComparison.Ordinal) // an outbox's clean-up
         || sql.Contains("FROM unit_deadlines d", StringComparison.Ordinal) // Reporting: due closings
-        || sql.Contains("least(", StringComparison.Ordinal) // Notification: a loop's next due time
+        || sql.Contains("least(", StringComparison.Ordinal) // Notification before issue 22's split of its loops' wakes: one next due time
         || sql.Contains("FROM due_reports d", StringComparison.Ordinal) // Notification: stale schedules
         || sql.StartsWith("WITH old AS", StringComparison.Ordinal); // Notification: retention (a minute after start, then every 6 h)
 

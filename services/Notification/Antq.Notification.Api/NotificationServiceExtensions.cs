@@ -70,8 +70,12 @@ public static class NotificationServiceExtensions
         // Notices, deliveries and digests older than the retention period go.
         builder.Services.AddScoped<NotificationRetention>();
         builder.Services.AddHostedService<RetentionJob>();
-        // A commit that writes notices, deliveries, digests, deadlines or policies wakes the loops of this replica.
-        builder.Services.AddCommitSignal<DispatchSignal>(insertsInto: DispatchSignal.Tables, updatesOf: DispatchSignal.Tables);
+        // A commit wakes only the step of what it wrote: notices, deliveries, digests, or deadlines and policies (the planner).
+        builder.Services.AddCommitSignal<NoticeSignal>(insertsInto: NoticeSignal.Tables, updatesOf: NoticeSignal.Tables);
+        builder.Services.AddCommitSignal<DeliverySignal>(insertsInto: DeliverySignal.Tables, updatesOf: DeliverySignal.Tables);
+        builder.Services.AddCommitSignal<DigestSignal>(insertsInto: DigestSignal.Tables, updatesOf: DigestSignal.Tables);
+        builder.Services.AddCommitSignal<PlanSignal>(insertsInto: PlanSignal.Tables, updatesOf: PlanSignal.Tables);
+        builder.Services.AddSingleton<DispatchSignals>();
         builder.Services.AddHostedService<NoticeDispatcher>();
         return builder;
     }

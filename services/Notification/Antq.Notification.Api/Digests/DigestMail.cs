@@ -24,6 +24,12 @@ public sealed class DigestMail(NotificationDbContext db, TimeProvider clock, IOp
 
     readonly Dictionary<(string, DateOnly), string> names = [];
 
+    /// <summary>How many deliveries (digest e-mails) this instance has written: the sending loops are told of them.</summary>
+    public int DeliveriesQueued { get; private set; }
+
+    /// <summary>How many digests this instance has opened: the loop that sends digests learns when they close.</summary>
+    public int DigestsOpened { get; private set; }
+
     /// <summary>
     /// Adds each submission to its digest, in the caller's transaction. Digests are taken in one order (unit, address),
     /// so two batches that share some never wait on each other in a circle.
@@ -33,15 +39,17 @@ public sealed class DigestMail(NotificationDbContext db, TimeProvider clock, IOp
         foreach (var item in gathered.OrderBy(g => g.AudienceUnitCode, StringComparer.Ordinal)
                      .ThenBy(g => g.Recipient, StringComparer.OrdinalIgnoreCase).ThenBy(g => g.Item.SubmittedAt))
         {
-            var digest = await db.LockOpenDigestAsync(item.AudienceUnitCode, item.Recipient, now, item.Window, ct);
+            var (digest, opened) = await db.LockOpenDigestAsync(item.AudienceUnitCode, item.Recipient, now, item.Window, ct);
             if (!digest.Accepts(now))
             {
                 // Its window is over but the dispatcher has not sent it yet: it goes now, and this submission opens the next.
                 await db.Entry(digest).Collection(d => d.Items).LoadAsync(ct);
                 await CloseAsync(digest, now, ct);
                 await db.SaveChangesAsync(ct);
-                digest = await db.LockOpenDigestAsync(item.AudienceUnitCode, item.Recipient, now, item.Window, ct);
+                (digest, opened) = await db.LockOpenDigestAsync(item.AudienceUnitCode, item.Recipient, now, item.Window, ct);
             }
+
+            if (opened) DigestsOpened++;
 
             item.Item.DigestId = digest.Id;
             db.Add(item.Item);
@@ -76,6 +84,7 @@ public sealed class DigestMail(NotificationDbContext db, TimeProvider clock, IOp
             options.Value.Dispatcher.LateAfter);
         db.Add(notice);
         db.Add(delivery);
+        DeliveriesQueued++;
         logger.LogInformation("Digest {DigestId} of {Audience} to {Recipient} sent with {Count} submissions{Late}",
             digest.Id, digest.AudienceUnitCode, digest.Recipient, digest.Items.Count, notice.Late ? " late" : "");
     }

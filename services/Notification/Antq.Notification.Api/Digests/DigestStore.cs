@@ -13,13 +13,13 @@ public static class DigestStore
     /// digest found open may be closing meanwhile (the sender holds its lock and marks it sent): the lock then finds no
     /// open row once the sender commits, and a new digest is opened; so this tries again, a few times, before it gives up.
     /// </summary>
-    public static async Task<Digest> LockOpenDigestAsync(this NotificationDbContext db, string audienceUnitCode, string recipient,
+    public static async Task<(Digest Digest, bool Opened)> LockOpenDigestAsync(this NotificationDbContext db, string audienceUnitCode, string recipient,
         DateTimeOffset now, TimeSpan window, CancellationToken ct)
     {
         var opened = Digest.Open(audienceUnitCode, recipient, now, window);
         for (var attempt = 1; ; attempt++)
         {
-            await db.Database.ExecuteSqlAsync($"""
+            var inserted = await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO digests (audience_unit_code, recipient, status, opened_at, closes_at)
                 VALUES ({opened.AudienceUnitCode}, {opened.Recipient}, {DigestStatuses.Open}, {opened.OpenedAt}, {opened.ClosesAt})
                 ON CONFLICT (audience_unit_code, recipient) WHERE status = 'open' DO NOTHING
@@ -27,7 +27,7 @@ public static class DigestStore
             var rows = await db.Set<Digest>()
                 .FromSql($"SELECT * FROM digests WHERE audience_unit_code = {opened.AudienceUnitCode} AND recipient = {opened.Recipient} AND status = 'open' FOR UPDATE")
                 .ToListAsync(ct);
-            if (rows.Count == 1) return rows[0];
+            if (rows.Count == 1) return (rows[0], inserted > 0);
             if (attempt == 3)
                 throw new InvalidOperationException($"No open digest of {audienceUnitCode} for {recipient} after {attempt} attempts: each one found closed by the sender.");
         }

@@ -18,7 +18,7 @@ namespace Antq.Notification.Api.Dispatch;
 /// more for its endpoint.
 /// </summary>
 public sealed class DeliverySender(NotificationDbContext db, EmailChannel email, WebhookLanes lanes, WebhookSecrets webhookSecrets,
-    DispatchSignal signal, TimeProvider clock, IOptions<NotificationOptions> options, ILogger<DeliverySender> logger)
+    DispatchSignals signals, TimeProvider clock, IOptions<NotificationOptions> options, ILogger<DeliverySender> logger)
 {
     /// <summary>
     /// Sends one batch of due deliveries of share <paramref name="share"/> of <paramref name="shares"/>; returns how many
@@ -28,7 +28,7 @@ public sealed class DeliverySender(NotificationDbContext db, EmailChannel email,
     {
         var settings = options.Value.Dispatcher;
         // Claims and results are this loop's own: they wake no other loop (it looks at its next due time after the round).
-        using var quiet = signal.Quiet();
+        using var quiet = signals.Quiet();
         db.ChangeTracker.Clear();
         List<Delivery> claimed;
         // Endpoints whose lane is still sending are left alone: their deliveries wait for it, not beside it.
@@ -86,15 +86,40 @@ public sealed class DeliverySender(NotificationDbContext db, EmailChannel email,
         // No other replica takes a row still in flight: the lease is renewed until every result is recorded.
         await using var renewal = DeliveryLeaseRenewal.Start(db.Database.GetConnectionString()!, here.Select(o => o.Delivery.Id).ToArray(),
             here[0].Delivery.LastAttemptAt!.Value, settings.DeliveryLease, clock, logger);
-        // Each result is recorded as soon as it is known: the window in which a crash leaves a sent message unrecorded
-        // (and so sends it again) is one message long, not one batch.
-        Task RecordAsync(Outgoing item, string? error) => DeliveryResults.RecordAsync(db, item.Delivery, error, settings, clock, logger);
-        foreach (var item in here.Where(o => o.Delivery.Channel != DeliveryChannels.Email))
+        // The results are recorded a few at a time (ResultsPerWrite), each group in one statement batch and one commit,
+        // before the next message goes: the window in which a crash leaves sent messages unrecorded (and so sends them
+        // again, once, with the same Message-ID) is at most that many messages long, not one batch.
+        var unrecorded = 0;
+        Task RecordAsync(Outgoing item, string? error)
         {
-            await RecordAsync(item, $"Kênh {item.Delivery.Channel} không được hỗ trợ");
+            DeliveryResults.Apply(item.Delivery, error, settings, clock, logger);
+            return ++unrecorded >= Math.Max(1, settings.ResultsPerWrite) ? FlushAsync() : Task.CompletedTask;
         }
 
-        await email.SendAsync(here.Where(o => o.Delivery.Channel == DeliveryChannels.Email).ToList(), RecordAsync, sendToken);
+        async Task FlushAsync()
+        {
+            if (unrecorded == 0) return;
+            // Counted off first: a save that gives up (past ResultPatience) is not tried again by the finally below.
+            var count = unrecorded;
+            unrecorded = 0;
+            await DeliveryResults.SaveAsync(db, count, settings.ResultPatience, logger);
+        }
+
+        try
+        {
+            foreach (var item in here.Where(o => o.Delivery.Channel != DeliveryChannels.Email))
+            {
+                await RecordAsync(item, $"Kênh {item.Delivery.Channel} không được hỗ trợ");
+            }
+
+            await email.SendAsync(here.Where(o => o.Delivery.Channel == DeliveryChannels.Email).ToList(), RecordAsync, sendToken);
+        }
+        finally
+        {
+            // What went out is recorded, whatever cut the batch short.
+            await FlushAsync();
+        }
+
         return claimed.Count;
     }
 }
@@ -109,20 +134,8 @@ public static class DeliveryResults
     public static async Task RecordAsync(NotificationDbContext db, Delivery delivery, string? error, DispatcherSettings settings, TimeProvider clock,
         ILogger logger)
     {
-        var done = clock.GetUtcNow();
-        if (error is null)
-        {
-            delivery.Succeeded(done);
-        }
-        else
-        {
-            delivery.Failed(done, error, settings.FirstRetryDelay, settings.MaxRetryDelay, settings.MaxAttempts);
-            logger.LogWarning("Delivery {IdempotencyKey} failed (attempt {Attempts}, {Status}, next {NextAttemptAt}): {Error}",
-                delivery.IdempotencyKey, delivery.Attempts, delivery.Status, delivery.NextAttemptAt, error);
-        }
-
-        await SaveAsync(db, delivery, settings.ResultPatience, logger);
-        NotificationMetrics.Recorded(delivery, done);
+        Apply(delivery, error, settings, clock, logger);
+        await SaveAsync(db, 1, settings.ResultPatience, logger);
         if (error is null || delivery.Channel != DeliveryChannels.Webhook || delivery.Status != DeliveryStatuses.Pending) return;
         try
         {
@@ -139,11 +152,30 @@ public static class DeliveryResults
         }
     }
 
+    /// <summary>Marks the delivery delivered, or failed with back-off (given up after <c>MaxAttempts</c>), in the context; saved by <see cref="SaveAsync"/>.</summary>
+    public static void Apply(Delivery delivery, string? error, DispatcherSettings settings, TimeProvider clock, ILogger logger)
+    {
+        var done = clock.GetUtcNow();
+        if (error is null)
+        {
+            delivery.Succeeded(done);
+        }
+        else
+        {
+            delivery.Failed(done, error, settings.FirstRetryDelay, settings.MaxRetryDelay, settings.MaxAttempts);
+            logger.LogWarning("Delivery {IdempotencyKey} failed (attempt {Attempts}, {Status}, next {NextAttemptAt}): {Error}",
+                delivery.IdempotencyKey, delivery.Attempts, delivery.Status, delivery.NextAttemptAt, error);
+        }
+
+        NotificationMetrics.Recorded(delivery, done);
+    }
+
     /// <summary>
-    /// Records a result, waiting out a database that is restarting (up to <c>ResultPatience</c>): the message has left,
-    /// and a result left unrecorded would send it again once the lease runs out.
+    /// Records the <paramref name="count"/> results applied to the context since the last save, in one statement batch
+    /// and one commit, waiting out a database that is restarting (up to <c>ResultPatience</c>): the messages have left,
+    /// and a result left unrecorded would send its message again once the lease runs out.
     /// </summary>
-    static async Task SaveAsync(NotificationDbContext db, Delivery delivery, TimeSpan patience, ILogger logger)
+    public static async Task SaveAsync(NotificationDbContext db, int count, TimeSpan patience, ILogger logger)
     {
         var started = DateTime.UtcNow;
         for (var attempt = 1; ; attempt++)
@@ -152,14 +184,14 @@ public static class DeliveryResults
             {
                 await db.SaveChangesAsync(CancellationToken.None);
                 if (attempt > 1)
-                    logger.LogInformation("Result of delivery {IdempotencyKey} recorded after {Attempts} attempts", delivery.IdempotencyKey, attempt);
+                    logger.LogInformation("Results of {Count} deliveries recorded after {Attempts} attempts", count, attempt);
                 return;
             }
             catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or Npgsql.NpgsqlException
                                        && DateTime.UtcNow - started < patience)
             {
-                logger.LogWarning("Result of delivery {IdempotencyKey} not recorded yet (attempt {Attempt}): {Error}",
-                    delivery.IdempotencyKey, attempt, ex.GetBaseException().Message);
+                logger.LogWarning("Results of {Count} deliveries not recorded yet (attempt {Attempt}): {Error}",
+                    count, attempt, ex.GetBaseException().Message);
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)));
             }
         }

@@ -21,6 +21,12 @@ public sealed class NoticeFiring(NotificationDbContext db, Policies policies, Di
     /// <summary>The submissions' e-mails of the batch being sent, gathered into their digests before it commits.</summary>
     readonly List<Gathered> gathered = [];
 
+    /// <summary>How many e-mail and webhook deliveries this instance has written: the sending loops are told of them.</summary>
+    public int DeliveriesQueued { get; private set; }
+
+    /// <summary>How many digests the submissions fired by this instance opened.</summary>
+    public int DigestsOpened => digests.DigestsOpened;
+
     /// <summary>How many due notices one transaction takes: a closing makes thousands due at once.</summary>
     const int PerTransaction = 25;
 
@@ -31,9 +37,10 @@ public sealed class NoticeFiring(NotificationDbContext db, Policies policies, Di
         while (handled < max)
         {
             int fired;
+            var asked = Math.Min(PerTransaction, max - handled);
             try
             {
-                fired = await FireBatchAsync(Math.Min(PerTransaction, max - handled), ct);
+                fired = await FireBatchAsync(asked, ct);
             }
             catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException && !ct.IsCancellationRequested)
             {
@@ -41,10 +48,14 @@ public sealed class NoticeFiring(NotificationDbContext db, Policies policies, Di
                 // others go and only that one waits for the next round.
                 logger.LogWarning(ex, "A batch of notices failed; sending them one at a time");
                 fired = await FireBatchAsync(1, ct);
+                if (fired == 0) break;
+                handled += fired;
+                continue;
             }
 
-            if (fired == 0) break;
             handled += fired;
+            // Fewer than asked for: nothing else is due (or the rest is another loop's, locked); no empty look after it.
+            if (fired < asked) break;
         }
 
         return handled;
@@ -145,7 +156,11 @@ public sealed class NoticeFiring(NotificationDbContext db, Policies policies, Di
             if (notice.Kind == NoticeKinds.Submitted)
                 gathered.Add(new Gathered(audience, email, contact.DigestWindow ?? options.Value.Digest.Window, DigestItem.For(notice, unitName)));
             else
+            {
                 db.Add(Delivery.Create(notice.Id, DeliveryChannels.Email, email, now));
+                DeliveriesQueued++;
+            }
+
             count++;
         }
 
@@ -154,6 +169,7 @@ public sealed class NoticeFiring(NotificationDbContext db, Policies policies, Di
             var webhook = Delivery.Create(notice.Id, DeliveryChannels.Webhook, url, now);
             webhook.OrgUnitCode = audience;
             db.Add(webhook);
+            DeliveriesQueued++;
             count++;
         }
 

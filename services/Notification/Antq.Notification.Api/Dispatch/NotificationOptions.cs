@@ -128,6 +128,13 @@ public sealed class DispatcherSettings
     [Positive]
     public TimeSpan ClockCheck { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a loop woken by a commit waits before its round, so that a burst of commits (a province's communes
+    /// submitting within the same second) costs one round rather than one each. Only commits are waited for; work
+    /// falling due on the clock goes at its time. Zero: at once.
+    /// </summary>
+    public TimeSpan WakeDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
     [Positive]
     public int BatchSize { get; set; } = 50;
 
@@ -145,6 +152,16 @@ public sealed class DispatcherSettings
     /// </summary>
     [Positive]
     public TimeSpan DeliveryLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How many e-mail results the sender records in one write (one statement batch, one commit) while it sends a
+    /// batch over one SMTP connection. A crash of the service between a message's acceptance and that write sends the
+    /// unrecorded messages again after their lease, once each, with the same Message-ID: at most this many. The default,
+    /// 1, records each result on its own, so that a crash repeats at most one message (the promise the fault run checks);
+    /// a larger value makes a closing's e-mails cheaper at the cost of that promise.
+    /// </summary>
+    [Positive]
+    public int ResultsPerWrite { get; set; } = 1;
 
     /// <summary>How long the sender keeps trying to record a result (sent or failed) while the database does not answer.</summary>
     [Positive]

@@ -14,7 +14,7 @@ namespace Antq.Notification.Api.Dispatch;
 /// deliveries wait for the same retry (<see cref="DeliveryResults"/>): a dead endpoint is asked once per back-off step.
 /// At most <c>Notification:Webhooks:MaxConcurrentEndpoints</c> lanes send at once; the others wait their turn.
 /// </summary>
-public sealed class WebhookLanes(IServiceScopeFactory scopes, WebhookChannel webhook, DispatchSignal signal, TimeProvider clock,
+public sealed class WebhookLanes(IServiceScopeFactory scopes, WebhookChannel webhook, DispatchSignals signals, TimeProvider clock,
     IOptions<NotificationOptions> options, ILogger<WebhookLanes> logger)
 {
     readonly ConcurrentDictionary<string, int> busy = new();
@@ -39,6 +39,8 @@ public sealed class WebhookLanes(IServiceScopeFactory scopes, WebhookChannel web
     async Task RunAsync(string endpoint, IReadOnlyList<Outgoing> items)
     {
         var settings = options.Value;
+        // The lane's results are its own: they wake no loop; its end does, once (below).
+        using (signals.Quiet())
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -76,7 +78,7 @@ public sealed class WebhookLanes(IServiceScopeFactory scopes, WebhookChannel web
             busy.AddOrUpdate(endpoint, 0, (_, n) => n - 1);
             busy.TryRemove(KeyValuePair.Create(endpoint, 0));
             // The endpoint is free: a loop that left its waiting deliveries alone looks again.
-            signal.Notify();
+            signals.Deliveries.Notify();
         }
     }
 }

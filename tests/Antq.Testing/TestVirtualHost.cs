@@ -37,6 +37,21 @@ public sealed class TestVirtualHost : IAsyncDisposable
         return doc.RootElement.TryGetProperty("messages", out var messages) ? messages.GetInt32() : 0;
     }
 
+    /// <summary>
+    /// Deletes every queue of this virtual host whose name starts with <paramref name="prefix"/> (a stopped service's
+    /// queues): what is published until the service declares them again is lost to it, as when a queue is lost or purged.
+    /// </summary>
+    public async Task<int> DeleteQueuesAsync(string prefix)
+    {
+        using var response = await Api.GetAsync($"queues/{Uri.EscapeDataString(Name)}?columns=name");
+        response.EnsureSuccessStatusCode();
+        using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var names = doc.RootElement.EnumerateArray().Select(q => q.GetProperty("name").GetString()!).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        foreach (var name in names)
+            (await Api.DeleteAsync($"queues/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(name)}")).EnsureSuccessStatusCode();
+        return names.Count;
+    }
+
     public async ValueTask DisposeAsync()
     {
         try { await Api.DeleteAsync($"vhosts/{Uri.EscapeDataString(Name)}"); }

@@ -26,6 +26,8 @@ public static class NotificationServiceExtensions
         // The copies of deadlines and plans that reminders are planned from, healed from the Plan service's like the tree.
         builder.Services.AddCopyHealing<NotificationDbContext>(CopyNames.Deadlines, Consumers.DeadlinesChangedConsumer.CopyRows);
         builder.Services.AddCopyHealing<NotificationDbContext>(CopyNames.Plans, Consumers.PlanIssuedConsumer.CopyRows);
+        // The recipients, healed from the Identity service's users.
+        builder.Services.AddCopyHealing<NotificationDbContext>(CopyNames.Recipients, Consumers.UserChangedConsumer.CopyRows);
         builder.AddAntqBus(bus =>
         {
             bus.AddConsumers(typeof(NotificationServiceExtensions).Assembly);

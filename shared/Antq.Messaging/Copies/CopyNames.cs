@@ -12,6 +12,13 @@ public static class CopyNames
     /// <summary>Issued plans' reminder policies (Plan → Notification): key the plan's id, version 1 (an issued plan does not change).</summary>
     public const string Plans = "plans";
 
-    /// <summary>Users as recipients (Identity → Notification).</summary>
+    /// <summary>
+    /// Users as recipients (Identity → Notification): key the user's id, version <see cref="RecipientVersion"/>, a hash
+    /// of what the copy keeps, since a user carries no change number.
+    /// </summary>
     public const string Recipients = "recipients";
+
+    /// <summary>The same expression over Identity's users and Notification's recipients, whose columns bear the same names.</summary>
+    public const string RecipientVersion =
+        "('x' || substr(md5(concat_ws(chr(31), user_name, full_name, role, org_unit_code, coalesce(email, ''), active::text)), 1, 15))::bit(60)::bigint";
 }

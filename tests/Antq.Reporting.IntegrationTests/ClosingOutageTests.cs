@@ -3,6 +3,7 @@ using Antq.Contracts.Plan;
 using Antq.Messaging;
 using Antq.Notification.Api.Data;
 using Antq.Notification.Api.Domain;
+using Antq.Reporting.Api.Data;
 using Antq.ServiceDefaults;
 using Antq.Testing;
 using MassTransit;
@@ -120,7 +121,7 @@ public sealed class ClosingOutageTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.NotNull(published.SentAt);
         Assert.Single(await ClosedNoticesAsync());
         Assert.Equal(1, await OfficersItemsAsync(notice.Id));
-        Assert.Equal([1, 0, communes.Count - 1], notice.Counts);
+        Assert.Equal([1, 0, communes.Count - 1], notice.Counts ?? []);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Antq.Identity.Api.Data;
+using Antq.Messaging.Copies;
 using Antq.Notification.Api.Data;
 using Antq.Plan.Api.Consumers;
 using Antq.Plan.Api.Data;
@@ -11,6 +13,7 @@ using Npgsql;
 using Xunit.Abstractions;
 using static Antq.Plan.IntegrationTests.PlanApi;
 using NotificationConsumers = Antq.Notification.Api.Consumers;
+using IdentityConsumers = Antq.Identity.Api.Consumers;
 using ReportingDeadlines = Antq.Reporting.Api.Deadlines;
 
 namespace Antq.Plan.IntegrationTests;
@@ -34,7 +37,11 @@ public sealed class CopyHealingTests(ITestOutputHelper output) : IAsyncLifetime
     ServiceFactory<PlanDbContext> plan = null!;
     ServiceFactory<NotificationDbContext>? notification;
     ServiceFactory<ReportingDbContext>? reporting;
-    HttpClient admin = null!;
+    HttpClient? adminClient;
+    TestDatabase? identityDatabase;
+    ServiceFactory<IdentityDbContext>? identity;
+
+    HttpClient admin => adminClient ??= plan.CreateClientAs("admin", AntqRoles.Admin, "BCA");
 
     public async Task InitializeAsync()
     {
@@ -43,12 +50,13 @@ public sealed class CopyHealingTests(ITestOutputHelper output) : IAsyncLifetime
         notificationDatabase = await TestDatabase.CreateAsync("notif-heal");
         virtualHost = await TestVirtualHost.CreateAsync("heal");
         plan = new ServiceFactory<PlanDbContext>("plan", planDatabase, virtualHost);
-        admin = plan.CreateClientAs("admin", AntqRoles.Admin, "BCA");
     }
 
     public async Task DisposeAsync()
     {
-        admin.Dispose();
+        adminClient?.Dispose();
+        if (identity is not null) await identity.DisposeAsync();
+        if (identityDatabase is not null) await identityDatabase.DisposeAsync();
         if (reporting is not null) await reporting.DisposeAsync();
         if (notification is not null) await notification.DisposeAsync();
         await plan.DisposeAsync();
@@ -200,5 +208,53 @@ public sealed class CopyHealingTests(ITestOutputHelper output) : IAsyncLifetime
         const string dueAt = "SELECT org_unit_code AS key, extract(epoch FROM due_at)::bigint AS version FROM unit_deadlines WHERE org_unit_code = '91004' AND period = '2027-H1' AND due_at IS NOT NULL";
         var source = Assert.Single(await RowsAsync(planDatabase, dueAt));
         Assert.Equal([source], await RowsAsync(reportingDatabase, dueAt));
+    }
+
+    /// <summary>Users written straight into the Identity service's database: their announcements never left it.</summary>
+    static async Task InsertUsersAsync(TestDatabase database, params string[] userNames)
+    {
+        foreach (var name in userNames)
+            await ExecuteAsync(database, $"""
+                INSERT INTO users (id, user_name, normalized_user_name, password_hash, full_name, role, org_unit_code, email, active, created_at, updated_at)
+                VALUES ('{Guid.NewGuid()}', '{name}', '{name.ToUpperInvariant()}', 'x', 'Cán bộ {name}', 'CommuneOfficer', '91001', '{name}@congan.gov.vn', true, now(), now())
+                """);
+    }
+
+    [Fact]
+    public async Task Notifications_recipients_heal_from_the_identity_services_users_on_the_schedule()
+    {
+        identityDatabase = await TestDatabase.CreateAsync("identity-heal");
+        identity = new ServiceFactory<IdentityDbContext>("identity", identityDatabase, virtualHost);
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        identity.Settings["Identity:SigningKeyPem"] = key.ExportPkcs8PrivateKeyPem();
+        identity.Settings["ANTQ_ADMIN_PASSWORD"] = "Quantri-2026-ok";
+        identity.Settings["Logging:LogLevel:Default"] = "Warning";
+        _ = identity.Server; // the administrator's account, announced
+        notification = StartNotification("00:00:02");
+
+        async Task RecipientsHealAsync()
+        {
+            List<string> users = [], recipients = [];
+            var equal = await Eventually.TryAsync(async () =>
+            {
+                users = await RowsAsync(identityDatabase, IdentityConsumers.ReconcileCopyConsumer.UserRows);
+                recipients = await RowsAsync(notificationDatabase, NotificationConsumers.UserChangedConsumer.CopyRows);
+                return users.Count == 4 && users.SequenceEqual(recipients);
+            }, TimeSpan.FromSeconds(60));
+            Assert.True(equal, $"Notification holds {recipients.Count} recipients, Identity {users.Count} users");
+        }
+
+        // Three users whose announcements were lost: they come in with the next round.
+        await InsertUsersAsync(identityDatabase, "heal.a", "heal.b", "heal.c");
+        await RecipientsHealAsync();
+
+        // A recipient lost, another holding an older e-mail address.
+        await ExecuteAsync(notificationDatabase, "DELETE FROM recipients WHERE user_name = 'heal.a'");
+        await ExecuteAsync(notificationDatabase, "UPDATE recipients SET email = 'cu@congan.gov.vn' WHERE user_name = 'heal.b'");
+        await RecipientsHealAsync();
+        await using var connection = new NpgsqlConnection(notificationDatabase.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT email FROM recipients WHERE user_name = 'heal.b'", connection);
+        Assert.Equal("heal.b@congan.gov.vn", await command.ExecuteScalarAsync());
     }
 }

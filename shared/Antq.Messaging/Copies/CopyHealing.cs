@@ -25,7 +25,10 @@ public static class CopyHealingServiceCollectionExtensions
         where TContext : DbContext
     {
         services.AddSingleton(new CopyRegistration<TContext>(copy, rowsSql));
-        services.AddOptions<CopyHealingOptions>().BindConfiguration(CopyHealingOptions.Section);
+        services.AddOptions<CopyHealingOptions>().BindConfiguration(CopyHealingOptions.Section)
+            .Validate(o => o.Interval > TimeSpan.Zero, "Copies:Interval must be positive.")
+            .Validate(o => o.Buckets is >= 1 and <= CopyDigest.MaxBuckets, $"Copies:Buckets must be from 1 to {CopyDigest.MaxBuckets}.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<CopyReconciler<TContext>>(); // once per context, however many copies
         return services;

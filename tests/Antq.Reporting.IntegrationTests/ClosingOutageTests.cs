@@ -25,7 +25,8 @@ public sealed class ClosingOutageTests(ITestOutputHelper output) : IAsyncLifetim
     const string Province = "12"; // Lai Châu: 38 communes
     const string Period = "2027-H1";
 
-    readonly AdjustableClock clock = new();
+    /// <summary>One platform clock for both services: the deadline passes for both when the test moves it.</summary>
+    readonly PlatformClock clock = new();
     readonly UnitLists units = UnitLists.Load();
     readonly Guid officer = Guid.NewGuid();
     TestDatabase reportingDatabase = null!;
@@ -45,7 +46,7 @@ public sealed class ClosingOutageTests(ITestOutputHelper output) : IAsyncLifetim
         reporting.Settings["Outbox:FirstRetryDelay"] = "00:00:00.200";
         reporting.Settings["Outbox:MaxRetryDelay"] = "00:00:01";
         reporting.Settings["Outbox:PublishTimeout"] = "00:00:02";
-        notification = new ServiceFactory<NotificationDbContext>("notification", notificationDatabase, virtualHost);
+        notification = new ServiceFactory<NotificationDbContext>("notification", notificationDatabase, virtualHost) { Clock = clock };
         notification.Settings["Logging:LogLevel:Default"] = "Warning";
         notification.Settings["Notification:Dispatcher:PollInterval"] = "00:00:00.500";
         _ = reporting.Server;
@@ -63,17 +64,37 @@ public sealed class ClosingOutageTests(ITestOutputHelper output) : IAsyncLifetim
             UserId = officer, UserName = $"cb-tinh-{Province}", FullName = "Cán bộ tỉnh", Role = AntqRoles.ProvinceOfficer,
             OrgUnitCode = Province, Active = true, OccurredAt = DateTimeOffset.UtcNow,
         });
-        var due = clock.GetUtcNow().AddMinutes(1);
+        var now = clock.GetUtcNow();
+        var due = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddMinutes(1);
+        // The province's plan: one overdue notice a minute after the deadline to each commune that has not reported,
+        // repeated and escalated only weeks later.
+        var planId = Guid.NewGuid();
+        await bus.Publish(new PlanIssued
+        {
+            PlanId = planId, Number = "12/KH-CAT", Title = "Kế hoạch thực hiện phong trào toàn dân bảo vệ ANTQ năm 2027",
+            IssuerCode = Province, Year = 2027, IssuedOn = DateOnly.FromDateTime(now.UtcDateTime),
+            Deadlines = [new PlanPeriodDeadline { Period = Period, DueAt = due }],
+            ReminderPolicy = new PlanReminderPolicy { Reminders = ["PT1M"], OverdueRepeat = "P30D", EscalateAfter = "P30D" },
+            Targets = [], OccurredAt = now,
+        });
+        await Waiting.ForAsync(async () => await InNotificationAsync(db => db.PlanReminderSettings.AnyAsync(p => p.PlanId == planId)), "the plan's reminder policy in Notification");
         await bus.Publish(new DeadlinesChanged
         {
-            Period = Period, OccurredAt = clock.GetUtcNow(),
-            Deadlines = [.. communes.Select(c => new UnitDeadline { OrgUnitCode = c, ReportsToCode = Province, DueAt = due, Derived = false, Sequence = 1 })],
+            Period = Period, OccurredAt = now,
+            Deadlines = [.. communes.Select(c => new UnitDeadline { OrgUnitCode = c, ReportsToCode = Province, DueAt = due, PlanId = planId, Derived = false, Sequence = 1 })],
         });
+        // Notification hears the submission below only once its queue for it exists (its bus starts in the background).
+        await Waiting.ForAsync(async () => (await virtualHost.QueuesAsync()).Contains("notification-report-submitted"), "Notification's queue of submissions");
         using var commune = reporting.CreateClientAs($"cb-{communes[0]}", AntqRoles.CommuneOfficer, communes[0]);
         await commune.PutJsonAsync($"/api/reports/{communes[0]}/{Period}", new { values = new Dictionary<string, int> { ["FORUMS"] = 6 } }).OkJsonAsync();
         await commune.PostAsync($"/api/reports/{communes[0]}/{Period}/submit", null).OkJsonAsync();
         await Waiting.ForAsync(async () => await InReportingAsync(db => db.Deadlines.CountAsync()) == communes.Count, "Reporting's copy of the deadlines");
         await Waiting.ForAsync(async () => await InNotificationAsync(db => db.Recipients.AnyAsync(r => r.UserId == officer)), "the officer in Notification's recipients");
+        await Waiting.ForAsync(async () => await InNotificationAsync(db => db.Set<Notice>().AnyAsync(n => n.Kind == NoticeKinds.Submitted && n.OrgUnitCode == communes[0])),
+            "Notification hears the submission");
+        // Deadlines are known weeks ahead: the overdue notices are planned before the outage.
+        await Waiting.ForAsync(async () => (await ScheduledNoticesAsync()).Select(n => n.OrgUnitCode).Distinct().Count() >= communes.Count - 1,
+            "the overdue notices planned", 90);
     }
 
     public async Task DisposeAsync()
@@ -105,6 +126,14 @@ public sealed class ClosingOutageTests(ITestOutputHelper output) : IAsyncLifetim
     Task<List<Notice>> ClosedNoticesAsync() => InNotificationAsync(db => db.Set<Notice>().AsNoTracking()
         .Where(n => n.Kind == NoticeKinds.PeriodClosed && n.OrgUnitCode == Province && n.Period == Period).ToListAsync());
 
+    /// <summary>
+    /// The notices Notification schedules by itself from the deadlines (reminders, overdue notices, escalations), but
+    /// those cancelled: they are planned ahead, and the submitted commune's was cancelled when it reported.
+    /// </summary>
+    Task<List<Notice>> ScheduledNoticesAsync() => InNotificationAsync(db => db.Set<Notice>().AsNoTracking()
+        .Where(n => n.Period == Period && n.Status != NoticeStatuses.Cancelled
+            && (n.Kind == NoticeKinds.Reminder || n.Kind == NoticeKinds.Overdue || n.Kind == NoticeKinds.Escalation)).ToListAsync());
+
     Task<int> OfficersItemsAsync(Guid notice) => InNotificationAsync(db => db.Set<InboxItem>().CountAsync(i => i.NoticeId == notice && i.UserId == officer));
 
     /// <summary>After the outage: one closing, one PeriodClosed published, one notice sent, one item in the officer's inbox; and still one a while later.</summary>
@@ -122,6 +151,21 @@ public sealed class ClosingOutageTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Single(await ClosedNoticesAsync());
         Assert.Equal(1, await OfficersItemsAsync(notice.Id));
         Assert.Equal([1, 0, communes.Count - 1], notice.Counts ?? []);
+
+        // The overdue notices that Notification plans by itself: each commune that has not reported gets one, once. (The
+        // repeat and the escalation are planned too, weeks ahead: still pending.)
+        var missing = communes.Skip(1).Order(StringComparer.Ordinal).ToList();
+        List<Notice> FallenDue(List<Notice> notices) => [.. notices.Where(n => n.DueAt <= clock.GetUtcNow())];
+        await Waiting.ForAsync(async () => FallenDue(await ScheduledNoticesAsync()) is { Count: > 0 } due
+            && due.All(n => n.Status == NoticeStatuses.Sent) && due.Select(n => n.OrgUnitCode).Distinct().Count() >= missing.Count,
+            "the overdue notices sent", 60, async () => string.Join(", ", (await ScheduledNoticesAsync())
+                .GroupBy(n => (n.Kind, n.Status, Due: n.DueAt <= clock.GetUtcNow())).Select(g => $"{g.Key}: {g.Count()}")));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var scheduled = FallenDue(await ScheduledNoticesAsync());
+        Assert.Equal(missing, scheduled.Select(n => n.OrgUnitCode).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(scheduled.GroupBy(n => (n.OrgUnitCode, n.Slot)), g => Assert.Single(g));
+        Assert.Equal(missing.Count, scheduled.Count);
+        Assert.All(scheduled, n => Assert.Equal(NoticeKinds.Overdue, n.Kind));
     }
 
     [Fact]

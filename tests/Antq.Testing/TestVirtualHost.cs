@@ -68,16 +68,22 @@ public sealed class TestVirtualHost : IAsyncDisposable
     public async Task UnblockAsync() =>
         (await Api.DeleteAsync($"vhost-limits/{Uri.EscapeDataString(Name)}/max-connections")).EnsureSuccessStatusCode();
 
+    /// <summary>The names of this virtual host's queues: a service's endpoint exists once its queue does.</summary>
+    public async Task<List<string>> QueuesAsync()
+    {
+        using var response = await Api.GetAsync($"queues/{Uri.EscapeDataString(Name)}?columns=name");
+        response.EnsureSuccessStatusCode();
+        using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return [.. doc.RootElement.EnumerateArray().Select(q => q.GetProperty("name").GetString()!)];
+    }
+
     /// <summary>
     /// Deletes every queue of this virtual host whose name starts with <paramref name="prefix"/> (a stopped service's
     /// queues): what is published until the service declares them again is lost to it, as when a queue is lost or purged.
     /// </summary>
     public async Task<int> DeleteQueuesAsync(string prefix)
     {
-        using var response = await Api.GetAsync($"queues/{Uri.EscapeDataString(Name)}?columns=name");
-        response.EnsureSuccessStatusCode();
-        using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var names = doc.RootElement.EnumerateArray().Select(q => q.GetProperty("name").GetString()!).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        var names = (await QueuesAsync()).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).ToList();
         foreach (var name in names)
             (await Api.DeleteAsync($"queues/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(name)}")).EnsureSuccessStatusCode();
         return names.Count;

@@ -80,7 +80,8 @@ public sealed class ReconcileCopyConsumer(PlanDbContext db, TimeProvider clock, 
     {
         var messages = 0;
         var now = clock.GetUtcNow();
-        foreach (var period in keys.Select(k => k.Split('/', 2)).Where(k => k.Length == 2).GroupBy(k => k[1], k => k[0]))
+        // "unit/period": a period never holds a slash, so the last one splits.
+        foreach (var period in keys.Where(k => k.LastIndexOf('/') > 0).GroupBy(k => k[(k.LastIndexOf('/') + 1)..], k => k[..k.LastIndexOf('/')]))
         {
             var codes = period.ToList();
             var deadlines = await db.UnitDeadlines.AsNoTracking().Where(d => d.Period == period.Key && codes.Contains(d.OrgUnitCode))

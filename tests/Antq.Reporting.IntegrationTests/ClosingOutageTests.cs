@@ -16,9 +16,10 @@ namespace Antq.Reporting.IntegrationTests;
 
 /// <summary>
 /// Issue 23: a period whose deadline passes while the broker or the databases are away closes once, right after they
-/// are back, and its notice reaches the level's officer once. The Reporting and Notification services run in process,
-/// each on its own database, on one virtual host; the outage is made for them alone (the virtual host refuses
-/// connections, the databases refuse them), so that the tests sharing the servers are not disturbed.
+/// are back: its notice reaches the level's officer once, and each commune that did not report gets its overdue notice
+/// once. The Reporting and Notification services run in process, each on its own database, on one virtual host, with
+/// one clock; the outage is made for them alone (the virtual host refuses connections, the databases refuse them), so
+/// that the tests sharing the servers are not disturbed.
 /// </summary>
 public sealed class ClosingOutageTests(ITestOutputHelper output) : IAsyncLifetime
 {

@@ -100,11 +100,12 @@ public sealed class BrokerTap
 
 public static class Waiting
 {
-    public static async Task ForAsync(Func<Task<bool>> condition, string what, int seconds = 30)
+    public static async Task ForAsync(Func<Task<bool>> condition, string what, int seconds = 30, Func<Task<string>>? state = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!await condition())
         {
+            if (DateTime.UtcNow >= deadline && state is not null) what += $" ({await state()})";
             Assert.True(DateTime.UtcNow < deadline, $"timed out after {seconds} s waiting for {what}");
             await Task.Delay(100);
         }

@@ -105,8 +105,8 @@ public sealed class UnitLists
         return new UnitLists { Rows = rows };
     }
 
-    /// <summary>Writes the versions into the service's copy, as the OrgUnitsChanged consumer would.</summary>
-    public async Task InsertAsync(ReportingDbContext db)
+    /// <summary>Writes the versions into the service's copy (Reporting's, or any service's that keeps one), as the OrgUnitsChanged consumer would.</summary>
+    public async Task InsertAsync(Microsoft.EntityFrameworkCore.DbContext db)
     {
         var ids = Rows.Select(_ => Guid.NewGuid()).ToArray();
         var codes = Rows.Select(r => r.Code).ToArray();

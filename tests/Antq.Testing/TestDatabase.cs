@@ -29,6 +29,22 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(name, builder.ConnectionString);
     }
 
+    /// <summary>
+    /// The database refuses new connections and its open ones are ended, as in an outage of its server (or maintenance)
+    /// that other databases of the shared server do not see; <paramref name="allowed"/> true ends it.
+    /// </summary>
+    public async Task SetConnectionsAllowedAsync(bool allowed)
+    {
+        await using var connection = new NpgsqlConnection(TestEnvironment.PostgresAdmin);
+        await connection.OpenAsync();
+        await using (var alter = new NpgsqlCommand($"ALTER DATABASE \"{Name}\" ALLOW_CONNECTIONS {(allowed ? "true" : "false")}", connection))
+            await alter.ExecuteNonQueryAsync();
+        if (allowed) return;
+        await using var terminate = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @name", connection);
+        terminate.Parameters.AddWithValue("name", Name);
+        await terminate.ExecuteScalarAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

@@ -37,6 +37,58 @@ public sealed class TestVirtualHost : IAsyncDisposable
         return doc.RootElement.TryGetProperty("messages", out var messages) ? messages.GetInt32() : 0;
     }
 
+    /// <summary>
+    /// The broker becomes unreachable for this virtual host only, as in an outage of the broker that the tests sharing
+    /// it do not see: no connection may open (a limit of none) and the open ones are closed. <see cref="UnblockAsync"/> ends it.
+    /// </summary>
+    public async Task BlockAsync()
+    {
+        var limit = new StringContent("""{"value":0}""", Encoding.UTF8, "application/json");
+        (await Api.PutAsync($"vhost-limits/{Uri.EscapeDataString(Name)}/max-connections", limit)).EnsureSuccessStatusCode();
+        // The management API lists a connection a moment after it opens: close until none is left.
+        for (var round = 0; round < 20; round++)
+        {
+            using var response = await Api.GetAsync($"vhosts/{Uri.EscapeDataString(Name)}/connections?columns=name");
+            response.EnsureSuccessStatusCode();
+            using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            var names = doc.RootElement.EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToList();
+            if (names.Count == 0 && round > 0) return;
+            foreach (var name in names)
+            {
+                using var close = new HttpRequestMessage(HttpMethod.Delete, $"connections/{Uri.EscapeDataString(name)}");
+                close.Headers.Add("X-Reason", "test outage");
+                await Api.SendAsync(close);
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
+    /// <summary>Connections may open again (<see cref="BlockAsync"/>).</summary>
+    public async Task UnblockAsync() =>
+        (await Api.DeleteAsync($"vhost-limits/{Uri.EscapeDataString(Name)}/max-connections")).EnsureSuccessStatusCode();
+
+    /// <summary>The names of this virtual host's queues: a service's endpoint exists once its queue does.</summary>
+    public async Task<List<string>> QueuesAsync()
+    {
+        using var response = await Api.GetAsync($"queues/{Uri.EscapeDataString(Name)}?columns=name");
+        response.EnsureSuccessStatusCode();
+        using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return [.. doc.RootElement.EnumerateArray().Select(q => q.GetProperty("name").GetString()!)];
+    }
+
+    /// <summary>
+    /// Deletes every queue of this virtual host whose name starts with <paramref name="prefix"/> (a stopped service's
+    /// queues): what is published until the service declares them again is lost to it, as when a queue is lost or purged.
+    /// </summary>
+    public async Task<int> DeleteQueuesAsync(string prefix)
+    {
+        var names = (await QueuesAsync()).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        foreach (var name in names)
+            (await Api.DeleteAsync($"queues/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(name)}")).EnsureSuccessStatusCode();
+        return names.Count;
+    }
+
     public async ValueTask DisposeAsync()
     {
         try { await Api.DeleteAsync($"vhosts/{Uri.EscapeDataString(Name)}"); }

@@ -19,7 +19,7 @@ public static class ClassificationServiceExtensions
         builder.Services.AddDataWindow(builder.Configuration);
         builder.Services.AddAntqOutbox<ClassificationDbContext>(builder.Configuration);
         // The copy of the unit tree that summaries and scope walk, fed by the Plan service.
-        builder.Services.AddUnitTree<ClassificationDbContext>("classification");
+        builder.Services.AddUnitTree<ClassificationDbContext>();
         builder.AddAntqBus(bus =>
         {
             bus.AddConsumers(typeof(ClassificationServiceExtensions).Assembly);

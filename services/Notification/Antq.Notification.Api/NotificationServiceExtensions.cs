@@ -1,4 +1,5 @@
 using Antq.Messaging;
+using Antq.Messaging.Copies;
 using Antq.Notification.Api.Apis;
 using Antq.Notification.Api.Data;
 using Antq.Notification.Api.Digests;
@@ -22,7 +23,12 @@ public static class NotificationServiceExtensions
         builder.AddAntqDbContext<NotificationDbContext>("notification");
         builder.Services.AddAntqOutbox<NotificationDbContext>(builder.Configuration);
         // The copy of the unit tree: names in the texts, the level of a unit (whose officers read its notices), the unit above.
-        builder.Services.AddUnitTree<NotificationDbContext>("notification");
+        builder.Services.AddUnitTree<NotificationDbContext>();
+        // The copies of deadlines and plans that reminders are planned from, healed from the Plan service's like the tree.
+        builder.Services.AddCopyHealing<NotificationDbContext>(CopyNames.Deadlines, Consumers.DeadlinesChangedConsumer.CopyRows);
+        builder.Services.AddCopyHealing<NotificationDbContext>(CopyNames.Plans, Consumers.PlanIssuedConsumer.CopyRows);
+        // The recipients, healed from the Identity service's users.
+        builder.Services.AddCopyHealing<NotificationDbContext>(CopyNames.Recipients, Consumers.UserChangedConsumer.CopyRows);
         builder.AddAntqBus(bus =>
         {
             bus.AddConsumers(typeof(NotificationServiceExtensions).Assembly);

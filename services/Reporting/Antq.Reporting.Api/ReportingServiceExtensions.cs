@@ -1,4 +1,5 @@
 using Antq.Messaging;
+using Antq.Messaging.Copies;
 using MassTransit;
 using Antq.ServiceDefaults;
 using Antq.Settings;
@@ -28,7 +29,9 @@ public static class ReportingServiceExtensions
         // The last closings, on the status page (GET /api/status).
         builder.Services.AddSingleton<IStatusSection, ClosingStatus>();
         // The copy of the unit tree that roll-ups and permissions walk, fed by the Plan service.
-        builder.Services.AddUnitTree<ReportingDbContext>("reporting");
+        builder.Services.AddUnitTree<ReportingDbContext>();
+        // The copy of the deadlines that closing reads, healed from the Plan service's like the tree.
+        builder.Services.AddCopyHealing<ReportingDbContext>(CopyNames.Deadlines, Deadlines.DeadlinesChangedConsumer.CopyRows);
         builder.AddAntqBus(bus =>
         {
             bus.AddConsumers(typeof(ReportingServiceExtensions).Assembly);

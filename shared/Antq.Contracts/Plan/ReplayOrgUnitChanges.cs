@@ -2,8 +2,9 @@ namespace Antq.Contracts.Plan;
 
 /// <summary>
 /// Command to the Plan service, which owns units: re-publish as <see cref="OrgUnitsChanged"/> every unit version whose
-/// ChangeSequence is above <see cref="AfterSequence"/>. A service sends it when it starts, so that a copy that missed
-/// changes (it started late, its queue did not exist yet, its database was restored) catches up.
+/// ChangeSequence is above <see cref="AfterSequence"/>. Services sent it when they started, to fill the tail of their
+/// copy; a copy now heals through <see cref="Antq.Contracts.Copies.ReconcileCopy"/>, which fills holes anywhere. The
+/// Plan service still answers it, for a request sent by a service of an earlier version.
 /// </summary>
 public sealed record ReplayOrgUnitChanges
 {

@@ -15,6 +15,9 @@ namespace Antq.Notification.Api.Consumers;
 /// </summary>
 public sealed class DeadlinesChangedConsumer(NotificationDbContext db, ILogger<DeadlinesChangedConsumer> logger) : IConsumer<DeadlinesChanged>
 {
+    /// <summary>The copy's rows as the Plan service keys and versions them, for healing (<c>Copies</c>).</summary>
+    public const string CopyRows = "SELECT org_unit_code || '/' || period AS key, sequence AS version FROM due_reports";
+
     public async Task Consume(ConsumeContext<DeadlinesChanged> context)
     {
         var message = context.Message;

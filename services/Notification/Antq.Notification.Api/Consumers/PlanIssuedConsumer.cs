@@ -10,6 +10,12 @@ namespace Antq.Notification.Api.Consumers;
 /// <summary>Keeps each issued plan's reminder policy, and marks the version it supersedes so that its reminders stop.</summary>
 public sealed class PlanIssuedConsumer(NotificationDbContext db) : IConsumer<PlanIssued>
 {
+    /// <summary>
+    /// The copy's rows as the Plan service keys them, for healing (<c>Copies</c>): the plans in force (a superseded one is
+    /// marked when its successor arrives), each present or not.
+    /// </summary>
+    public const string CopyRows = "SELECT plan_id::text AS key, 1::bigint AS version FROM plan_reminder_policies WHERE superseded_by_id IS NULL";
+
     public async Task Consume(ConsumeContext<PlanIssued> context)
     {
         var issued = context.Message;

@@ -10,6 +10,9 @@ namespace Antq.Notification.Api.Consumers;
 /// <summary>Keeps the recipients copy in step with the Identity service's users.</summary>
 public sealed class UserChangedConsumer(NotificationDbContext db, ILogger<UserChangedConsumer> logger) : IConsumer<UserChanged>
 {
+    /// <summary>The copy's rows as the Identity service keys them, for healing (<c>Copies</c>): by user, versioned by a hash of what is kept.</summary>
+    public const string CopyRows = "SELECT user_id::text AS key, " + Antq.Messaging.Copies.CopyNames.RecipientVersion + " AS version FROM recipients";
+
     public async Task Consume(ConsumeContext<UserChanged> context)
     {
         var change = context.Message;

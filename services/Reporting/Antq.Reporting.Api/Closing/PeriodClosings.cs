@@ -261,7 +261,9 @@ sealed class PeriodClosingJob(IServiceProvider services, IOptions<ClosingOptions
             {
                 await PeriodClosings.CloseDueAsync(services, options.Value, logger, stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            // Any failure but the host stopping, cancellations included: a command cancelled when its connection was
+            // ended (a database restarted or closed to connections) must not end the job, or no deadline closes again.
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Closing due periods failed; trying again in {Interval}", options.Value.PollInterval);
             }

@@ -11,6 +11,9 @@ namespace Antq.Reporting.Api.Deadlines;
 /// </summary>
 public sealed class DeadlinesChangedConsumer(ReportingDbContext db, ILogger<DeadlinesChangedConsumer> logger) : IConsumer<DeadlinesChanged>
 {
+    /// <summary>The copy's rows as the Plan service keys and versions them, for healing (<c>Copies</c>).</summary>
+    public const string CopyRows = "SELECT org_unit_code || '/' || period AS key, sequence AS version FROM unit_deadlines";
+
     public async Task Consume(ConsumeContext<DeadlinesChanged> context)
     {
         var message = context.Message;

@@ -6,6 +6,7 @@ using Antq.Identity.Api;
 using Antq.Identity.Api.Domain;
 using Antq.Identity.Api.Hosting;
 using Antq.Messaging;
+using Antq.Messaging.Copies;
 using Antq.Notification.Api;
 using Antq.Notification.Api.Dispatch;
 using Antq.Notification.Api.Webhooks;
@@ -75,15 +76,18 @@ public sealed class SettingsTests
         new("reporting", typeof(ConsumerOutageOptions), "Bus:Outage:FirstPause", "0", "must be positive (was 00:00:00)"),
         new("reporting", typeof(DataWindowOptions), "DataWindow:SixMonthEnd", "12-20", "(12-20) falls after DataWindow:AnnualEnd (12-14)"),
         new("reporting", typeof(ClosingOptions), "Closing:Parallelism", "0", "must be positive (was 0)"),
+        new("reporting", typeof(CopyHealingOptions), "Copies:Interval", "00:00:00", "must be positive (was 00:00:00)"),
 
         new("classification", typeof(OutboxOptions), "Outbox:PublishTimeout", "-00:00:01", "must be positive (was -00:00:01)"),
         new("classification", typeof(ConsumerOutageOptions), "Bus:Outage:MaxPause", "-00:01:00", "must be positive (was -00:01:00)"),
         new("classification", typeof(DataWindowOptions), "DataWindow:Start", "mid-December", "holds 'mid-December', which is not a day of the year"),
         new("classification", typeof(ClassificationOptions), "Classification:SafeRegistrationCloses", "31/03",
             "must be a day of the year written MM-dd, such as 03-31 (was '31/03')"),
+        new("classification", typeof(CopyHealingOptions), "Copies:Buckets", "0", "must be from 1 to"),
 
         new("notification", typeof(OutboxOptions), "Outbox:Retention", "00:00:00", "must be positive (was 00:00:00)"),
         new("notification", typeof(ConsumerOutageOptions), "Bus:Outage:FirstPause", "-00:00:01", "must be positive (was -00:00:01)"),
+        new("notification", typeof(CopyHealingOptions), "Copies:Interval", "-00:01:00", "must be positive (was -00:01:00)"),
         new("notification", typeof(RetentionSettings), "Notification:Retention:Period", "-1.00:00:00", "must be a day or more (and at most 100 years) (was -1.00:00:00)"),
         new("notification", typeof(ReminderDefaults), "Notification:Reminders:OverdueRepeat", "two days", "must be an ISO 8601 duration such as P2D or PT12H (was 'two days')"),
         new("notification", typeof(DispatcherSettings), "Notification:Dispatcher:Parallelism", "0", "must be from 1 to 64 (was 0)"),

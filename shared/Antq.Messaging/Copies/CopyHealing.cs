@@ -25,10 +25,10 @@ public static class CopyHealingServiceCollectionExtensions
         where TContext : DbContext
     {
         services.AddSingleton(new CopyRegistration<TContext>(copy, rowsSql));
-        services.AddOptions<CopyHealingOptions>().BindConfiguration(CopyHealingOptions.Section)
-            .Validate(o => o.Interval > TimeSpan.Zero, "Copies:Interval must be positive.")
-            .Validate(o => o.Buckets is >= 1 and <= CopyDigest.MaxBuckets, $"Copies:Buckets must be from 1 to {CopyDigest.MaxBuckets}.")
-            .ValidateOnStart();
+        // Checked at start like every options class: one line per wrong key (Antq.Settings).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CopyHealingOptions>>(
+            new Antq.Settings.SettingsValidation<CopyHealingOptions>(CopyHealingOptions.Section)));
+        services.AddOptions<CopyHealingOptions>().BindConfiguration(CopyHealingOptions.Section).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<CopyReconciler<TContext>>(); // once per context, however many copies
         return services;

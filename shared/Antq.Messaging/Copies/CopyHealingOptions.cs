@@ -13,8 +13,10 @@ public sealed class CopyHealingOptions
     /// consumer's message dead-lettered and discarded, a database restored from an older backup) is healed within this.
     /// Each round costs one scan of each copy here and of its source there.
     /// </summary>
+    [Antq.Settings.Positive]
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Buckets of the digest: more narrows what a difference re-publishes, at a longer request.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, CopyDigest.MaxBuckets, ErrorMessage = "must be from {1} to {2}")]
     public int Buckets { get; set; } = 256;
 }

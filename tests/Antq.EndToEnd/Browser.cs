@@ -11,8 +11,13 @@ public sealed class Browser : IAsyncLifetime
 
     public IBrowser Chromium { get; private set; } = null!;
 
+    /// <summary>
+    /// Beside the run's test results (deploy/antq test writes them to test-results/ under its state folder and empties
+    /// it before each run), so that a run's screenshots are its artefacts and never land in the checkout's tracked files.
+    /// </summary>
     public static string ScreenshotDir { get; } = Path.Combine(
-        Environment.GetEnvironmentVariable("ANTQ_TEST_STATE") is { Length: > 0 } state ? state : AppContext.BaseDirectory, "screenshots");
+        Environment.GetEnvironmentVariable("ANTQ_TEST_STATE") is { Length: > 0 } state ? Path.Combine(state, "test-results") : AppContext.BaseDirectory,
+        "screenshots");
 
     public async Task InitializeAsync()
     {

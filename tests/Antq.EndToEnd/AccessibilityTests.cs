@@ -144,7 +144,7 @@ public sealed class AccessibilityTests(Platform platform, Browser browser)
             ("viewer", "a11y.xem", Password, [("board", "/"), ("rollup", "/tong-hop"), ("inbox", "/thong-bao")]),
             ("admin", "admin", Platform.AdminPassword,
             [
-                ("home", "/"), ("admin", "/quan-tri"), ("plans", "/ke-hoach"), ("classification", "/phan-loai"), ("inbox", "/thong-bao"),
+                ("home", "/"), ("admin", "/quan-tri"), ("plans", "/ke-hoach"), ("classification", "/phan-loai"), ("inbox", "/thong-bao"), ("status", "/quan-tri/trang-thai"),
             ]),
         };
 

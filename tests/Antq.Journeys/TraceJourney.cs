@@ -32,7 +32,10 @@ public sealed class TraceJourney(OpenSeason season, ITestOutputHelper output)
         using (var root = Browser.StartActivity("officer submits", ActivityKind.Client)!)
         {
             submission = root.TraceId;
-            await Season.SubmitAsync(officer, code, Period, Season.Report(Period, seed: 3030));
+            // No residential areas: the acceptance below must not move the province's safe-area share, which the
+            // season's classification journey (same platform, same period) asserts from its own communes alone.
+            await Season.SubmitAsync(officer, code, Period, Season.Report(Period, seed: 3030,
+                new Dictionary<string, decimal> { ["KDC_TOTAL"] = 0, ["KDC_REGISTERED"] = 0, ["KDC_SAFE"] = 0 }));
         }
 
         await Season.NoticeAsync(season.Province01, "submitted", code, Period);

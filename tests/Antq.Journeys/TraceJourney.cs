@@ -13,7 +13,7 @@ namespace Antq.Journeys;
 /// the broker and every consumer of the facts it announced, each span the child of the one that caused it. The
 /// services all run in this process, so one listener sees every span of every host.
 /// </summary>
-[Collection(OpenSeasonCollection.Name)]
+[Collection(TraceSeasonCollection.Name)]
 public sealed class TraceJourney(OpenSeason season, ITestOutputHelper output)
 {
     const string Period = OpenSeason.Period;
@@ -32,10 +32,7 @@ public sealed class TraceJourney(OpenSeason season, ITestOutputHelper output)
         using (var root = Browser.StartActivity("officer submits", ActivityKind.Client)!)
         {
             submission = root.TraceId;
-            // No residential areas: the acceptance below must not move the province's safe-area share, which the
-            // season's classification journey (same platform, same period) asserts from its own communes alone.
-            await Season.SubmitAsync(officer, code, Period, Season.Report(Period, seed: 3030,
-                new Dictionary<string, decimal> { ["KDC_TOTAL"] = 0, ["KDC_REGISTERED"] = 0, ["KDC_SAFE"] = 0 }));
+            await Season.SubmitAsync(officer, code, Period, Season.Report(Period, seed: 3030));
         }
 
         await Season.NoticeAsync(season.Province01, "submitted", code, Period);
@@ -175,4 +172,14 @@ public sealed class TraceJourney(OpenSeason season, ITestOutputHelper output)
 
         public void Dispose() => listener.Dispose();
     }
+}
+
+/// <summary>
+/// A season of its own for the trace journey: its acceptance would move the province's shares that the open season's
+/// classification journey asserts from its own communes alone.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class TraceSeasonCollection : ICollectionFixture<OpenSeason>
+{
+    public const string Name = "trace season";
 }

@@ -34,11 +34,10 @@ public sealed class ClassificationFixture : IAsyncLifetime
         VirtualHost = await TestVirtualHost.CreateAsync("classification");
         Service = new ServiceFactory<ClassificationDbContext>("classification", Database, VirtualHost);
         Service.Settings["Logging:LogLevel:Default"] = "Warning";
-        _ = Service.Server;
+        // The consumers' exchanges exist once the bus is up: started so before tests publish raw messages.
+        await Service.StartAsync();
         await InDbAsync(db => InsertUnitsAsync(db, Units));
         Admin = Service.CreateClientAs("quantri", AntqRoles.Admin, "BCA");
-        // The consumers' exchanges exist once the bus is up: wait for it before tests publish raw messages.
-        await Service.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
     }
 
     public IEnumerable<UnitRow> ChildrenOf(string code) => Units.Where(u => u.Parent == code).OrderBy(u => u.Code, StringComparer.Ordinal);

@@ -61,9 +61,7 @@ public class NotificationWorld : IAsyncLifetime
         LogContext.Current = null;
         var service = new NotificationService(Database, VirtualHost, Clock);
         Configure(service);
-        _ = service.Server;
-        var health = await service.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
-        Assert.Equal(BusHealthStatus.Healthy, health);
+        await service.StartAsync();
         return service;
     }
 

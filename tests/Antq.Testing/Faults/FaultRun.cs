@@ -221,8 +221,10 @@ public static class FaultRun
         try
         {
             await Task.Delay(options.Between, ct);
-            foreach (var (name, act) in steps)
+            foreach (var (name, act, prepare) in steps)
             {
+                // What a fault needs set up first (a deadline that must pass inside it) is not part of its time.
+                if (prepare is not null) await prepare();
                 var at = clock.Elapsed;
                 log($"{at.TotalSeconds:F0} s: {name}");
                 await act();
@@ -257,18 +259,18 @@ public static class FaultRun
     }
 
     /// <summary>The short schedule: <see cref="FaultRunOptions.Rounds"/> of RabbitMQ stopped, PostgreSQL stopped, each process SIGKILLed, each <see cref="FaultRunOptions.Down"/>.</summary>
-    static List<(string Name, Func<Task> Act)> ShortSchedule(PlatformProcesses platform, FaultRunOptions options, List<DateTime> notificationKills, CancellationToken ct)
+    static List<FaultStep> ShortSchedule(PlatformProcesses platform, FaultRunOptions options, List<DateTime> notificationKills, CancellationToken ct)
     {
-        var steps = new List<(string Name, Func<Task> Act)>();
+        var steps = new List<FaultStep>();
         for (var round = 0; round < options.Rounds; round++)
         {
-            steps.Add(("RabbitMQ stopped and started", async () =>
+            steps.Add(new("RabbitMQ stopped and started", async () =>
             {
                 await LocalServers.StopBrokerAsync();
                 await Task.Delay(options.Down, ct);
                 await LocalServers.StartBrokerAsync();
             }));
-            steps.Add(("PostgreSQL stopped and started", async () =>
+            steps.Add(new("PostgreSQL stopped and started", async () =>
             {
                 await LocalServers.StopPostgresAsync();
                 await Task.Delay(options.Down, ct);
@@ -280,20 +282,20 @@ public static class FaultRun
         return steps;
     }
 
-    static void AddKills(List<(string Name, Func<Task> Act)> steps, PlatformProcesses platform, FaultRunOptions options, List<DateTime> notificationKills,
+    static void AddKills(List<FaultStep> steps, PlatformProcesses platform, FaultRunOptions options, List<DateTime> notificationKills,
         Func<string, Task<DeadlineCase?>>? deadlineBefore, CancellationToken ct)
     {
         foreach (var (service, _, _) in PlatformProcesses.Services)
         {
-            steps.Add(($"{service} killed (SIGKILL) and started", async () =>
+            DeadlineCase? deadline = null;
+            steps.Add(new($"{service} killed (SIGKILL) and started", async () =>
             {
-                var deadline = deadlineBefore is null ? null : await deadlineBefore(service);
                 if (service == "notification") notificationKills.Add(DateTime.UtcNow);
                 platform.Kill(service);
                 await Task.Delay(options.Down, ct);
                 await platform.StartServiceAsync(service, ct);
                 deadline?.Ended(DateTimeOffset.UtcNow);
-            }));
+            }, deadlineBefore is null ? null : async () => deadline = await deadlineBefore(service)));
         }
     }
 
@@ -306,11 +308,11 @@ public static class FaultRun
     /// at once; each process killed in turn. A province's deadline for <see cref="DeadlinePeriod"/> passes in the middle
     /// of the PostgreSQL outage, of the RabbitMQ outage and of the Reporting kill.
     /// </summary>
-    public static List<(string Name, Func<Task> Act)> LongSchedule(PlatformProcesses platform, PlatformApi api, ReportClient client, FullReport factory,
+    public static List<FaultStep> LongSchedule(PlatformProcesses platform, PlatformApi api, ReportClient client, FullReport factory,
         Dictionary<string, int> seeds, IReadOnlyList<Commune> communes, IReadOnlyList<string> provinces, FaultRunOptions options, TimeSpan outage,
         List<DateTime> notificationKills, List<DeadlineCase> deadlines, FaultRunResult result, Action<string> log, CancellationToken ct)
     {
-        var steps = new List<(string Name, Func<Task> Act)>();
+        var steps = new List<FaultStep>();
         // Provinces of their own: the deadline cases, then the plans issued during the database outages.
         var deadlineProvinces = new Queue<string>(provinces.Take(3));
         var planProvinces = new Queue<string>(provinces.Skip(3).Take(2));
@@ -358,7 +360,7 @@ public static class FaultRun
 
         foreach (var service in new[] { "notification", "classification", "plan" })
         {
-            steps.Add(($"{service}'s database refused connections for {outage.TotalSeconds:F0} s", async () =>
+            steps.Add(new($"{service}'s database refused connections for {outage.TotalSeconds:F0} s", async () =>
             {
                 var database = platform.DatabaseOf(service);
                 var until = DateTime.UtcNow + outage;
@@ -376,28 +378,27 @@ public static class FaultRun
             }));
         }
 
-        steps.Add(($"PostgreSQL stopped for {outage.TotalSeconds:F0} s", async () =>
+        DeadlineCase? inPostgresOutage = null, inBrokerOutage = null;
+        steps.Add(new($"PostgreSQL stopped for {outage.TotalSeconds:F0} s", async () =>
         {
-            var deadline = await DeadlineAsync("PostgreSQL outage", outage / 2);
             await LocalServers.StopPostgresAsync();
             await Task.Delay(outage, ct);
             await LocalServers.StartPostgresAsync();
-            deadline?.Ended(DateTimeOffset.UtcNow);
-        }));
-        steps.Add(($"RabbitMQ stopped for {outage.TotalSeconds:F0} s", async () =>
+            inPostgresOutage?.Ended(DateTimeOffset.UtcNow);
+        }, async () => inPostgresOutage = await DeadlineAsync("PostgreSQL outage", outage / 2)));
+        steps.Add(new($"RabbitMQ stopped for {outage.TotalSeconds:F0} s", async () =>
         {
-            var deadline = await DeadlineAsync("RabbitMQ outage", outage / 2);
             await LocalServers.StopBrokerAsync();
             await Task.Delay(outage, ct);
             await LocalServers.StartBrokerAsync();
-            deadline?.Ended(DateTimeOffset.UtcNow);
-        }));
-        steps.Add(("PostgreSQL's postmaster killed (SIGKILL) and started", async () =>
+            inBrokerOutage?.Ended(DateTimeOffset.UtcNow);
+        }, async () => inBrokerOutage = await DeadlineAsync("RabbitMQ outage", outage / 2)));
+        steps.Add(new("PostgreSQL's postmaster killed (SIGKILL) and started", async () =>
         {
             await LocalServers.KillPostgresAsync();
             await LocalServers.StartPostgresAsync();
         }));
-        steps.Add(("RabbitMQ's node killed (SIGKILL) and started", async () =>
+        steps.Add(new("RabbitMQ's node killed (SIGKILL) and started", async () =>
         {
             await LocalServers.KillBrokerAsync();
             await LocalServers.StartBrokerAsync();
@@ -477,6 +478,7 @@ public static class FaultRun
         var quietBy = DateTime.UtcNow.AddMinutes(options.Outage is null ? 3 : 5);
         while (DateTime.UtcNow < quietBy && (busy = await Busy()) is not null) await Task.Delay(1000, ct);
         if (busy is not null) result.Problems.Add($"never quiet after the load: {busy}");
+        var quietAt = DateTime.UtcNow;
 
         // The authoritative state of every submission that was attempted.
         var submitted = new HashSet<(string Code, string Period)>();
@@ -573,8 +575,8 @@ public static class FaultRun
             result.Problems.Add($"{unexplained.Count} e-mails reached the SMTP server more than once without a kill of the Notification service between the copies: {string.Join("; ", unexplained.Take(5))}");
 
         await CheckDeadlinesAsync(platform, deadlines, result, ct);
-        await CheckOutboxesAndErrorQueuesAsync(platform, services, result, ct);
         await CheckCopiesAsync(platform, result, log, ct);
+        await CheckOutboxesAndErrorQueuesAsync(platform, services, quietAt, result, ct);
         log($"checked: {result}");
     }
 
@@ -626,7 +628,8 @@ public static class FaultRun
     }
 
     /// <summary>Every outbox empty (nothing waiting, nothing parked) and every <c>_error</c> queue of the virtual host empty.</summary>
-    static async Task CheckOutboxesAndErrorQueuesAsync(PlatformProcesses platform, IReadOnlyList<string> services, FaultRunResult result, CancellationToken ct)
+    static async Task CheckOutboxesAndErrorQueuesAsync(PlatformProcesses platform, IReadOnlyList<string> services, DateTime quietAt, FaultRunResult result,
+        CancellationToken ct)
     {
         foreach (var service in services)
         {
@@ -635,9 +638,10 @@ public static class FaultRun
             if (unsent > 0) result.Problems.Add($"{unsent} outbox messages of {service} unsent (waiting or parked)");
         }
 
-        // The management API samples queue lengths every few seconds: read after a pause, so a message dead-lettered
-        // just now is counted.
-        await Task.Delay(TimeSpan.FromSeconds(6), ct);
+        // The management API samples queue lengths every 5 s: read at least 6 s after the platform was quiet (the checks
+        // above have usually taken longer), so a message dead-lettered by the last redeliveries is counted.
+        var wait = quietAt.AddSeconds(6) - DateTime.UtcNow;
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
         var queues = await platform.Broker.QueueDepthsAsync();
         var errors = queues.Where(q => q.Name.EndsWith("_error", StringComparison.Ordinal)).ToList();
         result.ErrorQueues = errors.Count;
@@ -706,6 +710,9 @@ public static class FaultRun
         }
     }
 }
+
+/// <summary>One fault of a schedule: what it does (timed and logged), and what it needs set up first (not timed).</summary>
+public sealed record FaultStep(string Name, Func<Task> Act, Func<Task>? Prepare = null);
 
 /// <summary>A unit's deadline for <see cref="FaultRun.DeadlinePeriod"/> made to pass inside an outage.</summary>
 public sealed class DeadlineCase(string unit, string fault, DateTimeOffset dueAt, IReadOnlyList<string> communes, IReadOnlyList<string> early)

@@ -112,8 +112,10 @@ public sealed record DeadlineOutcome(string Unit, string Period, string Fault, D
 /// again. Clients retry as a person would (<see cref="ReportClient"/>). Afterwards the run checks, against its own tally
 /// and the generator's values: every submission that was answered 2xx is submitted; each province's roll-up counts
 /// exactly the submitted reports, once each, with exactly their values; the province was told of each submission exactly
-/// once (one notice, one inbox item per officer, one e-mail per address, none missing and none twice); and every
-/// service's outbox is empty.
+/// once (one notice, one inbox item per officer, one e-mail per address, none missing and none twice); every service's
+/// outbox and every <c>_error</c> queue is empty; every copy (docs/copies.md) equals its source. The long schedule
+/// (<see cref="LongSchedule"/>) adds outages of one service's database, crashes of both servers and deadlines passing
+/// inside outages, each checked to have closed once with its notices sent once.
 /// </summary>
 public static class FaultRun
 {

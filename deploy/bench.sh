@@ -5,7 +5,10 @@
 #
 #   deploy/antq bench                  # the whole run (about 10 minutes here)
 #   deploy/antq bench --quick          # every part small, to check that it runs
-#   deploy/antq bench --faults [MIN]   # the long fault run (MIN minutes of faults, default 10); writes bench/results/faults.json
+#   deploy/antq bench --faults [MIN]   # the long fault run, about MIN minutes of faults (default 10); writes bench/results/faults.json:
+#                                      # outages of MIN*10 s each (10 minutes in --faults 60): Notification's, Classification's and Plan's
+#                                      # databases in turn, the PostgreSQL server, RabbitMQ; then both servers SIGKILLed and each process
+#                                      # killed; deadlines passing inside outages (docs/benchmarks.md, Faults)
 #
 # Each step has a timeout. Only loopback traffic.
 set -euo pipefail
@@ -42,7 +45,8 @@ step() { # step NAME TIMEOUT_SECONDS ARGS...: one run of the bench tool; keeps i
 
 if [ "${1:-}" = "--faults" ]; then
   minutes="${2:-10}"
-  step faults $(( minutes * 60 + 900 )) faults --minutes "$minutes"
+  # The schedule takes about 62 s a minute (outages, gaps, restarts), plus the platform's start and the checks.
+  step faults $(( minutes * 70 + 1500 )) faults --minutes "$minutes"
   result="$OUT/faults.json"
 else
   quick=""; [ "${1:-}" = "--quick" ] && quick="--quick"

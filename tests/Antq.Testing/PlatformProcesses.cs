@@ -80,6 +80,12 @@ public sealed class PlatformProcesses : IAsyncDisposable
 
     public string VirtualHost => vhost!.Name;
 
+    /// <summary>The platform's virtual host (its queues, their depths).</summary>
+    public TestVirtualHost Broker => vhost!;
+
+    /// <summary>The name of a service's database on the shared PostgreSQL server.</summary>
+    public string DatabaseOf(string service) => databases[service];
+
     public int ProcessIdOf(string service) => processes[service].Id;
 
     public static async Task<PlatformProcesses> StartAsync(PlatformOptions options, CancellationToken ct = default)

@@ -90,6 +90,20 @@ public sealed class UnitFileFuzzTests(ITestOutputHelper output)
     public void A_mutated_merge_list_is_read_or_refused_within_the_bound() =>
         Fuzz([Merges], bytes => MergeLine.ParseFile(bytes), "merges");
 
+    /// <summary>Found by the fuzzing: a byte that is not UTF-8 inside a name threw from JsonElement.GetString (a 500).</summary>
+    [Fact]
+    public void A_dvhc_list_with_a_byte_that_is_not_utf8_inside_a_name_is_refused()
+    {
+        var bytes = (byte[])TwoTier.Clone();
+        var name = bytes.AsSpan().IndexOf("\"FullName\":\""u8);
+        Assert.True(name >= 0);
+        bytes[name + 13] = 0xB9;
+
+        var refusal = Assert.Throws<UnitFileException>(() => DvhcFileParser.Parse(bytes));
+
+        Assert.Contains("UTF-8", refusal.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_seeds_themselves_are_read()
     {

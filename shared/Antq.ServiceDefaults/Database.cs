@@ -91,6 +91,9 @@ public static class Database
                     if (ownerConnectionString is not null)
                     {
                         await ServiceRole.GrantAsync(ownerConnectionString, serviceConnectionString, insertOnlyTables, cancellationToken);
+                        // The owner's sessions are not kept idle in a pool for the life of the process.
+                        using var owner = new Npgsql.NpgsqlConnection(ownerConnectionString);
+                        Npgsql.NpgsqlConnection.ClearPool(owner);
                     }
                     return;
                 }

@@ -5,6 +5,7 @@
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll platform [--quick]   gateway, ingest, freshness, recompute, close (PlatformBench.cs)
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll bus [--messages 20000] outbox → dispatcher → inbox against RabbitMQ.Client (Bus.cs)
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll plantext [--turns 3]   the plan reader on 2 MB of plan text, in process (PlanTextBench.cs)
+//   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll hostile               the hostile upload corpus against a running Reporting, its peak memory (HostileUploadBench.cs)
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll faults [--minutes 10]  the long fault run (Antq.Testing/Faults)
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll bare --port P --connection C   the reference endpoint of ingest
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll bare-proxy --port P --destination URL   bare YARP, beside the gateway
@@ -27,6 +28,9 @@ switch (mode)
         break;
     case "plantext":
         Emit(PlanTextBench.Run(Option("--turns", 3), Log));
+        break;
+    case "hostile":
+        Emit(await HostileUploadBench.RunAsync(Log));
         break;
     case "faults":
     {

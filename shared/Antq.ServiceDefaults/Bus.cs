@@ -41,11 +41,21 @@ public static class Bus
             {
                 var (user, password) = Credentials(uri);
                 var vhost = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-                rabbit.Host(uri.Host, (ushort)(uri.IsDefaultPort || uri.Port <= 0 ? 5672 : uri.Port), string.IsNullOrEmpty(vhost) ? "/" : vhost, host =>
+                // amqps:// is TLS to the broker (required outside local mode, TransportSecurityOptions), on 5671 by default.
+                var tls = uri.Scheme == "amqps";
+                rabbit.Host(uri.Host, (ushort)(uri.IsDefaultPort || uri.Port <= 0 ? (tls ? 5671 : 5672) : uri.Port), string.IsNullOrEmpty(vhost) ? "/" : vhost, host =>
                 {
                     host.Username(user);
                     host.Password(password);
                     host.PublisherConfirmation = true;
+                    if (tls)
+                    {
+                        host.UseSsl(ssl =>
+                        {
+                            ssl.ServerName = uri.Host;
+                            ssl.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+                        });
+                    }
                 });
 
                 rabbit.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400)));

@@ -18,11 +18,13 @@ namespace Antq.Notification.Api.Apis;
 public sealed record NotificationPreferencesRequest(bool? InApp, bool? Email, string? QuietHours, string? RemindAt, string? DigestWindow);
 
 /// <summary>
-/// The caller's preferences as set (null: not set) and the values that apply (<c>Effective…</c>). <see cref="EmailAddress"/>:
-/// the account's address as Identity knows it, where <see cref="Email"/> sends.
+/// The caller's preferences as set (null: not set); <see cref="DefaultQuietHours"/> and <see cref="DefaultRemindAt"/>: the
+/// service's quiet hours and the hour its reminders go at, which apply where the account sets none;
+/// <see cref="EffectiveDigestWindow"/>: the window that applies to the account's address. <see cref="EmailAddress"/>: the
+/// account's address as Identity knows it, where <see cref="Email"/> sends.
 /// </summary>
 public sealed record NotificationPreferences(bool InApp, bool Email, string? EmailAddress, string? QuietHours, string? RemindAt,
-    string? DigestWindow, string? EffectiveQuietHours, string? EffectiveRemindAt, string EffectiveDigestWindow, bool UnitHasWebhook,
+    string? DigestWindow, string? DefaultQuietHours, string? DefaultRemindAt, string EffectiveDigestWindow, bool UnitHasWebhook,
     DateTimeOffset? UpdatedAt);
 
 /// <summary>Each account's own notification preferences (tùy chọn nhận thông báo), read and set by the account itself.</summary>
@@ -112,8 +114,8 @@ public static class PreferencesApi
         return new NotificationPreferences(
             own?.InApp ?? true, own?.Email ?? false, account.Email, own?.QuietHours, own?.RemindAt,
             own?.DigestWindow is { } w ? DigestWindow.Format(w) : null,
-            own?.Quiet?.ToString() ?? reminders.ParseQuietHours()?.ToString(),
-            own?.RemindAt ?? (reminders.ParseRemindAt() is { } at ? QuietHours.Format(at) : null),
+            reminders.ParseQuietHours()?.ToString(),
+            reminders.ParseRemindAt() is { } at ? QuietHours.Format(at) : null,
             DigestWindow.Format(own?.DigestWindow ?? contact?.DigestWindow ?? options.Digest.Window),
             contact?.WebhookUrl is not null, own?.UpdatedAt);
     }

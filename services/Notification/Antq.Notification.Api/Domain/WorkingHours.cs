@@ -79,7 +79,7 @@ public static class WorkingHours
             if (placed < at) placed = placed.AddDays(1);
         }
 
-        return quiet is not null && quiet.Contains(placed) ? quiet.EndOf(placed) : placed;
+        return (quiet is not null && quiet.Contains(placed) ? quiet.EndOf(placed) : placed).ToUniversalTime();
     }
 
     /// <summary>
@@ -96,9 +96,9 @@ public static class WorkingHours
             while (placed >= deadline) placed = placed.AddDays(-1);
         }
 
-        if (quiet is null || !quiet.Contains(placed)) return placed;
+        if (quiet is null || !quiet.Contains(placed)) return placed.ToUniversalTime();
         var end = quiet.EndOf(placed);
-        return end < deadline ? end : quiet.StartOf(placed) - TimeSpan.FromMinutes(1);
+        return (end < deadline ? end : quiet.StartOf(placed) - TimeSpan.FromMinutes(1)).ToUniversalTime();
     }
 
     /// <summary>Whether <paramref name="span"/> is a whole number of days (and so is placed at the reminder hour).</summary>
@@ -117,6 +117,6 @@ public static class WorkingHours
             placed = own;
         }
 
-        return placed;
+        return placed.ToUniversalTime();
     }
 }

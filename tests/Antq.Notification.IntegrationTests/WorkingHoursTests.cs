@@ -121,6 +121,42 @@ public sealed class WorkingHoursTests(WorkingHoursWorld world) : IClassFixture<W
                 $"{count} notices in the inbox of {user}");
     }
 
+    [Fact]
+    public async Task A_plan_that_sets_its_own_reminder_hour_has_its_reminders_at_that_hour()
+    {
+        const string province = "42";
+        const string commune = "18001";
+        await world.UnitsAsync(province, "Tỉnh Hà Tĩnh", (commune, "Xã Cẩm Xuyên"));
+        var now = world.Clock.GetUtcNow();
+        var deadline = VietnamTime.StartOfDay(VietnamTime.DayOf(now).AddDays(10));
+        var planId = Guid.NewGuid();
+        await world.PublishAsync(new PlanIssued
+        {
+            PlanId = planId, Number = "3/KH-CAT", Title = "Kế hoạch năm 2026", IssuerCode = province, Year = 2026, IssuedOn = VietnamTime.DayOf(now),
+            Deadlines = [new PlanPeriodDeadline { Period = Period, DueAt = deadline }],
+            ReminderPolicy = new PlanReminderPolicy { Reminders = ["-P3D", "P1D"], OverdueRepeat = "", EscalateAfter = "P2D", RemindAt = "09:15" },
+            Targets = [], OccurredAt = now,
+        });
+        await Eventually.UntilAsync(() => world.InDbAsync(db => db.PlanReminderSettings.AnyAsync(p => p.PlanId == planId)), found => found, "the plan's policy");
+        await world.PublishAsync(new DeadlinesChanged
+        {
+            Period = Period, OccurredAt = now,
+            Deadlines = [new UnitDeadline { OrgUnitCode = commune, ReportsToCode = province, DueAt = deadline, PlanId = planId, Derived = false, Sequence = 1 }],
+        });
+
+        var schedule = await Eventually.UntilAsync(() => world.ScheduleAsync(commune, Period),
+            s => s.ValueKind == JsonValueKind.Object && Pending(s).Count() == 3, "the commune's schedule under the plan's policy");
+
+        var day = VietnamTime.DayOf(deadline);
+        Assert.Equal(
+            [
+                ("reminder:-P3D", VietnamTime.At(day.AddDays(-3), new TimeOnly(9, 15))),
+                ("overdue:P1D", VietnamTime.At(day.AddDays(1), new TimeOnly(9, 15))),
+                ("escalation", VietnamTime.At(day.AddDays(2), new TimeOnly(9, 15))),
+            ],
+            Pending(schedule).OrderBy(n => n.DueAt).ToList());
+    }
+
     static IEnumerable<(string Slot, DateTimeOffset DueAt)> Pending(JsonElement schedule) => schedule.GetProperty("notices").EnumerateArray()
         .Where(n => n.GetProperty("status").GetString() == "pending")
         .Select(n => (n.GetProperty("slot").GetString()!, n.GetProperty("dueAt").GetDateTimeOffset()));

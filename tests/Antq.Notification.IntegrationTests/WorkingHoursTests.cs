@@ -38,7 +38,8 @@ public sealed class WorkingHoursTests(WorkingHoursWorld world) : IClassFixture<W
         await world.UnitsAsync(province, "Tỉnh Nghệ An", (commune, "Xã Quỳnh Lưu"));
         await world.UserAsync("cb.quynhluu", AntqRoles.CommuneOfficer, commune);
         await world.UserAsync("truong.quynhluu", AntqRoles.CommuneOfficer, commune);
-        await world.WaitForCopiesAsync(units: 2, users: 2);
+        await Eventually.UntilAsync(() => world.InDbAsync(db => db.Recipients.CountAsync(r => r.OrgUnitCode == commune)), n => n == 2,
+            "the copies of the commune's officers");
         // One officer wants reminders no earlier than 08:15, and a night that starts at 20:00.
         using (var truong = world.As("truong.quynhluu", AntqRoles.CommuneOfficer, commune))
         {

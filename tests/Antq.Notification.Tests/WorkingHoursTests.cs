@@ -106,6 +106,23 @@ public sealed class WorkingHoursTests
     public void Quiet_hours_read_as_from_until(string text, bool valid) => Assert.Equal(valid, QuietHours.TryParse(text, out _));
 
     [Fact]
+    public void Empty_settings_turn_the_reminder_hour_and_the_quiet_hours_off()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Notification:Reminders:RemindAt"] = "",
+            ["Notification:Reminders:QuietHours"] = "",
+        }).Build();
+
+        var policy = Microsoft.Extensions.Configuration.ConfigurationBinder.Get<NotificationOptions>(configuration.GetSection("Notification"))!.Reminders.ToPolicy();
+
+        Assert.Null(policy.RemindAt);
+        Assert.Null(policy.Quiet);
+        Assert.Equal(new TimeOnly(7, 30), Defaults.RemindAt);
+        Assert.Equal(QuietHours.Night, Defaults.Quiet);
+    }
+
+    [Fact]
     public void A_setting_that_puts_the_reminder_hour_inside_the_night_is_refused()
     {
         var settings = new ReminderDefaults { RemindAt = "06:00", QuietHours = "21:00-07:00" };

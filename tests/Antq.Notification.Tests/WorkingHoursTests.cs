@@ -1,5 +1,6 @@
 using Antq.Notification.Api.Dispatch;
 using Antq.Notification.Api.Domain;
+using Microsoft.Extensions.Configuration;
 using static Antq.Notification.Tests.Walk;
 
 namespace Antq.Notification.Tests;
@@ -108,13 +109,13 @@ public sealed class WorkingHoursTests
     [Fact]
     public void Empty_settings_turn_the_reminder_hour_and_the_quiet_hours_off()
     {
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Notification:Reminders:RemindAt"] = "",
             ["Notification:Reminders:QuietHours"] = "",
         }).Build();
 
-        var policy = Microsoft.Extensions.Configuration.ConfigurationBinder.Get<NotificationOptions>(configuration.GetSection("Notification"))!.Reminders.ToPolicy();
+        var policy = configuration.GetSection("Notification").Get<NotificationOptions>()!.Reminders.ToPolicy();
 
         Assert.Null(policy.RemindAt);
         Assert.Null(policy.Quiet);

@@ -133,13 +133,13 @@ public sealed class AccessibilityTests(Platform platform, Browser browser)
             ("commune", "a11y.xa", Password,
             [
                 ("home", "/"), ("report", $"/bao-cao/{Platform.Period}"), ("history", "/lich-su"), ("plans", "/ke-hoach"),
-                ("classification", "/phan-loai"), ("inbox", "/thong-bao"),
+                ("classification", "/phan-loai"), ("inbox", "/thong-bao"), ("preferences", "/thong-bao/tuy-chon"),
             ]),
             ("province", "a11y.tinh", Password,
             [
                 ("board", "/"), ("board-period", $"/theo-doi?ky={Platform.Period}"), ("rollup", "/tong-hop"),
                 ("review", $"/xem-bao-cao/{otherCode}/{Platform.Period}"), ("plans", "/ke-hoach"), ("classification", "/phan-loai"),
-                ("inbox", "/thong-bao"),
+                ("inbox", "/thong-bao"), ("preferences", "/thong-bao/tuy-chon"),
             ]),
             ("viewer", "a11y.xem", Password, [("board", "/"), ("rollup", "/tong-hop"), ("inbox", "/thong-bao")]),
             ("admin", "admin", Platform.AdminPassword,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Antq.Calendar;
 using Antq.Testing;
 
 namespace Antq.Journeys;
@@ -27,10 +28,12 @@ public sealed class OpenSeasonJourneys(OpenSeason season)
         var schedule = await Season.GetAsync(officer, $"api/notifications/schedule/{code}/{Period}");
         Assert.Equal(Due, schedule.GetProperty("deadlineAt").GetDateTimeOffset());
         var reminders = schedule.GetProperty("notices").EnumerateArray().Where(n => n.GetProperty("kind").GetString() == "reminder").ToList();
-        Assert.Contains(reminders, n => n.GetProperty("dueAt").GetDateTimeOffset() == Due.AddDays(-7));
+        // A week before, at the working hour (07:30 Vietnam time), not at the deadline's midnight.
+        var weekBefore = VietnamTime.At(VietnamTime.DayOf(Due.AddDays(-7)), new TimeOnly(7, 30));
+        Assert.Contains(reminders, n => n.GetProperty("dueAt").GetDateTimeOffset() == weekBefore);
 
         // A week before the deadline the officer is reminded, in the inbox and by e-mail.
-        season.Clock.AdvanceTo(Due.AddDays(-7).AddMinutes(1));
+        season.Clock.AdvanceTo(weekBefore.AddMinutes(1));
         var notice = await Season.NoticeAsync(officer, "reminder", code, Period);
         Assert.Contains("15/12/2026", notice.GetProperty("body").GetString());
         var mail = await Season.MailAsync(season.Smtp, user, "15/12/2026");

@@ -9,10 +9,14 @@ namespace Antq.Notification.Tests;
 public sealed class ReminderScheduleTests
 {
     static readonly DateTimeOffset Deadline = Vn(2026, 6, 15); // "trước ngày 15/06/2026"
-    static readonly ReminderPolicy Defaults = new ReminderDefaults().ToPolicy();
+    /// <summary>
+    /// The default offsets at their exact instants, without the reminder hour and quiet hours: the arithmetic of offsets,
+    /// repeats and replanning, which <see cref="WorkingHoursTests"/> then places at working hours.
+    /// </summary>
+    static readonly ReminderPolicy Defaults = new ReminderDefaults().ToPolicy() with { RemindAt = null, Quiet = null };
 
     [Fact]
-    public void Default_schedule_reminds_7_3_1_days_before_and_at_8_on_the_last_morning_then_chases_and_escalates()
+    public void Default_offsets_remind_7_3_1_days_before_and_at_8_on_the_last_morning_then_chase_and_escalate()
     {
         var walk = new Walk(Vn(2026, 5, 1), Deadline, Defaults);
 

@@ -91,6 +91,7 @@ public static class NotificationServiceExtensions
     {
         app.MapNotificationsApi();
         app.MapContactPointsApi();
+        app.MapPreferencesApi();
         return app;
     }
 }

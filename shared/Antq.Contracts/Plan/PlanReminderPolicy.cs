@@ -12,4 +12,10 @@ public sealed record PlanReminderPolicy
     public required string OverdueRepeat { get; init; }
 
     public required string EscalateAfter { get; init; }
+
+    /// <summary>
+    /// The working hour ("07:30", Vietnam time) at which the plan's reminders that count in whole days go out; null:
+    /// Notification's setting. Added later: older messages and senders leave it out.
+    /// </summary>
+    public string? RemindAt { get; init; }
 }

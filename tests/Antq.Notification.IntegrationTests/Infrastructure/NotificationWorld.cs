@@ -79,6 +79,11 @@ public class NotificationWorld : IAsyncLifetime
         service.Settings["Notification:Dispatcher:FirstRetryDelay"] = "00:00:01";
         service.Settings["Notification:Dispatcher:DeliveryLease"] = "00:00:10";
         service.Settings["Notification:Dispatcher:SendTimeout"] = "00:00:05";
+        // These tests drive reminders minutes apart on a clock that runs from the real time of day, whatever it is: the
+        // reminder hour and the quiet hours are off, or a run in the evening would hold their notices until morning.
+        // WorkingHoursWorld turns them back on to test them.
+        service.Settings["Notification:Reminders:RemindAt"] = "";
+        service.Settings["Notification:Reminders:QuietHours"] = "";
         // The receiver listens on loopback, which production refuses: the tests allow it as local mode does.
         service.Settings["Notification:Webhooks:AllowedNetworks:0"] = "127.0.0.0/8";
     }
@@ -118,10 +123,10 @@ public class NotificationWorld : IAsyncLifetime
         return PublishAsync(new OrgUnitsChanged { Sequence = units.Count, Units = units, Replay = false, OccurredAt = DateTimeOffset.UtcNow });
     }
 
-    public Task UserAsync(string userName, string role, string unit, bool active = true) => PublishAsync(new UserChanged
+    public Task UserAsync(string userName, string role, string unit, bool active = true, string? email = null) => PublishAsync(new UserChanged
     {
         UserId = DeterministicId(userName), UserName = userName, FullName = userName, Role = role, OrgUnitCode = unit, Active = active,
-        OccurredAt = DateTimeOffset.UtcNow,
+        Email = email, OccurredAt = DateTimeOffset.UtcNow,
     });
 
     static Guid DeterministicId(string name) => new(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(name)));

@@ -48,10 +48,11 @@ public static class NotificationsApi
     /// The caller's notices, newest first by the moment each was meant for (its due time; for an event, when it
     /// happened): notices that went out together after a stop keep their order, whichever dispatcher sent which.
     /// </summary>
-    public static async Task<Ok<List<InboxNotice>>> GetInbox(ClaimsPrincipal user, NotificationDbContext db, bool? unread, int? limit, CancellationToken ct)
+    public static async Task<Ok<List<InboxNotice>>> GetInbox(ClaimsPrincipal user, NotificationDbContext db, TimeProvider clock, bool? unread, int? limit,
+        CancellationToken ct)
     {
         var take = Math.Clamp(limit ?? 100, 1, 500);
-        var items = InboxOf(user, db);
+        var items = InboxOf(user, db, clock.GetUtcNow());
         if (unread == true) items = items.Where(i => i.ReadAt == null);
         var list = await items
             .OrderByDescending(i => i.Notice!.DueAt).ThenByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id)
@@ -65,7 +66,7 @@ public static class NotificationsApi
     public static async Task<Results<NoContent, ProblemHttpResult>> MarkRead(Guid id, ClaimsPrincipal user, NotificationDbContext db,
         TimeProvider clock, CancellationToken ct)
     {
-        var item = await InboxOf(user, db).AsTracking().FirstOrDefaultAsync(i => i.NoticeId == id, ct);
+        var item = await InboxOf(user, db, clock.GetUtcNow()).AsTracking().FirstOrDefaultAsync(i => i.NoticeId == id, ct);
         if (item is null)
         {
             return TypedResults.Problem(statusCode: 404, title: ProblemDetailsDefaults.TitleFor(404),
@@ -127,11 +128,14 @@ public static class NotificationsApi
             schedule.DeadlineAt is { } d ? DueDate.Describe(d) : null, schedule.ReportStatus, schedule.PlanId, notices));
     }
 
-    /// <summary>The caller's own inbox items: matched by the user name in the token against the copy of Identity's users.</summary>
-    static IQueryable<InboxItem> InboxOf(ClaimsPrincipal user, NotificationDbContext db)
+    /// <summary>
+    /// The caller's own inbox items: matched by the user name in the token against the copy of Identity's users; a
+    /// reminder held for the caller's own hours shows from then.
+    /// </summary>
+    static IQueryable<InboxItem> InboxOf(ClaimsPrincipal user, NotificationDbContext db, DateTimeOffset now)
     {
         var userName = user.UserName() ?? "";
         var userIds = db.Recipients.Where(r => r.UserName == userName).Select(r => r.UserId);
-        return db.Set<InboxItem>().AsNoTracking().Where(i => userIds.Contains(i.UserId));
+        return db.Set<InboxItem>().AsNoTracking().Where(i => userIds.Contains(i.UserId) && (i.VisibleAt == null || i.VisibleAt <= now));
     }
 }

@@ -41,6 +41,8 @@ public sealed class PlanIssuedConsumer(NotificationDbContext db) : IConsumer<Pla
             policy.Reminders = [.. issued.ReminderPolicy.Reminders];
             policy.OverdueRepeat = issued.ReminderPolicy.OverdueRepeat;
             policy.EscalateAfter = issued.ReminderPolicy.EscalateAfter;
+            // A reminder hour that does not read as one is left to the setting rather than refused with the plan.
+            policy.RemindAt = Domain.QuietHours.TryParseTime(issued.ReminderPolicy.RemindAt, out var hour) ? Domain.QuietHours.Format(hour) : null;
             policy.SupersedesId = issued.SupersedesPlanId;
             policy.IssuedAt = issued.OccurredAt;
             // The replacement may arrive before or after the version it replaces: either way, link them.

@@ -133,38 +133,59 @@ public sealed class NoticeFiring(NotificationDbContext db, Policies policies, Di
             notice.Id, notice.Kind, notice.Slot, notice.OrgUnitCode, notice.Period, audience, late ? " late" : "", deliveries);
     }
 
+    /// <summary>
+    /// The notice's deliveries: an inbox item for each officer of the audience who reads it there, an e-mail (or a place
+    /// in a digest) for each address of the unit's contact point and of the officers who asked for e-mail at their own,
+    /// and the webhook. A reminder reaches an officer who set hours of their own at those hours (<see cref="AccountPreferences"/>).
+    /// </summary>
     int FanOut(Notice notice, string audience, string? audienceKind, string unitName, DateTimeOffset now, FiringBatch batch)
     {
         var roles = AudienceRoles.For(audienceKind, notice.Kind);
-        var recipients = batch.Officers(audience).Where(r => roles.Contains(r.Role)).Select(r => r.UserId).ToList();
-        foreach (var userId in recipients)
+        var officers = batch.Officers(audience);
+        var held = NoticeKinds.IsScheduled(notice.Kind);
+        var quiet = options.Value.Reminders.ParseQuietHours();
+        var count = 0;
+        foreach (var officer in officers.Where(o => roles.Contains(o.Role)))
         {
-            db.Add(new InboxItem { Id = Guid.CreateVersion7(now), NoticeId = notice.Id, UserId = userId, CreatedAt = now });
+            if (officer.Preferences is { InApp: false }) continue;
+            var visibleAt = held && officer.Preferences is { } own ? own.Hold(now, quiet) : now;
+            db.Add(new InboxItem
+            {
+                Id = Guid.CreateVersion7(now), NoticeId = notice.Id, UserId = officer.UserId, CreatedAt = now,
+                VisibleAt = visibleAt > now ? visibleAt : null,
+            });
             // The inbox item is the delivery: written in the same transaction as the notice, it exists once or not at all.
-            var inApp = Delivery.Create(notice.Id, DeliveryChannels.InApp, userId.ToString(), now);
+            var inApp = Delivery.Create(notice.Id, DeliveryChannels.InApp, officer.UserId.ToString(), now);
             inApp.Attempts = 1;
             inApp.LastAttemptAt = now;
             inApp.Succeeded(now);
             db.Add(inApp);
+            count++;
         }
 
-        var count = recipients.Count;
-        if (batch.ContactPoint(audience) is not { } contact) return count;
-        foreach (var email in contact.Emails.Distinct(StringComparer.OrdinalIgnoreCase))
+        var contact = batch.ContactPoint(audience);
+        var addresses = (contact?.Emails ?? [])
+            .Concat(officers.Where(o => roles.Contains(o.Role) && o.Preferences is { Email: true } && !string.IsNullOrWhiteSpace(o.Email)).Select(o => o.Email!))
+            .Distinct(StringComparer.OrdinalIgnoreCase);
+        foreach (var email in addresses)
         {
+            // An address that belongs to an officer follows that officer's preferences.
+            var owner = officers.FirstOrDefault(o => o.Preferences is not null && string.Equals(o.Email, email, StringComparison.OrdinalIgnoreCase))?.Preferences;
             // The level above hears of submissions by e-mail once per window and address, in a digest.
             if (notice.Kind == NoticeKinds.Submitted)
-                gathered.Add(new Gathered(audience, email, contact.DigestWindow ?? options.Value.Digest.Window, DigestItem.For(notice, unitName)));
+                gathered.Add(new Gathered(audience, email, owner?.DigestWindow ?? contact?.DigestWindow ?? options.Value.Digest.Window, DigestItem.For(notice, unitName)));
             else
             {
-                db.Add(Delivery.Create(notice.Id, DeliveryChannels.Email, email, now));
+                var delivery = Delivery.Create(notice.Id, DeliveryChannels.Email, email, now);
+                if (held && owner is not null && owner.Hold(now, quiet) is var at && at > now) delivery.NextAttemptAt = at;
+                db.Add(delivery);
                 DeliveriesQueued++;
             }
 
             count++;
         }
 
-        if (contact.WebhookUrl is { } url)
+        if (contact?.WebhookUrl is { } url)
         {
             var webhook = Delivery.Create(notice.Id, DeliveryChannels.Webhook, url, now);
             webhook.OrgUnitCode = audience;
@@ -176,13 +197,16 @@ public sealed class NoticeFiring(NotificationDbContext db, Policies policies, Di
         return count;
     }
 
+    /// <summary>An active officer of an audience unit, with the account's own preferences if it set any.</summary>
+    sealed record Officer(Guid UserId, string Role, string? Email, AccountPreferences? Preferences);
+
     /// <summary>What one batch of notices reads, read for all of them at once (and each unit once per day asked).</summary>
     sealed class FiringBatch(NotificationDbContext db, Policies policies)
     {
         readonly Dictionary<(string, string), UnitSchedule> schedules = [];
         readonly Dictionary<Guid, ReminderPolicy> planPolicies = [];
         readonly Dictionary<(string, DateOnly), UnitTreeVersion?> units = [];
-        readonly Dictionary<string, List<(Guid UserId, string Role)>> officers = new(StringComparer.Ordinal);
+        readonly Dictionary<string, List<Officer>> officers = new(StringComparer.Ordinal);
         readonly Dictionary<string, ContactPoint> contactPoints = new(StringComparer.Ordinal);
 
         public static async Task<FiringBatch> LoadAsync(NotificationDbContext db, Policies policies, List<Notice> notices, DateOnly day,
@@ -223,17 +247,19 @@ public sealed class NoticeFiring(NotificationDbContext db, Policies policies, Di
             if (codes.Count == 0) return;
             await LoadUnitsAsync(codes, day, ct);
             foreach (var officer in await db.Recipients.AsNoTracking().Where(r => r.Active && codes.Contains(r.OrgUnitCode))
-                         .Select(r => new { r.OrgUnitCode, r.UserId, r.Role }).ToListAsync(ct))
+                         .GroupJoin(db.Set<AccountPreferences>().AsNoTracking(), r => r.UserId, p => p.UserId, (r, p) => new { r, p })
+                         .SelectMany(x => x.p.DefaultIfEmpty(), (x, p) => new { x.r.OrgUnitCode, x.r.UserId, x.r.Role, x.r.Email, Preferences = p })
+                         .ToListAsync(ct))
             {
                 if (!officers.TryGetValue(officer.OrgUnitCode, out var list)) officers[officer.OrgUnitCode] = list = [];
-                list.Add((officer.UserId, officer.Role));
+                list.Add(new Officer(officer.UserId, officer.Role, officer.Email, officer.Preferences));
             }
 
             foreach (var contact in await db.Set<ContactPoint>().AsNoTracking().Where(c => codes.Contains(c.OrgUnitCode)).ToListAsync(ct))
                 contactPoints[contact.OrgUnitCode] = contact;
         }
 
-        public IReadOnlyList<(Guid UserId, string Role)> Officers(string unit) => officers.GetValueOrDefault(unit) ?? [];
+        public IReadOnlyList<Officer> Officers(string unit) => officers.GetValueOrDefault(unit) ?? [];
 
         public ContactPoint? ContactPoint(string unit) => contactPoints.GetValueOrDefault(unit);
 

@@ -74,6 +74,19 @@ public sealed class ReminderDefaults : IValidatableObject
     /// <summary>How long after a report is returned its unit is reminded to resubmit it.</summary>
     public string ResubmitAfter { get; set; } = "P1D";
 
+    /// <summary>
+    /// The working hour (Vietnam time) at which reminders, overdue notices and escalations that count in whole days
+    /// from the deadline go out, instead of the deadline's midnight; a plan may set its own. Empty: at their exact offset.
+    /// </summary>
+    public string? RemindAt { get; set; } = "07:30";
+
+    /// <summary>
+    /// The night (Vietnam time, from-until, running over midnight when from is later): no reminder, overdue notice or
+    /// escalation goes out inside it; one that falls inside waits for its end (a reminder that would then be past the
+    /// deadline goes just before it begins). Each account may set its own. Empty: none.
+    /// </summary>
+    public string? QuietHours { get; set; } = "21:00-07:00";
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var (name, value) in new[] { (nameof(OverdueRepeat), OverdueRepeat), (nameof(EscalateAfter), EscalateAfter), (nameof(ResubmitAfter), ResubmitAfter) })
@@ -89,6 +102,13 @@ public sealed class ReminderDefaults : IValidatableObject
             yield return new ValidationResult("must be a time of day such as 08:00, or empty for none", [nameof(LastDayMorningAt)]);
         if (EscalateAfter is { } escalate && IsDuration(escalate) && ReminderPolicy.ParseDuration(escalate) < TimeSpan.Zero)
             yield return new ValidationResult("must not be negative", [nameof(EscalateAfter)]);
+        var remindAtValid = string.IsNullOrWhiteSpace(RemindAt) || Domain.QuietHours.TryParseTime(RemindAt, out _);
+        if (!remindAtValid)
+            yield return new ValidationResult("must be a time of day such as 07:30, or empty for none", [nameof(RemindAt)]);
+        if (!Domain.QuietHours.TryParse(QuietHours, out var quiet))
+            yield return new ValidationResult("must be a span of the day such as 21:00-07:00 (from-until, over midnight when from is later), or empty for none", [nameof(QuietHours)]);
+        else if (remindAtValid && quiet is not null && ParseRemindAt() is { } hour && quiet.Contains(VietnamTime.At(new DateOnly(2026, 1, 1), hour)))
+            yield return new ValidationResult($"must not fall inside the quiet hours ({quiet})", [nameof(RemindAt)]);
     }
 
     static bool IsDuration(string? text)
@@ -105,7 +125,12 @@ public sealed class ReminderDefaults : IValidatableObject
     }
 
     public ReminderPolicy ToPolicy() => ReminderPolicy.FromIso(Offsets is { Length: > 0 } ? Offsets : DefaultOffsets, OverdueRepeat, EscalateAfter,
-        string.IsNullOrWhiteSpace(LastDayMorningAt) ? null : TimeOnly.Parse(LastDayMorningAt, System.Globalization.CultureInfo.InvariantCulture));
+        string.IsNullOrWhiteSpace(LastDayMorningAt) ? null : TimeOnly.Parse(LastDayMorningAt, System.Globalization.CultureInfo.InvariantCulture))
+        with { RemindAt = ParseRemindAt(), Quiet = ParseQuietHours() };
+
+    public TimeOnly? ParseRemindAt() => Domain.QuietHours.TryParseTime(RemindAt, out var hour) ? hour : null;
+
+    public Domain.QuietHours? ParseQuietHours() => Domain.QuietHours.TryParse(QuietHours, out var quiet) ? quiet : null;
 }
 
 /// <summary>Section <c>Notification:Dispatcher</c>: the loops that send notices and deliveries.</summary>

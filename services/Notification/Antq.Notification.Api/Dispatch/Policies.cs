@@ -20,27 +20,33 @@ public sealed class Policies(IOptions<NotificationOptions> options, ILogger<Poli
     /// </summary>
     public static string KeyOf(PlanReminderSettings? plan) => plan is null
         ? DefaultKey
-        : $"{string.Join(',', plan.Reminders)}|{plan.OverdueRepeat}|{plan.EscalateAfter}|{plan.SupersededById?.ToString() ?? ""}";
+        : $"{string.Join(',', plan.Reminders)}|{plan.OverdueRepeat}|{plan.EscalateAfter}|{plan.SupersededById?.ToString() ?? ""}{(plan.RemindAt is { } at ? "|" + at : "")}";
 
     /// <summary><see cref="KeyOf"/> in SQL over <c>plan_reminder_policies p</c> (left-joined).</summary>
     public const string KeySql =
-        "CASE WHEN p.plan_id IS NULL THEN 'default' ELSE array_to_string(p.reminders, ',') || '|' || p.overdue_repeat || '|' || p.escalate_after || '|' || coalesce(p.superseded_by_id::text, '') END";
+        "CASE WHEN p.plan_id IS NULL THEN 'default' ELSE array_to_string(p.reminders, ',') || '|' || p.overdue_repeat || '|' || p.escalate_after || '|' || coalesce(p.superseded_by_id::text, '') || coalesce('|' || p.remind_at, '') END";
 
+    /// <summary>
+    /// The plan's policy: its offsets (or the defaults' when it sets none), its own reminder hour if it sets one (or the
+    /// setting's), and the quiet hours of the settings, which no plan can move.
+    /// </summary>
     public ReminderPolicy For(PlanReminderSettings? plan)
     {
+        var defaults = Defaults;
+        var remindAt = plan?.RemindAt is { } own && QuietHours.TryParseTime(own, out var hour) ? hour : defaults.RemindAt;
         if (plan is null || (plan.Reminders.Count == 0 && string.IsNullOrWhiteSpace(plan.OverdueRepeat) && string.IsNullOrWhiteSpace(plan.EscalateAfter)))
         {
-            return Defaults;
+            return defaults with { RemindAt = remindAt };
         }
 
         try
         {
-            return ReminderPolicy.FromIso(plan.Reminders, plan.OverdueRepeat, plan.EscalateAfter);
+            return ReminderPolicy.FromIso(plan.Reminders, plan.OverdueRepeat, plan.EscalateAfter) with { RemindAt = remindAt, Quiet = defaults.Quiet };
         }
         catch (FormatException ex)
         {
             logger.LogWarning(ex, "Reminder policy of plan {PlanId} does not parse; the defaults apply", plan.PlanId);
-            return Defaults;
+            return defaults;
         }
     }
 

@@ -13,5 +13,10 @@ public sealed class InboxItem
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>
+    /// A reminder held for this person's own hours (<see cref="AccountPreferences"/>) shows from then; null: at once.
+    /// </summary>
+    public DateTimeOffset? VisibleAt { get; set; }
+
     public DateTimeOffset? ReadAt { get; set; }
 }

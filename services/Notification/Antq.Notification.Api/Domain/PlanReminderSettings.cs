@@ -21,6 +21,9 @@ public sealed class PlanReminderSettings
 
     public required string EscalateAfter { get; set; }
 
+    /// <summary>The plan's own reminder hour ("07:30", Vietnam time); null: <c>Notification:Reminders:RemindAt</c>.</summary>
+    public string? RemindAt { get; set; }
+
     public Guid? SupersedesId { get; set; }
 
     public Guid? SupersededById { get; set; }

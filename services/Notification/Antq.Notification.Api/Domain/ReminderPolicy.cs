@@ -8,6 +8,8 @@ namespace Antq.Notification.Api.Domain;
 /// the deadline, if there is none) overdue notices repeat every <see cref="OverdueRepeat"/> until the report arrives;
 /// the level above is told once, <see cref="EscalateAfter"/> after the deadline, if it is still missing.
 /// <see cref="LastDayMorningAt"/> adds a reminder at that time of day (Vietnam time) on the last day before the deadline.
+/// Notices that count in whole days from the deadline go at <see cref="RemindAt"/> of their day, and none goes inside
+/// <see cref="Quiet"/> (<see cref="WorkingHours"/>): a reminder planned for midnight reaches people in the morning.
 /// </summary>
 public sealed record ReminderPolicy(
     IReadOnlyList<TimeSpan> Offsets,
@@ -15,6 +17,12 @@ public sealed record ReminderPolicy(
     TimeSpan? OverdueRepeat,
     TimeSpan? EscalateAfter)
 {
+    /// <summary>The hour (Vietnam time) at which notices that count in whole days go; null: at their exact offset.</summary>
+    public TimeOnly? RemindAt { get; init; }
+
+    /// <summary>When no reminder, overdue notice or escalation goes; null: any time.</summary>
+    public QuietHours? Quiet { get; init; }
+
     /// <summary>
     /// A plan's policy in ISO 8601 durations ("-P7D", "P1D", "PT30M"); an empty repeat or escalation means none.
     /// Throws <see cref="FormatException"/> for a duration that does not parse.
@@ -46,5 +54,5 @@ public sealed record ReminderPolicy(
     /// <summary>Identifies the policy's content, so a schedule can tell whether it was planned under the same one.</summary>
     public string Fingerprint =>
         string.Join(',', Offsets.Select(XmlConvert.ToString)) + "|" + LastDayMorningAt?.ToString("HH:mm") + "|" +
-        (OverdueRepeat is { } r ? XmlConvert.ToString(r) : "") + "|" + (EscalateAfter is { } e ? XmlConvert.ToString(e) : "");
+        (OverdueRepeat is { } r ? XmlConvert.ToString(r) : "") + "|" + (EscalateAfter is { } e ? XmlConvert.ToString(e) : "") + "|" + RemindAt?.ToString("HH:mm") + "|" + Quiet;
 }

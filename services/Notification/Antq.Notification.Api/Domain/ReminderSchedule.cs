@@ -23,7 +23,11 @@ public static class ReminderSchedule
         foreach (var offset in policy.Offsets)
         {
             var kind = offset < TimeSpan.Zero ? NoticeKinds.Reminder : NoticeKinds.Overdue;
-            planned.Add(new PlannedNotice(kind, $"{kind}:{XmlConvert.ToString(offset)}", deadline + offset));
+            var wholeDays = WorkingHours.IsWholeDays(offset);
+            var due = offset < TimeSpan.Zero
+                ? WorkingHours.Before(deadline + offset, deadline, wholeDays, policy.RemindAt, policy.Quiet)
+                : WorkingHours.NotBefore(deadline + offset, wholeDays, policy.RemindAt, policy.Quiet);
+            planned.Add(new PlannedNotice(kind, $"{kind}:{XmlConvert.ToString(offset)}", due));
         }
 
         if (policy.LastDayMorningAt is { } morning)
@@ -38,7 +42,8 @@ public static class ReminderSchedule
 
         if (policy.EscalateAfter is { } escalateAfter)
         {
-            planned.Add(new PlannedNotice(NoticeKinds.Escalation, EscalationSlot, deadline + escalateAfter));
+            planned.Add(new PlannedNotice(NoticeKinds.Escalation, EscalationSlot,
+                WorkingHours.NotBefore(deadline + escalateAfter, WorkingHours.IsWholeDays(escalateAfter), policy.RemindAt, policy.Quiet)));
         }
 
         return planned.DistinctBy(p => p.Slot).OrderBy(p => p.DueAt).ThenBy(p => p.Slot, StringComparer.Ordinal).ToList();
@@ -55,12 +60,18 @@ public static class ReminderSchedule
         return instant < deadline ? instant : VietnamTime.At(lastDay.AddDays(-1), at);
     }
 
-    /// <summary>Where the repeats start: the last overdue offset, or the deadline if the policy has none.</summary>
-    static DateTimeOffset RepeatAnchor(DateTimeOffset deadline, ReminderPolicy policy) =>
-        deadline + policy.Offsets.Where(o => o >= TimeSpan.Zero).DefaultIfEmpty(TimeSpan.Zero).Max();
+    /// <summary>Where the repeats start, from the deadline: the last overdue offset, or zero if the policy has none.</summary>
+    static TimeSpan RepeatAnchor(ReminderPolicy policy) => policy.Offsets.Where(o => o >= TimeSpan.Zero).DefaultIfEmpty(TimeSpan.Zero).Max();
 
-    public static DateTimeOffset RepeatAt(DateTimeOffset deadline, ReminderPolicy policy, int number) =>
-        RepeatAnchor(deadline, policy) + (policy.OverdueRepeat ?? throw new InvalidOperationException("The policy does not repeat.")) * number;
+    /// <summary>
+    /// When repeat number <paramref name="number"/> goes: its place in the chain, moved to the reminder hour (if the
+    /// chain counts in whole days) and out of the quiet hours. Never earlier than its place, so the chain keeps its order.
+    /// </summary>
+    public static DateTimeOffset RepeatAt(DateTimeOffset deadline, ReminderPolicy policy, int number)
+    {
+        var fromDeadline = RepeatAnchor(policy) + (policy.OverdueRepeat ?? throw new InvalidOperationException("The policy does not repeat.")) * number;
+        return WorkingHours.NotBefore(deadline + fromDeadline, WorkingHours.IsWholeDays(fromDeadline), policy.RemindAt, policy.Quiet);
+    }
 
     /// <summary>
     /// The repeat after number <paramref name="sent"/>, never due at or before <paramref name="after"/>: a service that
@@ -75,7 +86,7 @@ public static class ReminderSchedule
         {
             number += (int)Math.Ceiling((after - due).Ticks / (double)repeat.Ticks);
             due = RepeatAt(deadline, policy, number);
-            if (due <= after) { number++; due = RepeatAt(deadline, policy, number); }
+            while (due <= after) { number++; due = RepeatAt(deadline, policy, number); }
         }
 
         return new PlannedNotice(NoticeKinds.Overdue, $"{RepeatPrefix}{number}", due);

@@ -69,7 +69,8 @@ public sealed class UnitSchedule
     {
         if (!SetStatus(ReportStatuses.Returned, at, notices, now, "returned")) return [];
         var created = Reschedule(policy, notices, now, "returned").ToList();
-        var resubmit = Notice.Create(NoticeKinds.Reminder, OrgUnitCode, Period, $"{ResubmitPrefix}{at.UtcTicks}", now + resubmitAfter, now);
+        var resubmitAt = WorkingHours.NotBefore(now + resubmitAfter, WorkingHours.IsWholeDays(resubmitAfter), policy.RemindAt, policy.Quiet);
+        var resubmit = Notice.Create(NoticeKinds.Reminder, OrgUnitCode, Period, $"{ResubmitPrefix}{at.UtcTicks}", resubmitAt, now);
         resubmit.DeadlineAt = DeadlineAt;
         created.Add(resubmit);
         return created;

@@ -138,6 +138,14 @@ public sealed class AntqApiClient(HttpClient http, UserSession session, ILogger<
     public Task<ApiResult<JsonElement>> MarkReadAsync(string id, CancellationToken ct = default) =>
         SendAsync<JsonElement>(HttpMethod.Post, $"api/notifications/{Esc(id)}/read", ct: ct);
 
+    /// <summary>The signed-in account's own notification preferences (getNotificationPreferences).</summary>
+    public Task<ApiResult<NotificationPreferences>> GetNotificationPreferencesAsync(CancellationToken ct = default) =>
+        SendAsync<NotificationPreferences>(HttpMethod.Get, "api/notifications/preferences", ct: ct);
+
+    /// <summary>Sets them (putNotificationPreferences); wrong values come back per field, in Vietnamese.</summary>
+    public Task<ApiResult<NotificationPreferences>> PutNotificationPreferencesAsync(NotificationPreferencesRequest request, CancellationToken ct = default) =>
+        SendAsync<NotificationPreferences>(HttpMethod.Put, "api/notifications/preferences", JsonContent.Create(request, options: Json), ct: ct);
+
     // ---- users (Identity service)
     public Task<ApiResult<UserProfile>> CreateUserAsync(CreateUser user, CancellationToken ct = default) =>
         SendAsync<UserProfile>(HttpMethod.Post, "api/users", JsonContent.Create(user, options: Json), ct: ct);

@@ -46,6 +46,12 @@ public sealed record PlanList(string? Issuer, int? Year, IReadOnlyList<Plan> Pla
 
 public sealed record Notice(JsonElement Id, string Kind, string? OrgUnitCode, string? Period, string Title, string? Body, DateTimeOffset CreatedAt, bool Read);
 
+/// <summary>How the account wants to be told (Notification's <c>NotificationPreferences</c>): as set (null: default), the defaults, the window applied.</summary>
+public sealed record NotificationPreferences(bool InApp, bool Email, string? EmailAddress, string? QuietHours, string? RemindAt, string? DigestWindow,
+    string? DefaultQuietHours, string? DefaultRemindAt, string EffectiveDigestWindow, bool UnitHasWebhook, DateTimeOffset? UpdatedAt);
+
+public sealed record NotificationPreferencesRequest(bool InApp, bool Email, string? QuietHours, string? RemindAt, string? DigestWindow);
+
 public sealed record CreateUser(string Username, string Password, string FullName, string Role, string OrgUnitCode, string? Email);
 
 public sealed record UserProfile(Guid Id, string Username, string FullName, string Role, string OrgUnitCode, string? Email, bool Active,

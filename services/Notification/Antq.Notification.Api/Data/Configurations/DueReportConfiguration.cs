@@ -29,5 +29,6 @@ sealed class PlanReminderSettingsConfiguration : IEntityTypeConfiguration<PlanRe
         policy.Property(p => p.Number).HasMaxLength(100);
         policy.Property(p => p.OverdueRepeat).HasMaxLength(30);
         policy.Property(p => p.EscalateAfter).HasMaxLength(30);
+        policy.Property(p => p.RemindAt).HasMaxLength(5);
     }
 }

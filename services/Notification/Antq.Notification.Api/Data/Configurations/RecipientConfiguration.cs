@@ -17,3 +17,17 @@ sealed class RecipientConfiguration : IEntityTypeConfiguration<Recipient>
         recipient.HasIndex(r => new { r.OrgUnitCode, r.Role });
     }
 }
+
+sealed class AccountPreferencesConfiguration : IEntityTypeConfiguration<AccountPreferences>
+{
+    public void Configure(EntityTypeBuilder<AccountPreferences> preferences)
+    {
+        preferences.ToTable("account_preferences");
+        preferences.HasKey(p => p.UserId);
+        preferences.Property(p => p.UserId).ValueGeneratedNever();
+        preferences.Property(p => p.QuietHours).HasMaxLength(11);
+        preferences.Property(p => p.RemindAt).HasMaxLength(5);
+        preferences.Ignore(p => p.RemindAtTime);
+        preferences.Ignore(p => p.Quiet);
+    }
+}

@@ -216,6 +216,44 @@ namespace Antq.Notification.Api.Data.Migrations
                     b.ToTable("digest_items", (string)null);
                 });
 
+            modelBuilder.Entity("Antq.Notification.Api.Domain.AccountPreferences", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<TimeSpan?>("DigestWindow")
+                        .HasColumnType("interval")
+                        .HasColumnName("digest_window");
+
+                    b.Property<bool>("Email")
+                        .HasColumnType("boolean")
+                        .HasColumnName("email");
+
+                    b.Property<bool>("InApp")
+                        .HasColumnType("boolean")
+                        .HasColumnName("in_app");
+
+                    b.Property<string>("QuietHours")
+                        .HasMaxLength(11)
+                        .HasColumnType("character varying(11)")
+                        .HasColumnName("quiet_hours");
+
+                    b.Property<string>("RemindAt")
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("remind_at");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_account_preferences");
+
+                    b.ToTable("account_preferences", (string)null);
+                });
+
             modelBuilder.Entity("Antq.Notification.Api.Domain.ContactPoint", b =>
                 {
                     b.Property<string>("OrgUnitCode")
@@ -414,6 +452,10 @@ namespace Antq.Notification.Api.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
+                    b.Property<DateTimeOffset?>("VisibleAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("visible_at");
+
                     b.HasKey("Id")
                         .HasName("pk_inbox_items");
 
@@ -577,6 +619,11 @@ namespace Antq.Notification.Api.Data.Migrations
                         .HasMaxLength(30)
                         .HasColumnType("character varying(30)")
                         .HasColumnName("overdue_repeat");
+
+                    b.Property<string>("RemindAt")
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("remind_at");
 
                     b.PrimitiveCollection<List<string>>("Reminders")
                         .IsRequired()

@@ -10,14 +10,15 @@ namespace Antq.Cli.Commands;
 public static class MissingCommand
 {
     /// <summary>What counts as reported: the roll-up counts submitted and accepted reports, nothing else.</summary>
-    static readonly HashSet<string> Reported = new(StringComparer.Ordinal) { "submitted", "accepted" };
+    static readonly HashSet<string> Reported = new(StringComparer.Ordinal) { Output.Statuses.Submitted, Output.Statuses.Accepted };
 
     public static Command Build(CliEnvironment environment)
     {
         var code = new Argument<string>("code") { Description = "Mã đơn vị cấp trên (tỉnh, xã, …)" };
         var period = new Argument<string>("period") { Description = "Kỳ báo cáo: YYYY-H1 hoặc YYYY-Y" };
         var check = new Option<bool>("--check") { Description = "Trả mã thoát 5 khi còn đơn vị chưa nộp (cho kịch bản)" };
-        var command = new Command("missing", "Các đơn vị trực thuộc chưa nộp báo cáo của kỳ (chưa có, đang soạn, bị trả lại), kèm hạn nộp") { code, period, check };
+        // The command is named by the status it lists.
+        var command = new Command(Output.Statuses.Missing, "Các đơn vị trực thuộc chưa nộp báo cáo của kỳ (chưa có, đang soạn, bị trả lại), kèm hạn nộp") { code, period, check };
         command.SetAction(AntqCli.Action(environment, async (context, ct) =>
         {
             var unit = context.Parse.GetValue(code)!;

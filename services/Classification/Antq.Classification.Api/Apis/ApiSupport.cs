@@ -3,6 +3,7 @@ using Antq.Calendar;
 using Antq.Classification.Api.Data;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
+using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.Classification.Api.Apis;
 
@@ -12,14 +13,6 @@ public sealed record OrgUnitRef(string Code, string Name);
 static class ApiSupport
 {
     static readonly string[] OfficerRoles = [AntqRoles.ProvinceOfficer, AntqRoles.DistrictOfficer, AntqRoles.CommuneOfficer];
-
-    public static ProblemHttpResult Problem(int status, string detail, string? field = null) =>
-        TypedResults.Problem(statusCode: status, title: ProblemDetailsDefaults.TitleFor(status), detail: detail,
-            extensions: field is null ? null : new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } });
-
-    public static ProblemHttpResult Invalid(string detail, IReadOnlyDictionary<string, List<string>> errors) =>
-        TypedResults.Problem(statusCode: 400, title: ProblemDetailsDefaults.TitleFor(400), detail: detail,
-            extensions: new Dictionary<string, object?> { ["errors"] = errors.ToDictionary(e => e.Key, e => e.Value.ToArray()) });
 
     public static ProblemHttpResult? CheckYear(int year) =>
         year is < 2020 or > 2100 ? Problem(400, $"Năm {year} không hợp lệ (từ 2020 đến 2100).", "year") : null;

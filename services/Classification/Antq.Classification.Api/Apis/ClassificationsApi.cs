@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using static Antq.ServiceDefaults.Problems;
 using static Antq.Classification.Api.Apis.ApiSupport;
 
 namespace Antq.Classification.Api.Apis;

@@ -6,6 +6,7 @@ using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using static Antq.ServiceDefaults.Problems;
 using static Antq.Classification.Api.Apis.ApiSupport;
 
 namespace Antq.Classification.Api.Apis;

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using System.Security.Claims;
+using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.Identity.Api.Apis;
 
@@ -338,11 +339,7 @@ public static class UsersApi
     }
 
     static ValidationProblem Invalid(Dictionary<string, string[]> errors, string detail = "Vui lòng sửa các trường được nêu trong 'errors'.") =>
-        TypedResults.ValidationProblem(errors, title: "Dữ liệu không hợp lệ", detail: detail);
-
-    static ProblemHttpResult Problem(int status, string detail, string? field = null) =>
-        TypedResults.Problem(statusCode: status, title: ProblemDetailsDefaults.TitleFor(status), detail: detail,
-            extensions: field is null ? null : new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } });
+        Validation(errors, detail);
 
     static ProblemHttpResult NoAccount() => Problem(404, "Không tìm thấy tài khoản của người dùng đang đăng nhập.");
 

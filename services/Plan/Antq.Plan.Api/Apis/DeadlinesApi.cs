@@ -7,6 +7,7 @@ using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.Plan.Api.Apis;
 
@@ -34,8 +35,7 @@ public static class DeadlinesApi
         if (!ReportingPeriod.TryParse(period, out var parsed))
         {
             var detail = ReportingPeriod.InvalidMessage(period);
-            return TypedResults.Problem(statusCode: 400, title: ProblemDetailsDefaults.TitleFor(400), detail: detail,
-                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["period"] = [detail] } });
+            return Problem(400, detail, "period");
         }
 
         if (!await PlanScope.MayReadUnitAsync(db, user, code, VietnamTime.Today(clock), withAncestors: false, ct))
@@ -45,8 +45,7 @@ public static class DeadlinesApi
         var row = await db.UnitDeadlines.AsNoTracking().FirstOrDefaultAsync(d => d.OrgUnitCode == code && d.Period == periodCode, ct);
         if (row?.DueAt is not { } dueAt)
         {
-            return TypedResults.Problem(statusCode: 404, title: ProblemDetailsDefaults.TitleFor(404),
-                detail: $"Chưa có hạn nộp báo cáo kỳ {periodCode} cho đơn vị mã {code}: chưa có kế hoạch nào của cấp trên đặt hạn nộp cho kỳ này.");
+            return Problem(404, $"Chưa có hạn nộp báo cáo kỳ {periodCode} cho đơn vị mã {code}: chưa có kế hoạch nào của cấp trên đặt hạn nộp cho kỳ này.");
         }
 
         return TypedResults.Ok(new DeadlineResponse(row.OrgUnitCode, row.Period, dueAt.ToVietnam(), row.PlanId, row.Derived, row.ReportsToCode, DueDate.Display(dueAt)));
@@ -63,8 +62,7 @@ public static class DeadlinesApi
         if (year is not { } y || y < 2000 || y > 2100)
         {
             var detail = "Nhập năm cần tính lại hạn nộp, ví dụ ?year=2026.";
-            return TypedResults.Problem(statusCode: 400, title: ProblemDetailsDefaults.TitleFor(400), detail: detail,
-                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["year"] = [detail] } });
+            return Problem(400, detail, "year");
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);

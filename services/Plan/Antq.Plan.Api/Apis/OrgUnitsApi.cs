@@ -10,6 +10,7 @@ using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.Plan.Api.Apis;
 
@@ -322,16 +323,11 @@ public static class OrgUnitsApi
     }
 
     static ProblemHttpResult NotFound(string code, DateOnly date) =>
-        TypedResults.Problem(statusCode: 404, title: ProblemDetailsDefaults.TitleFor(404),
-            detail: $"Không có đơn vị mã {code} vào ngày {VietnamTime.Date(date)}.");
-
-    static ProblemHttpResult Problem(int status, string detail, string field) =>
-        TypedResults.Problem(statusCode: status, title: ProblemDetailsDefaults.TitleFor(status), detail: detail,
-            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } });
+        Problem(404, $"Không có đơn vị mã {code} vào ngày {VietnamTime.Date(date)}.");
 
     /// <summary>A file refused: 413 when it is past a limit of <see cref="UnitFileLimits"/>, otherwise 400.</summary>
     static ProblemHttpResult FileProblem(UnitFileException ex, string headline, string prefix = "") =>
-        TypedResults.Problem(statusCode: ex is UnitFileTooLargeException ? 413 : 400, title: ProblemDetailsDefaults.TitleFor(ex is UnitFileTooLargeException ? 413 : 400),
-            detail: $"{headline}: {string.Join(" ", ex.Errors.Select(e => prefix.Length > 0 && e.StartsWith(prefix) ? e[prefix.Length..] : e))}",
-            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["file"] = [.. ex.Errors] } });
+        Problem(ex is UnitFileTooLargeException ? 413 : 400,
+            $"{headline}: {string.Join(" ", ex.Errors.Select(e => prefix.Length > 0 && e.StartsWith(prefix) ? e[prefix.Length..] : e))}",
+            new Dictionary<string, string[]> { ["file"] = [.. ex.Errors] });
 }

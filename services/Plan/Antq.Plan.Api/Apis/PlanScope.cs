@@ -6,6 +6,7 @@ using Antq.Plan.Api.Domain.Units;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.Plan.Api.Apis;
 
@@ -104,6 +105,5 @@ public static class PlanScope
     public static ProblemHttpResult CascadeRefused() =>
         Refused("Tài khoản của bạn không được xem tình hình ban hành kế hoạch thực hiện của các đơn vị dưới đơn vị ban hành kế hoạch này; chỉ đơn vị ban hành, cấp trên của đơn vị đó và quản trị viên được xem.");
 
-    static ProblemHttpResult Refused(string detail) =>
-        TypedResults.Problem(statusCode: 403, title: ProblemDetailsDefaults.TitleFor(403), detail: detail);
+    static ProblemHttpResult Refused(string detail) => Problem(403, detail);
 }

@@ -10,6 +10,7 @@ using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.Plan.Api.Apis;
 
@@ -56,7 +57,7 @@ public static class PlansApi
         if (request.Supersedes is { } supersedesId)
         {
             superseded = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == supersedesId, ct);
-            if (superseded is null) return FieldProblem(400, $"Không tìm thấy kế hoạch {supersedesId} cần thay thế.", "supersedes");
+            if (superseded is null) return Problem(400, $"Không tìm thấy kế hoạch {supersedesId} cần thay thế.", "supersedes");
         }
 
         return await CreateDraftAsync(request, superseded, user, db, clock, ct);
@@ -69,11 +70,11 @@ public static class PlansApi
         var old = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (old is null) return PlanNotFound(id);
         if (request?.IssuerCode is { } issuer && issuer.Trim() != old.IssuerCode)
-            return FieldProblem(400, $"Phiên bản thay thế phải cùng đơn vị ban hành {old.IssuerCode} với kế hoạch được thay thế.", "issuerCode");
+            return Problem(400, $"Phiên bản thay thế phải cùng đơn vị ban hành {old.IssuerCode} với kế hoạch được thay thế.", "issuerCode");
         if (request?.Year is { } year && year != old.Year)
-            return FieldProblem(400, $"Phiên bản thay thế phải cùng năm {old.Year} với kế hoạch được thay thế.", "year");
+            return Problem(400, $"Phiên bản thay thế phải cùng năm {old.Year} với kế hoạch được thay thế.", "year");
         if (request?.Supersedes is { } other && other != id)
-            return FieldProblem(400, $"Phiên bản này thay thế kế hoạch {id}, không thể đồng thời thay thế kế hoạch {other}.", "supersedes");
+            return Problem(400, $"Phiên bản này thay thế kế hoạch {id}, không thể đồng thời thay thế kế hoạch {other}.", "supersedes");
 
         var merged = new CreatePlanRequest(
             request?.Number ?? old.Number,
@@ -181,7 +182,7 @@ public static class PlansApi
         }
 
         if (plan.ParentPlanId is { } parentId && !await db.Plans.AnyAsync(p => p.Id == parentId && p.Status != PlanStatus.Draft, ct))
-            return FieldProblem(409, "Kế hoạch cấp trên mà kế hoạch này thực hiện chưa được ban hành.", "parentPlanId");
+            return Problem(409, "Kế hoạch cấp trên mà kế hoạch này thực hiện chưa được ban hành.", "parentPlanId");
 
         // The refusal rule: the units below must not be given more time than the issuer has itself.
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -195,9 +196,7 @@ public static class PlansApi
 
         if (errors.Count > 0)
         {
-            return TypedResults.Problem(statusCode: 409, title: ProblemDetailsDefaults.TitleFor(409),
-                detail: "Không thể ban hành kế hoạch: " + string.Join(" ", errors.Values.SelectMany(v => v)),
-                extensions: new Dictionary<string, object?> { ["errors"] = errors });
+            return Problem(409, "Không thể ban hành kế hoạch: " + string.Join(" ", errors.Values.SelectMany(v => v)), errors);
         }
 
         var now = clock.GetUtcNow();
@@ -243,7 +242,7 @@ public static class PlansApi
         if (!string.IsNullOrWhiteSpace(status))
         {
             if (!Enum.TryParse<PlanStatus>(status, true, out var wanted))
-                return FieldProblem(400, $"Trạng thái \"{status}\" không hợp lệ; dùng Draft, Issued hoặc Superseded.", "status");
+                return Problem(400, $"Trạng thái \"{status}\" không hợp lệ; dùng Draft, Issued hoặc Superseded.", "status");
             query = query.Where(p => p.Status == wanted);
         }
 
@@ -264,7 +263,7 @@ public static class PlansApi
         if (!await PlanScope.MayReadPlanAsync(db, user, id, VietnamTime.Today(clock), withAncestors: false, ct)) return PlanScope.CascadeRefused();
         var date = plan.ImplementingPlansDueOn ?? plan.IssuedOn;
         if (!string.IsNullOrWhiteSpace(asOf) && !DateOnly.TryParseExact(asOf.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
-            return FieldProblem(400, $"Ngày \"{asOf}\" không hợp lệ; dùng dạng YYYY-MM-DD, ví dụ 2026-03-30.", "asOf");
+            return Problem(400, $"Ngày \"{asOf}\" không hợp lệ; dùng dạng YYYY-MM-DD, ví dụ 2026-03-30.", "asOf");
 
         // Every version of this plan: implementing plans may name an earlier or later one.
         var versions = new HashSet<Guid> { plan.Id };
@@ -294,16 +293,16 @@ public static class PlansApi
         var entries = children.Select(child =>
         {
             if (!first.TryGetValue(child.Code, out var issued))
-                return new CascadeEntry(child.Code, child.Name, child.Kind.ToString(), "notIssued", overdue ? "Chưa ban hành, đã quá hạn" : "Chưa ban hành", null, null, null);
+                return new CascadeEntry(child.Code, child.Name, child.Kind.ToString(), CascadeStatus.NotIssued, overdue ? "Chưa ban hành, đã quá hạn" : "Chưa ban hành", null, null, null);
             var onTime = due is null || issued.IssuedOn < due;
-            return new CascadeEntry(child.Code, child.Name, child.Kind.ToString(), onTime ? "onTime" : "late",
+            return new CascadeEntry(child.Code, child.Name, child.Kind.ToString(), onTime ? CascadeStatus.OnTime : CascadeStatus.Late,
                 onTime ? "Đã ban hành đúng hạn" : "Ban hành muộn", issued.Id, issued.Number, issued.IssuedOn);
         }).ToList();
 
         return TypedResults.Ok(new CascadeResponse(plan.Id, plan.IssuerCode, due,
             due is { } day ? $"Hạn ban hành kế hoạch thực hiện: {DueDate.Describe(day)}" : null,
-            date, entries.Count, entries.Count(e => e.Status == "onTime"), entries.Count(e => e.Status == "late"),
-            entries.Count(e => e.Status == "notIssued"), entries));
+            date, entries.Count, entries.Count(e => e.Status == CascadeStatus.OnTime), entries.Count(e => e.Status == CascadeStatus.Late),
+            entries.Count(e => e.Status == CascadeStatus.NotIssued), entries));
     }
 
     public static PlanIssued ToPlanIssued(MovementPlan plan, DateTimeOffset now) => new()
@@ -347,14 +346,14 @@ public static class PlansApi
     };
 
     static ProblemHttpResult ValidationProblem(PlanInput input) =>
-        TypedResults.Problem(statusCode: 400, title: ProblemDetailsDefaults.TitleFor(400),
-            detail: "Kế hoạch chưa hợp lệ: " + string.Join(" ", input.Errors.Values.SelectMany(v => v)),
-            extensions: new Dictionary<string, object?> { ["errors"] = input.ErrorMap() });
+        Invalid("Kế hoạch chưa hợp lệ: " + string.Join(" ", input.Errors.Values.SelectMany(v => v)), input.ErrorMap());
 
-    static ProblemHttpResult Problem(int status, string detail) =>
-        TypedResults.Problem(statusCode: status, title: ProblemDetailsDefaults.TitleFor(status), detail: detail);
+}
 
-    static ProblemHttpResult FieldProblem(int status, string detail, string field) =>
-        TypedResults.Problem(statusCode: status, title: ProblemDetailsDefaults.TitleFor(status), detail: detail,
-            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } });
+/// <summary>Where a subordinate stands in a plan's cascade (its implementing plan): the one definition of these words.</summary>
+public static class CascadeStatus
+{
+    public const string OnTime = "onTime";
+    public const string Late = "late";
+    public const string NotIssued = "notIssued";
 }

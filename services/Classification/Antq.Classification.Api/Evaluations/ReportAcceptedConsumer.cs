@@ -1,13 +1,12 @@
 using Antq.Calendar;
 using Antq.Classification.Api.Data;
-using Antq.Classification.Api.Domain;
 using Antq.Contracts.Reporting;
 using Antq.Messaging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Antq.Classification.Api.Consumers;
+namespace Antq.Classification.Api.Evaluations;
 
 /// <summary>
 /// An accepted annual report (YYYY-Y) gives the values the computed criteria read. The unit's sheet is scored again

@@ -1,4 +1,4 @@
-namespace Antq.Classification.Api.Domain;
+namespace Antq.Classification.Api.Evaluations;
 
 /// <summary>One criterion's scores on a unit's sheet.</summary>
 public sealed record CriterionScore(Criterion Criterion, decimal? Self, decimal? Approved, decimal? Computed)

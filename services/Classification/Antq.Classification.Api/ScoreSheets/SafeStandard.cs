@@ -1,6 +1,6 @@
 using Antq.Calendar;
 
-namespace Antq.Classification.Api.Domain;
+namespace Antq.Classification.Api.ScoreSheets;
 
 /// <summary>
 /// The criteria of the "An toàn về an ninh, trật tự" standard for one year and one kind of unit (Thông tư 124/2021/TT-BCA,

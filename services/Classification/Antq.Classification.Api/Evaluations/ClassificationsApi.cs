@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Antq.Calendar;
 using Antq.Classification.Api.Data;
-using Antq.Classification.Api.Domain;
 using Antq.Contracts.Classification;
 using Antq.Messaging;
 using Antq.ServiceDefaults;
@@ -10,9 +9,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using static Antq.ServiceDefaults.Problems;
-using static Antq.Classification.Api.Apis.ApiSupport;
+using static Antq.Classification.Api.Units.ApiSupport;
 
-namespace Antq.Classification.Api.Apis;
+namespace Antq.Classification.Api.Evaluations;
 
 /// <summary>
 /// Scores by criterion code; a JSON null clears one. <c>selfScores</c>: the unit's own (điểm tự chấm);

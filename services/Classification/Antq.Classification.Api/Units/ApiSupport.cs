@@ -5,7 +5,7 @@ using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static Antq.ServiceDefaults.Problems;
 
-namespace Antq.Classification.Api.Apis;
+namespace Antq.Classification.Api.Units;
 
 public sealed record OrgUnitRef(string Code, string Name);
 

@@ -1,4 +1,4 @@
-namespace Antq.Classification.Api.Domain;
+namespace Antq.Classification.Api.Evaluations;
 
 /// <summary>The classes of the movement (phân loại phong trào), best first.</summary>
 public static class MovementClass

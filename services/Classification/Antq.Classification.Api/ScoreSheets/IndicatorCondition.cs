@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Antq.Classification.Api.Domain;
+namespace Antq.Classification.Api.ScoreSheets;
 
 /// <summary>A condition on one indicator of the catalogue, e.g. <c>PCT_KDC_SAFE &gt;= 80</c>.</summary>
 public sealed record IndicatorCondition(string Indicator, string Comparator, decimal Value)

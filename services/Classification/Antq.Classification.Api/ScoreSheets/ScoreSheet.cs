@@ -1,7 +1,7 @@
 using System.Globalization;
 using Antq.Calendar;
 
-namespace Antq.Classification.Api.Domain;
+namespace Antq.Classification.Api.ScoreSheets;
 
 /// <summary>
 /// A score sheet (bảng chấm điểm) for one year and one kind of unit: criteria whose maxima add up to 100, the class

@@ -1,4 +1,4 @@
-namespace Antq.Classification.Api.Domain;
+namespace Antq.Classification.Api.Units;
 
 /// <summary>
 /// The kinds of unit a score sheet or a safe-standard list is written for (đối tượng phân loại). Agencies, enterprises

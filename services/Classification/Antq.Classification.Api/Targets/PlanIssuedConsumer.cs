@@ -1,6 +1,5 @@
 using Antq.Calendar;
 using Antq.Classification.Api.Data;
-using Antq.Classification.Api.Domain;
 using Antq.Contracts.Plan;
 using Antq.Messaging;
 using Antq.UnitTree;
@@ -8,7 +7,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Antq.Classification.Api.Consumers;
+namespace Antq.Classification.Api.Targets;
 
 /// <summary>
 /// Records an issued plan's targets (replacing those of the version it supersedes) and judges them at once: at the

@@ -1,4 +1,4 @@
-namespace Antq.Classification.Api.Domain;
+namespace Antq.Classification.Api.ScoreSheets;
 
 /// <summary>Refuses a sheet that cannot be scored: its maxima must add up to exactly 100, its cut-offs must descend.</summary>
 public static class ScoreSheetValidator

@@ -1,4 +1,4 @@
-namespace Antq.Classification.Api.Domain;
+namespace Antq.Classification.Api.Evaluations;
 
 /// <summary>A unit directly below the summarised one, with what Classification knows of it for the year.</summary>
 public sealed record SummaryChild(string Code, string Name, string? SubjectKind, string? Class, bool Registered, bool? Recognised,

@@ -1,4 +1,4 @@
-namespace Antq.Classification.Api.Domain;
+namespace Antq.Classification.Api.ScoreSheets;
 
 /// <summary>
 /// What the system ships where no administrator has published anything. None of it is taken from a regulation's text:

@@ -1,11 +1,11 @@
 using Antq.Calendar;
-using Antq.Classification.Api.Domain;
+using Antq.Classification.Api.Data;
 using Antq.Contracts.Classification;
 using Antq.Messaging;
 using Antq.UnitTree;
 using Microsoft.EntityFrameworkCore;
 
-namespace Antq.Classification.Api.Data;
+namespace Antq.Classification.Api.Evaluations;
 
 /// <summary>A unit as it stood at a year's hierarchy date (the end of the annual data window), with its ancestors, root first.</summary>
 public sealed record YearUnit(int Year, DateOnly HierarchyDate, UnitTreeVersion Unit, IReadOnlyList<UnitTreeVersion> Ancestors)

@@ -1,30 +1,4 @@
-namespace Antq.Classification.Api.Domain;
-
-/// <summary>One published version of a year's score sheet for a kind of unit. Results keep the version they were scored on.</summary>
-public sealed class ScoreSheetVersion
-{
-    public Guid Id { get; set; }
-    public int Year { get; set; }
-    public required string SubjectKind { get; set; }
-    public int Version { get; set; }
-    public bool IsDefault { get; set; }
-    public required ScoreSheet Sheet { get; set; }
-    public required string PublishedBy { get; set; }
-    public DateTimeOffset PublishedAt { get; set; }
-}
-
-/// <summary>One published version of a year's safe-standard criteria for a kind of unit.</summary>
-public sealed class SafeStandardVersion
-{
-    public Guid Id { get; set; }
-    public int Year { get; set; }
-    public required string SubjectKind { get; set; }
-    public int Version { get; set; }
-    public bool IsDefault { get; set; }
-    public required SafeStandard Standard { get; set; }
-    public required string PublishedBy { get; set; }
-    public DateTimeOffset PublishedAt { get; set; }
-}
+namespace Antq.Classification.Api.Evaluations;
 
 /// <summary>A unit's classification for a year (phân loại phong trào): its scores, the sheet version, total and class.</summary>
 public sealed class Evaluation
@@ -84,33 +58,6 @@ public sealed class AnnualReportValues
     public Dictionary<string, decimal> Values { get; set; } = [];
     public required string AcceptedBy { get; set; }
     public DateTimeOffset AcceptedAt { get; set; }
-}
-
-/// <summary>A target (chỉ tiêu) of an issued plan, as Classification records it.</summary>
-public sealed class PlanTarget
-{
-    public Guid PlanId { get; set; }
-    public int Index { get; set; }
-    public required string PlanNumber { get; set; }
-    public required string IssuerCode { get; set; }
-    public int Year { get; set; }
-    public required string Indicator { get; set; }
-    public required string Comparator { get; set; }
-    public decimal Value { get; set; }
-    /// <summary>"subtree" (the issuer's area) or "each child" (every unit reporting to the issuer).</summary>
-    public required string Scope { get; set; }
-}
-
-/// <summary>The last verdict published for a target at a unit: a new one is published only when it changes.</summary>
-public sealed class TargetAttainment
-{
-    public Guid PlanId { get; set; }
-    public int Index { get; set; }
-    public required string OrgUnitCode { get; set; }
-    public int Year { get; set; }
-    public decimal? Achieved { get; set; }
-    public bool? Attained { get; set; }
-    public DateTimeOffset UpdatedAt { get; set; }
 }
 
 /// <summary>The counts last published for a unit's annual report (CLS_*, KDC_SAFE, ORG_SAFE), with their sequence.</summary>

@@ -1,15 +1,14 @@
 using System.Security.Claims;
 using Antq.Audit;
 using Antq.Classification.Api.Data;
-using Antq.Classification.Api.Domain;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using static Antq.ServiceDefaults.Problems;
-using static Antq.Classification.Api.Apis.ApiSupport;
+using static Antq.Classification.Api.Units.ApiSupport;
 
-namespace Antq.Classification.Api.Apis;
+namespace Antq.Classification.Api.ScoreSheets;
 
 public sealed record ScoreRuleDto(string Indicator, string Method, string? Comparator, decimal Value);
 

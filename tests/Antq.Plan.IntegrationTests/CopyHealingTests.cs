@@ -13,7 +13,7 @@ using Npgsql;
 using Xunit.Abstractions;
 using static Antq.Plan.IntegrationTests.PlanApi;
 using NotificationConsumers = Antq.Notification.Api.Consumers;
-using IdentityConsumers = Antq.Identity.Api.Consumers;
+using IdentityConsumers = Antq.Identity.Api.Users;
 using ReportingDeadlines = Antq.Reporting.Api.Deadlines;
 
 namespace Antq.Plan.IntegrationTests;

@@ -1,7 +1,6 @@
 using Antq.Calendar;
 using Antq.Identity.Api.Data;
 using Antq.Identity.Api.Data.Configurations;
-using Antq.Identity.Api.Domain;
 using Antq.Messaging;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,7 +10,7 @@ using OpenIddict.Abstractions;
 using System.Security.Claims;
 using static Antq.ServiceDefaults.Problems;
 
-namespace Antq.Identity.Api.Apis;
+namespace Antq.Identity.Api.Users;
 
 /// <summary>
 /// Accounts: an administrator creates, lists, changes, disables, unlocks them and sets their passwords; everyone reads

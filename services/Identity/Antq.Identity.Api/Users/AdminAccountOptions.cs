@@ -1,7 +1,6 @@
-using Antq.Identity.Api.Domain;
 using Microsoft.Extensions.Options;
 
-namespace Antq.Identity.Api.Hosting;
+namespace Antq.Identity.Api.Users;
 
 /// <summary>
 /// The built-in <c>admin</c> account's password: <c>ANTQ_ADMIN_PASSWORD</c>. Only when <c>ANTQ_MODE</c> is

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace Antq.Identity.Api.Data;
+namespace Antq.Identity.Api.Users;
 
 static class DbErrors
 {

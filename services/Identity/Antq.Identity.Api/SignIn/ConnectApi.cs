@@ -1,7 +1,5 @@
 using System.Security.Claims;
 using Antq.Identity.Api.Data;
-using Antq.Identity.Api.Domain;
-using Antq.Identity.Api.Tokens;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,7 +9,7 @@ using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace Antq.Identity.Api.Apis;
+namespace Antq.Identity.Api.SignIn;
 
 /// <summary>
 /// The OpenID Connect endpoints in pass-through mode: OpenIddict checks the protocol (client, grant, PKCE, redirect

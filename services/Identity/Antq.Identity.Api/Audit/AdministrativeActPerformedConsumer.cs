@@ -1,11 +1,10 @@
 using Antq.Contracts.Audit;
 using Antq.Identity.Api.Data;
-using Antq.Identity.Api.Domain;
 using Antq.Messaging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
-namespace Antq.Identity.Api.Consumers;
+namespace Antq.Identity.Api.Audit;
 
 /// <summary>
 /// Writes another service's administrative act into the platform's audit trail, once: the inbox skips a redelivery,

@@ -1,11 +1,10 @@
 using System.Data.Common;
 using Antq.Identity.Api.Data;
-using Antq.Identity.Api.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
-namespace Antq.Identity.Api.Apis;
+namespace Antq.Identity.Api.SignIn;
 
 /// <summary>
 /// The counting of wrong passwords per (account, client address), in single statements: concurrent attempts each add

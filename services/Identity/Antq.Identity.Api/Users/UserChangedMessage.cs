@@ -1,6 +1,6 @@
 using Antq.Contracts.Identity;
 
-namespace Antq.Identity.Api.Domain;
+namespace Antq.Identity.Api.Users;
 
 static class UserChangedMessage
 {

@@ -1,6 +1,6 @@
 using Antq.Settings;
 
-namespace Antq.Identity.Api.Domain;
+namespace Antq.Identity.Api.SignIn;
 
 /// <summary>
 /// Settings <c>Identity:Lockout</c>: after <see cref="MaxFailedLogins"/> wrong passwords in a row from one client

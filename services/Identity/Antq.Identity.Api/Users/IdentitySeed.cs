@@ -1,8 +1,6 @@
 using Antq.Contracts.Identity;
 using Antq.Identity.Api.Data;
 using Antq.Identity.Api.Data.Configurations;
-using Antq.Identity.Api.Domain;
-using Antq.Identity.Api.Tokens;
 using Antq.Messaging;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +8,7 @@ using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace Antq.Identity.Api.Hosting;
+namespace Antq.Identity.Api.Users;
 
 /// <summary>
 /// At start, after the migrations: registers the two clients (or brings their addresses up to date) and creates the

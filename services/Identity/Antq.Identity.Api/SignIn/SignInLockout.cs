@@ -1,4 +1,4 @@
-namespace Antq.Identity.Api.Domain;
+namespace Antq.Identity.Api.SignIn;
 
 /// <summary>
 /// Wrong passwords for one account from one client address (tạm khoá theo tài khoản và địa chỉ): after

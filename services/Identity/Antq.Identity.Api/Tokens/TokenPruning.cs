@@ -1,6 +1,6 @@
 using OpenIddict.Abstractions;
 
-namespace Antq.Identity.Api.Hosting;
+namespace Antq.Identity.Api.Tokens;
 
 /// <summary>
 /// Deletes expired and revoked tokens and authorizations older than two weeks, every six hours. Harmless with

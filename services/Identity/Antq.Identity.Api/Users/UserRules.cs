@@ -2,7 +2,7 @@ using System.Net.Mail;
 using System.Text.RegularExpressions;
 using Antq.ServiceDefaults;
 
-namespace Antq.Identity.Api.Domain;
+namespace Antq.Identity.Api.Users;
 
 /// <summary>What an account and its password must satisfy. Messages are shown to officers as they are, hence Vietnamese.</summary>
 public static partial class UserRules

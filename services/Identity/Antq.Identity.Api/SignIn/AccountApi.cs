@@ -2,15 +2,13 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Antq.Identity.Api.Data;
-using Antq.Identity.Api.Domain;
-using Antq.Identity.Api.Tokens;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 
-namespace Antq.Identity.Api.Apis;
+namespace Antq.Identity.Api.SignIn;
 
 /// <summary>
 /// The login page of the authorization-code flow (/account/login): a plain server-rendered form. A good password

@@ -1,4 +1,4 @@
-namespace Antq.Identity.Api.Domain;
+namespace Antq.Identity.Api.Users;
 
 /// <summary>An account of the platform (tài khoản người dùng): who signs in, with which role, for which unit.</summary>
 public sealed class User

@@ -1,12 +1,11 @@
 using Antq.Contracts.Copies;
 using Antq.Identity.Api.Data;
-using Antq.Identity.Api.Domain;
 using Antq.Messaging;
 using Antq.Messaging.Copies;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
-namespace Antq.Identity.Api.Consumers;
+namespace Antq.Identity.Api.Users;
 
 /// <summary>
 /// Notification's copy of the users (its recipients) sent its digest (<see cref="ReconcileCopy"/>): re-announce, through

@@ -1,6 +1,6 @@
 using Antq.Contracts.Audit;
 
-namespace Antq.Identity.Api.Domain;
+namespace Antq.Identity.Api.Audit;
 
 /// <summary>
 /// One line of the platform's audit trail (nhật ký): a login attempt or an administrative act, of this service or of

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Antq.Identity.Api.Data;
 using Antq.Messaging.Copies;
 using Antq.Notification.Api.Data;
-using Antq.Plan.Api.Consumers;
+using Antq.Plan.Api.Units;
 using Antq.Plan.Api.Data;
 using Antq.Reporting.Api.Data;
 using Antq.ServiceDefaults;

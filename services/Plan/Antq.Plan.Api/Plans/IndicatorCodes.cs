@@ -1,6 +1,6 @@
 using Antq.Plan.Api.Domain.PlanText;
 
-namespace Antq.Plan.Api.Domain.Plans;
+namespace Antq.Plan.Api.Plans;
 
 /// <summary>
 /// The indicator codes a plan's targets may name: those of the catalogue copy the Plan service embeds

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Antq.Plan.Api.Domain.Deadlines;
+namespace Antq.Plan.Api.Deadlines;
 
 /// <summary>
 /// ISO 8601 durations of weeks, days, hours, minutes and seconds, with an optional sign: "-P7D", "P1D", "PT12H",

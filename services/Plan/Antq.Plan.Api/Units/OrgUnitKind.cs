@@ -1,4 +1,4 @@
-namespace Antq.Plan.Api.Domain.Units;
+namespace Antq.Plan.Api.Units;
 
 public enum OrgUnitKind
 {

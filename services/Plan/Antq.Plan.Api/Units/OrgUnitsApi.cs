@@ -3,8 +3,6 @@ using System.Security.Claims;
 using Antq.Audit;
 using Antq.Calendar;
 using Antq.Plan.Api.Data;
-using Antq.Plan.Api.Domain.Deadlines;
-using Antq.Plan.Api.Domain.Lineage;
 using Antq.Plan.Api.Domain.Units;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using static Antq.ServiceDefaults.Problems;
 
-namespace Antq.Plan.Api.Apis;
+namespace Antq.Plan.Api.Units;
 
 /// <summary>Units (đơn vị) with their effective dates: reads as of a date, imports, lineage through the 2025 reform.</summary>
 public static class OrgUnitsApi

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Antq.Plan.Api.Domain.Units;
 
-namespace Antq.Plan.Api.Domain.Lineage;
+namespace Antq.Plan.Api.Lineage;
 
 /// <summary>One old unit named in <c>truocsapnhap</c>.</summary>
 /// <param name="Text">The words as written, for reports ("Xã Chiềng Chung (huyện Mai Sơn)").</param>

@@ -1,6 +1,6 @@
 using Antq.Settings;
 
-namespace Antq.Plan.Api.Domain.Deadlines;
+namespace Antq.Plan.Api.Deadlines;
 
 /// <summary>
 /// Settings of the deadline chain (section <c>Deadlines</c>): the lead time a level keeps for itself where it set no

@@ -1,6 +1,6 @@
 using Antq.Plan.Api.Domain.Units;
 
-namespace Antq.Plan.Api.Domain.Lineage;
+namespace Antq.Plan.Api.Lineage;
 
 public sealed record LineageLink(Guid SuccessorId, Guid PredecessorId, bool Partial);
 

@@ -3,13 +3,11 @@ using Antq.Calendar;
 using Antq.Contracts.Plan;
 using Antq.Messaging;
 using Antq.Plan.Api.Data;
-using Antq.Plan.Api.Domain.Deadlines;
-using Antq.Plan.Api.Domain.Plans;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Antq.Plan.Api.Apis;
+namespace Antq.Plan.Api.Deadlines;
 
 /// <summary>What one recomputation did, for the log and the caller.</summary>
 public sealed record RecomputeResult(int UnitsExamined, int DeadlinesChanged, int Messages, long ElapsedMs);

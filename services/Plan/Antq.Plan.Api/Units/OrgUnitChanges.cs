@@ -2,14 +2,12 @@ using Antq.Calendar;
 using Antq.Contracts.Plan;
 using Antq.Messaging;
 using Antq.Plan.Api.Data;
-using Antq.Plan.Api.Domain.Deadlines;
-using Antq.Plan.Api.Domain.Lineage;
 using Antq.Plan.Api.Domain.Units;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Antq.Plan.Api.Apis;
+namespace Antq.Plan.Api.Units;
 
 /// <summary>What an import changed in the tree, and what that did to the stored deadlines.</summary>
 public sealed record UnitImportResult(UnitImportPlan Plan, RecomputeResult Deadlines);

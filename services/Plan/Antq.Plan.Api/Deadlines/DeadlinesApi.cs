@@ -2,14 +2,13 @@ using System.Security.Claims;
 using Antq.Audit;
 using Antq.Calendar;
 using Antq.Plan.Api.Data;
-using Antq.Plan.Api.Domain.Deadlines;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using static Antq.ServiceDefaults.Problems;
 
-namespace Antq.Plan.Api.Apis;
+namespace Antq.Plan.Api.Deadlines;
 
 /// <summary>The deadline (hạn nộp) binding a unit for a period, as last computed from the plans and published.</summary>
 public static class DeadlinesApi

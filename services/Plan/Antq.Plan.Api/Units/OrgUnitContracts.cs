@@ -1,7 +1,6 @@
-using Antq.Plan.Api.Domain.Lineage;
 using Antq.Plan.Api.Domain.Units;
 
-namespace Antq.Plan.Api.Apis;
+namespace Antq.Plan.Api.Units;
 
 public sealed record OrgUnitSummary(string Code, string Name, string Kind)
 {

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Antq.Plan.Api.Domain.Units;
 
-namespace Antq.Plan.Api.Domain.Lineage;
+namespace Antq.Plan.Api.Lineage;
 
 /// <summary>One line of merges-2025.json: a new unit and the text naming the old units it was formed from.</summary>
 public sealed record MergeLine(

@@ -1,14 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Antq.Plan.Api.Data;
-using Antq.Plan.Api.Domain.Plans;
 using Antq.Plan.Api.Domain.Units;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using static Antq.ServiceDefaults.Problems;
 
-namespace Antq.Plan.Api.Apis;
+namespace Antq.Plan.Api.Units;
 
 /// <summary>
 /// What an account may read of the Plan service: an administrator everything; any other account the units of its own

@@ -4,7 +4,7 @@ using Antq.Plan.Api.Apis;
 using Antq.Plan.Api.Data;
 using MassTransit;
 
-namespace Antq.Plan.Api.Consumers;
+namespace Antq.Plan.Api.Units;
 
 /// <summary>A copy of the tree asks to catch up: re-publish, through the outbox, what changed after its last number.</summary>
 public sealed class ReplayOrgUnitChangesConsumer(PlanDbContext db, TimeProvider clock, ILogger<ReplayOrgUnitChangesConsumer> logger)

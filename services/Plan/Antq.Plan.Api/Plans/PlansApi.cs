@@ -4,15 +4,13 @@ using Antq.Calendar;
 using Antq.Contracts.Plan;
 using Antq.Messaging;
 using Antq.Plan.Api.Data;
-using Antq.Plan.Api.Domain.Deadlines;
-using Antq.Plan.Api.Domain.Plans;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using static Antq.ServiceDefaults.Problems;
 
-namespace Antq.Plan.Api.Apis;
+namespace Antq.Plan.Api.Plans;
 
 /// <summary>
 /// Plans (Kế hoạch): drafts, issuing, new versions that supersede issued ones, and the cascade of implementing plans.

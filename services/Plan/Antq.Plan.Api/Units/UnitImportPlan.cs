@@ -1,6 +1,6 @@
 using Antq.Calendar;
 
-namespace Antq.Plan.Api.Domain.Units;
+namespace Antq.Plan.Api.Units;
 
 /// <summary>
 /// What importing a file on a date changes, worked out in memory before anything is written. The file describes the

@@ -1,4 +1,4 @@
-namespace Antq.Plan.Api.Domain.Units;
+namespace Antq.Plan.Api.Units;
 
 /// <summary>
 /// One version of a unit (đơn vị): its code, name, kind and parent during [<see cref="ValidFrom"/>, <see cref="ValidTo"/>).

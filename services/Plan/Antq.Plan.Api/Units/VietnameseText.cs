@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Antq.Plan.Api.Domain.Units;
+namespace Antq.Plan.Api.Units;
 
 /// <summary>Vietnamese names compared and searched without diacritics: "Ngọc Liên" and "ngoc lien" are the same key.</summary>
 public static class VietnameseText

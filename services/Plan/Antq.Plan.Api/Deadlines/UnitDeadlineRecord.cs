@@ -1,4 +1,4 @@
-namespace Antq.Plan.Api.Domain.Deadlines;
+namespace Antq.Plan.Api.Deadlines;
 
 /// <summary>
 /// The deadline binding one unit for one period as last computed and published (one row per unit and period).

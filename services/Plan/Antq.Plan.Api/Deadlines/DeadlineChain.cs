@@ -1,6 +1,6 @@
 using Antq.Calendar;
 
-namespace Antq.Plan.Api.Domain.Deadlines;
+namespace Antq.Plan.Api.Deadlines;
 
 /// <summary>The deadline one issued plan sets for one period, for the units that report to its issuer.</summary>
 public sealed record PlanSetting(Guid PlanId, DateTimeOffset DueAt);

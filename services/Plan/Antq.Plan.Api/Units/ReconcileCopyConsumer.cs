@@ -4,11 +4,10 @@ using Antq.Messaging;
 using Antq.Messaging.Copies;
 using Antq.Plan.Api.Apis;
 using Antq.Plan.Api.Data;
-using Antq.Plan.Api.Domain.Plans;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
-namespace Antq.Plan.Api.Consumers;
+namespace Antq.Plan.Api.Units;
 
 /// <summary>
 /// A copy of the Plan service's data sent its digest (<see cref="ReconcileCopy"/>): re-publish, through the outbox and as

@@ -1,4 +1,4 @@
-namespace Antq.Plan.Api.Domain.Plans;
+namespace Antq.Plan.Api.Plans;
 
 /// <summary>The comparators and scopes a target may use.</summary>
 public static class TargetRules

@@ -1,9 +1,7 @@
 using System.Globalization;
 using Antq.Calendar;
-using Antq.Plan.Api.Domain.Deadlines;
-using Antq.Plan.Api.Domain.Plans;
 
-namespace Antq.Plan.Api.Apis;
+namespace Antq.Plan.Api.Plans;
 
 /// <summary>
 /// A draft plan (POST /api/plans, or the new content of POST /api/plans/{id}/supersede, where every field left out is

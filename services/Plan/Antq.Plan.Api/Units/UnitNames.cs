@@ -1,4 +1,4 @@
-namespace Antq.Plan.Api.Domain.Units;
+namespace Antq.Plan.Api.Units;
 
 /// <summary>What the administrative prefix of a name says: "Phường Phúc Xá" is a phường named "Phúc Xá".</summary>
 public static class UnitNames

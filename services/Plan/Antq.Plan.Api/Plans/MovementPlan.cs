@@ -1,4 +1,4 @@
-namespace Antq.Plan.Api.Domain.Plans;
+namespace Antq.Plan.Api.Plans;
 
 /// <summary>
 /// A plan (Kế hoạch) of one unit for one year: its deadlines per period bind the units that report to the issuer,

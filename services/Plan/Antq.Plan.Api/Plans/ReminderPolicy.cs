@@ -1,4 +1,4 @@
-namespace Antq.Plan.Api.Domain.Plans;
+namespace Antq.Plan.Api.Plans;
 
 /// <summary>
 /// When Notification reminds and chases a unit about a deadline. Offsets are relative to the deadline: negative

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Antq.ServiceDefaults;
 using Yarp.ReverseProxy;
+using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.Gateway;
 
@@ -49,7 +50,7 @@ public static class DeadLetterFanOut
             }
 
             return Results.Ok(new { items, unreachable });
-        });
+        }).WithName("listPlatformDeadLetters");
 
         group.MapPost("/redrive", async (HttpContext http, IProxyStateLookup proxy, IHttpClientFactory clients, CancellationToken cancellationToken) =>
         {
@@ -59,24 +60,22 @@ public static class DeadLetterFanOut
                 .Sum(a => JsonNode.Parse(a.Body!)?["redriven"]?.GetValue<int>() ?? 0);
             var unreachable = answers.Where(a => a.Status is not (StatusCodes.Status200OK or StatusCodes.Status404NotFound)).Select(a => a.Service).ToList();
             return Results.Ok(new { redriven, unreachable });
-        });
+        }).WithName("redriveAllPlatformDeadLetters");
 
         group.MapPost("/{id}/redrive", async (string id, HttpContext http, IProxyStateLookup proxy, IHttpClientFactory clients, CancellationToken cancellationToken) =>
         {
             var service = Services(proxy).FirstOrDefault(s => s.Cluster == id.Split(':')[0]);
             if (service.Cluster is null)
             {
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: ProblemDetailsDefaults.TitleFor(404),
-                    detail: $"Mã thư chết '{id}' không bắt đầu bằng tên một dịch vụ của nền tảng.");
+                return Problem(StatusCodes.Status404NotFound, $"Mã thư chết '{id}' không bắt đầu bằng tên một dịch vụ của nền tảng.");
             }
 
             var (_, status, body) = await SendAsync(http, clients, service, HttpMethod.Post,
                 $"{DeadLetterEndpoints.Path}/{Uri.EscapeDataString(id)}/redrive", cancellationToken);
             return status == 0
-                ? Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: ProblemDetailsDefaults.TitleFor(503),
-                    detail: $"Dịch vụ {service.Cluster} không phản hồi; hãy thử gửi lại sau.")
+                ? Problem(StatusCodes.Status503ServiceUnavailable, $"Dịch vụ {service.Cluster} không phản hồi; hãy thử gửi lại sau.")
                 : Results.Content(body ?? "", "application/json", statusCode: status);
-        });
+        }).WithName("redrivePlatformDeadLetter");
 
         return app;
     }

@@ -159,18 +159,8 @@ public static class GatewaySecurity
                 return;
             }
 
-            var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status413PayloadTooLarge,
-                    Title = ProblemDetailsDefaults.TitleFor(StatusCodes.Status413PayloadTooLarge),
-                    Detail = "Biểu mẫu đăng nhập quá lớn; một lần đăng nhập chỉ gồm tên đăng nhập và mật khẩu. Lần gửi này vẫn được tính vào giới hạn số lần đăng nhập.",
-                },
-            });
+            await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge,
+                "Biểu mẫu đăng nhập quá lớn; một lần đăng nhập chỉ gồm tên đăng nhập và mật khẩu. Lần gửi này vẫn được tính vào giới hạn số lần đăng nhập.");
         });
 
     /// <summary>Whether a body without a declared length runs past <paramref name="bound"/> bytes; what was read stays readable.</summary>

@@ -44,7 +44,7 @@ public static class StatusFanOut
                 return Results.Json(Merge(entries, clock.GetUtcNow()), Json);
             })
             .RequireAuthorization(policy => policy.RequireRole(AntqRoles.Admin))
-            .WithTags("Tình trạng hệ thống");
+            .WithTags("Tình trạng hệ thống").WithName("getPlatformStatus");
         return app;
     }
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.ServiceDefaults;
 
@@ -39,12 +40,11 @@ public static class ClockControl
         {
             if (!Allowed(http, expected)) return Refused();
             if (request?.To is not { } to)
-                return TypedResults.Problem(statusCode: 400, title: ProblemDetailsDefaults.TitleFor(400), detail: "Thiếu thời điểm cần chuyển đồng hồ tới (to).");
+                return Problem(400, "Thiếu thời điểm cần chuyển đồng hồ tới (to).", "to");
             var now = clock.GetUtcNow();
             if (to < now)
             {
-                return TypedResults.Problem(statusCode: 409, title: ProblemDetailsDefaults.TitleFor(409),
-                    detail: $"Đồng hồ của hệ thống không lùi lại được: bây giờ là {now:O}, không thể chuyển về {to:O}.");
+                return Problem(409, $"Đồng hồ của hệ thống không lùi lại được: bây giờ là {now:O}, không thể chuyển về {to:O}.");
             }
 
             clock.AdvanceTo(to);
@@ -56,6 +56,5 @@ public static class ClockControl
         http.Request.Headers[KeyHeader].ToString() is { Length: > 0 } given
         && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), expected);
 
-    static ProblemHttpResult Refused() => TypedResults.Problem(statusCode: 403, title: ProblemDetailsDefaults.TitleFor(403),
-        detail: "Không được chỉnh đồng hồ của hệ thống: thiếu hoặc sai khóa điều khiển đồng hồ.");
+    static ProblemHttpResult Refused() => Problem(403, "Không được chỉnh đồng hồ của hệ thống: thiếu hoặc sai khóa điều khiển đồng hồ.");
 }

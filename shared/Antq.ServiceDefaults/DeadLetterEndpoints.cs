@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.ServiceDefaults;
 
@@ -42,8 +43,7 @@ public static class DeadLetterEndpoints
         group.MapPost("/{id}/redrive", async (string id, DeadLetterBook book, CancellationToken cancellationToken) =>
             await book.RedriveAsync(id, cancellationToken) switch
             {
-                null or 0 => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: ProblemDetailsDefaults.TitleFor(404),
-                    detail: $"Không có thư chết '{id}' ở dịch vụ {book.Service} (có thể đã được gửi lại)."),
+                null or 0 => Problem(StatusCodes.Status404NotFound, $"Không có thư chết '{id}' ở dịch vụ {book.Service} (có thể đã được gửi lại)."),
                 var redriven => Results.Ok(new RedriveResult(redriven.Value)),
             })
             .WithName($"redrive{name}DeadLetter").Produces<RedriveResult>()

@@ -51,20 +51,13 @@ public static partial class StrictJsonBodies
     [GeneratedRegex("The JSON property '([^']*)' could not be mapped")]
     private static partial Regex UnmappedMember();
 
-    sealed class BadRequestProblems(IProblemDetailsService problems) : IExceptionHandler
+    sealed class BadRequestProblems : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
         {
             if (Describe(exception) is not { } problem) return false;
-            http.Response.StatusCode = problem.Status;
-            var details = new Microsoft.AspNetCore.Mvc.ProblemDetails
-            {
-                Status = problem.Status,
-                Title = ProblemDetailsDefaults.TitleFor(problem.Status),
-                Detail = problem.Detail,
-            };
-            if (problem.Member is { } member) details.Extensions["errors"] = new Dictionary<string, string[]> { [member] = [problem.Detail] };
-            return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = details, Exception = exception });
+            return await Problems.WriteAsync(http, problem.Status, problem.Detail,
+                problem.Member is { } member ? new Dictionary<string, string[]> { [member] = [problem.Detail] } : null, exception);
         }
     }
 }

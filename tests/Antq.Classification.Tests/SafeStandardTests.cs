@@ -1,4 +1,6 @@
-using Antq.Classification.Api.Domain;
+using Antq.Classification.Api.Evaluations;
+using Antq.Classification.Api.ScoreSheets;
+using Antq.Classification.Api.Units;
 
 namespace Antq.Classification.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
-using Antq.Classification.Api.Consumers;
-using Antq.Classification.Api.Domain;
+using Antq.Classification.Api.Evaluations;
+using Antq.Classification.Api.ScoreSheets;
+using Antq.Classification.Api.Units;
 
 namespace Antq.Classification.Tests;
 

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Antq.Contracts.Audit;
-using Antq.Identity.Api.Domain;
+using Antq.Identity.Api.Audit;
+using Antq.Identity.Api.SignIn;
+using Antq.Identity.Api.Users;
 using Antq.Messaging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -254,7 +256,7 @@ public sealed class AccountAdministrationTests(IdentityService identity) : IClas
         {
             using var wrong = await self.PostAsJsonAsync("/api/users/me/password", new { currentPassword = "sai-" + i, newPassword = "Khong-Duoc-2026" });
             Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
-            Assert.Equal(Antq.Identity.Api.Apis.UsersApi.WrongCurrentPassword, (await wrong.ReadJsonAsync()).GetProperty("errors").GetProperty("currentPassword")[0].GetString());
+            Assert.Equal(Antq.Identity.Api.Users.UsersApi.WrongCurrentPassword, (await wrong.ReadJsonAsync()).GetProperty("errors").GetProperty("currentPassword")[0].GetString());
         }
 
         using var fifth = await self.PostAsJsonAsync("/api/users/me/password", new { currentPassword = "sai-5", newPassword = "Khong-Duoc-2026" });

@@ -1,5 +1,7 @@
 using System.Net;
-using Antq.Identity.Api.Domain;
+using Antq.Identity.Api.Audit;
+using Antq.Identity.Api.SignIn;
+using Antq.Identity.Api.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace Antq.Identity.IntegrationTests;

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using Antq.Identity.Api.Apis;
-using Antq.Identity.Api.Domain;
+using Antq.Identity.Api.Audit;
+using Antq.Identity.Api.SignIn;
+using Antq.Identity.Api.Users;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

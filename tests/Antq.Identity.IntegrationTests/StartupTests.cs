@@ -1,5 +1,7 @@
 using System.Net;
-using Antq.Identity.Api.Hosting;
+using Antq.Identity.Api.Audit;
+using Antq.Identity.Api.SignIn;
+using Antq.Identity.Api.Users;
 
 namespace Antq.Identity.IntegrationTests;
 

@@ -5,6 +5,9 @@ using Antq.Cli;
 using Antq.Cli.SignIn;
 using Antq.Testing;
 using Antq.Testing.Load;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
 
 namespace Antq.Journeys;
 
@@ -46,7 +49,7 @@ public sealed class CliJourney(CliSeason platform) : IClassFixture<CliSeason>, I
     Task<Run> AntqAsync(string account, params string[] args) => AntqAsync(account, null, args);
 
     [Fact]
-    public async Task A_commune_submits_from_an_Excel_CSV_and_the_province_reads_its_rollup_back()
+    public async Task A_province_reports_from_CSV_and_Excel_forms_lists_the_missing_and_exports_the_rollup()
     {
         var province = await platform.ImportProvinceAsync("units-2026-07-two-tier.json", Province, "2025-07-01");
         var communes = province["Wards"]!.AsArray().Select(w => ((string)w!["Code"]!, (string)w["FullName"]!)).ToList();
@@ -163,6 +166,189 @@ public sealed class CliJourney(CliSeason platform) : IClassFixture<CliSeason>, I
         Assert.True(plans.Exit == ExitCodes.Done, plans.ToString());
         Assert.Contains("21/KH-CAT-CLI", plans.Out);
         Assert.True(plans.Out.Contains("2026-Y: trước ngày 15/12/2026", StringComparison.Ordinal), plans.Out);
+
+        await TheProvinceOfficeWorksInBulkAsync(communes, [commune, second]);
+    }
+
+    /// <summary>
+    /// The province office's bulk work, after two communes reported on their own: an administrator imports residential
+    /// areas from a workbook; three communes' Excel forms — downloaded with <c>reports template</c>, filled as a clerk
+    /// types them in — go in one <c>reports submit --xlsx</c>, one form with a wrong cell refused while the others pass;
+    /// the communes still missing are listed (and <c>--check</c> fails a script while any is); the period's roll-up is
+    /// exported to a workbook that names them; the audit trail shows the import.
+    /// </summary>
+    async Task TheProvinceOfficeWorksInBulkAsync(List<(string Code, string Name)> communes, string[] alreadySubmitted)
+    {
+        var admin = new Dictionary<string, string> { ["ANTQ_USER"] = "admin", ["ANTQ_PASSWORD"] = JourneyPlatform.AdminPassword };
+
+        // Residential areas from Excel: a header row, a name holding a comma; Plan's answer as JSON for a script.
+        var (host, _) = communes[^1];
+        var areas = Path.Combine(home, "to-dan-pho.xlsx");
+        WriteSheet(areas, [["code", "name", "kind", "parentCode"],
+            [$"{host}-TDP01", "Tổ dân phố 1, khu Đông", "ResidentialArea", host],
+            [$"{host}-TDP02", "Tổ dân phố 2", "ResidentialArea", host]]);
+        var imported = await AntqAsync("admin", admin, "units", "import", areas, "--effective-from", "2026-01-01", "--json");
+        Assert.True(imported.Exit == ExitCodes.Done, imported.ToString());
+        var import = JsonDocument.Parse(imported.Out).RootElement;
+        Assert.Equal(2, import.GetProperty("unitsInFile").GetInt32());
+        Assert.Equal(2, import.GetProperty("created").GetInt32());
+        var areaList = await AntqAsync("admin", admin, "units", "list", "--parent", host);
+        Assert.True(areaList.Exit == ExitCodes.Done, areaList.ToString());
+        Assert.Contains("Tổ dân phố 1, khu Đông", areaList.Out);
+
+        // A workbook with a wrong kind on row 3: Plan names the row of the sheet, nothing is imported, exit 1.
+        var wrongAreas = Path.Combine(home, "to-dan-pho-sai.xlsx");
+        WriteSheet(wrongAreas, [["Mã", "Tên", "Loại", "Mã cấp trên"], [$"{host}-TDP03", "Tổ dân phố 3", "ResidentialArea", host], [$"{host}-TDP04", "Tổ dân phố 4", "Village", host]]);
+        var refusedImport = await AntqAsync("admin", admin, "units", "import", wrongAreas);
+        Assert.True(refusedImport.Exit == ExitCodes.Refused, refusedImport.ToString());
+        Assert.Contains("Dòng 3", refusedImport.Error);
+        Assert.DoesNotContain($"{host}-TDP03", (await AntqAsync("admin", admin, "units", "list", "--parent", host)).Out);
+
+        // Three communes' forms, downloaded from the platform and filled in; the third has a word in a number cell.
+        var pending = communes.Where(c => !alreadySubmitted.Contains(c.Code)).Take(3).ToList();
+        var forms = new List<string>();
+        var full = new FullReport();
+        for (var i = 0; i < pending.Count; i++)
+        {
+            var path = Path.Combine(home, "bieu-mau", $"{pending[i].Code}.xlsx");
+            var downloaded = await AntqAsync("admin", admin, "reports", "template", pending[i].Code, Period, "-o", path);
+            Assert.True(downloaded.Exit == ExitCodes.Done, downloaded.ToString());
+            var values = full.Values(Period, 2200 + i);
+            values["TIPS_TOTAL"] = 10 + i;
+            values["TIPS_VALUABLE"] = 1;
+            FillForm(path, values, wrongCode: i == 2 ? "TIPS_TOTAL" : null);
+            forms.Add(path);
+        }
+
+        var batch = await AntqAsync("admin", admin, ["reports", "submit", "--xlsx", .. forms, "--json"]);
+        Assert.True(batch.Exit == ExitCodes.Refused, batch.ToString()); // one form refused: the script is told
+        var outcomes = JsonDocument.Parse(batch.Out).RootElement.EnumerateArray().ToList();
+        Assert.Equal(3, outcomes.Count);
+        Assert.Equal(["submitted", "submitted"], outcomes.Take(2).Select(o => o.GetProperty("status").GetString()));
+        Assert.Equal(JsonValueKind.Null, outcomes[2].GetProperty("status").ValueKind);
+        Assert.Equal(400, outcomes[2].GetProperty("httpStatus").GetInt32());
+        Assert.Contains("TIPS_TOTAL", batch.Error);
+        Assert.Contains("Ô C", batch.Error); // Reporting's words name the cell
+        Assert.Contains("3/3", batch.Error); // the progress reached the last form
+        using (var notSaved = await platform.Admin.GetAsync($"api/reports/{pending[2].Code}/{Period}"))
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, notSaved.StatusCode);
+
+        // Who is missing now: every commune but the four that submitted, the refused form's among them.
+        var missingJson = await AntqAsync("pv01", "missing", Province, Period, "--json");
+        Assert.True(missingJson.Exit == ExitCodes.Done, missingJson.ToString());
+        var missing = JsonDocument.Parse(missingJson.Out).RootElement;
+        var submittedCodes = alreadySubmitted.Concat(pending.Take(2).Select(p => p.Code)).ToHashSet();
+        Assert.Equal(communes.Count, missing.GetProperty("expected").GetInt32());
+        Assert.Equal(communes.Where(c => !submittedCodes.Contains(c.Code)).Select(c => c.Code).Order(StringComparer.Ordinal),
+            missing.GetProperty("missing").EnumerateArray().Select(m => m.GetProperty("code").GetString()!));
+        var missingTable = await AntqAsync("pv01", "missing", Province, Period, "--check");
+        Assert.True(missingTable.Exit == ExitCodes.Missing, missingTable.ToString());
+        Assert.Contains($"{communes.Count - submittedCodes.Count}/{communes.Count} đơn vị chưa nộp báo cáo", missingTable.Out);
+        Assert.Contains(missingTable.Out.Split('\n'), l => l.StartsWith(pending[2].Code + " ", StringComparison.Ordinal) && l.Contains("chưa nộp", StringComparison.Ordinal));
+        Assert.DoesNotContain(missingTable.Out.Split('\n'), l => l.StartsWith(pending[0].Code + " ", StringComparison.Ordinal));
+
+        // The period's roll-up exported live (the period is not closed): a workbook naming the communes with their sums.
+        var exportPath = Path.Combine(home, "xuat", "tong-hop.xlsx");
+        var exported = await AntqAsync("pv01", "periods", "export", Province, Period, "--live", "-o", exportPath, "--json");
+        Assert.True(exported.Exit == ExitCodes.Done, exported.ToString());
+        Assert.Equal(new FileInfo(exportPath).Length, JsonDocument.Parse(exported.Out).RootElement.GetProperty("bytes").GetInt64());
+        var exportText = SheetText(exportPath);
+        Assert.Contains(pending[0].Name, exportText);
+        Assert.Contains(pending[1].Name, exportText);
+        var word = await AntqAsync("pv01", "periods", "export", Province, Period, "--live", "--format", "docx", "-o", Path.Combine(home, "xuat", "bao-cao.docx"));
+        Assert.True(word.Exit == ExitCodes.Done, word.ToString());
+        using (var docx = WordprocessingDocument.Open(Path.Combine(home, "xuat", "bao-cao.docx"), false))
+            Assert.Contains("Tổng kết năm 2026", docx.MainDocumentPart!.Document!.InnerText, StringComparison.Ordinal);
+        var wrongFormat = await AntqAsync("pv01", "periods", "export", Province, Period, "--format", "pdf");
+        Assert.Equal(ExitCodes.WrongInput, wrongFormat.Exit);
+
+        // The audit trail: the administrator's import, as the platform recorded it; refused to a province officer.
+        await Eventually.UntilAsync(async () =>
+        {
+            var audit = await AntqAsync("admin", admin, "audit", "--action", "org-units.imported", "--json");
+            return audit.Exit == ExitCodes.Done && JsonDocument.Parse(audit.Out).RootElement.EnumerateArray().Any(e => e.GetProperty("subject").GetString() == "org-units/2026-01-01");
+        }, TimeSpan.FromSeconds(60), "the unit import in the audit trail");
+        var auditTable = await AntqAsync("admin", admin, "audit", "--service", "plan", "-n", "5");
+        Assert.True(auditTable.Exit == ExitCodes.Done, auditTable.ToString());
+        Assert.Contains("org-units.imported", auditTable.Out);
+        var officerAudit = await AntqAsync("pv01", "audit");
+        Assert.True(officerAudit.Exit == ExitCodes.Refused, officerAudit.ToString());
+        Assert.StartsWith("Lỗi 403", officerAudit.Error);
+    }
+
+    /// <summary>A workbook of one sheet with these rows, text cells inline (as a script or LibreOffice writes them).</summary>
+    static void WriteSheet(string path, string[][] rows)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var document = SpreadsheetDocument.Create(path, SpreadsheetDocumentType.Workbook);
+        var book = document.AddWorkbookPart();
+        book.Workbook = new DocumentFormat.OpenXml.Spreadsheet.Workbook();
+        var part = book.AddNewPart<WorksheetPart>();
+        var data = new SheetData();
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var row = new Row { RowIndex = (uint)(r + 1) };
+            for (var c = 0; c < rows[r].Length; c++)
+                row.Append(new Cell { CellReference = $"{(char)('A' + c)}{r + 1}", DataType = CellValues.InlineString, InlineString = new InlineString(new Text(rows[r][c])) });
+            data.Append(row);
+        }
+
+        part.Worksheet = new Worksheet(data);
+        book.Workbook.AppendChild(new Sheets(new Sheet { Id = book.GetIdOfPart(part), SheetId = 1, Name = "Đơn vị" }));
+    }
+
+    /// <summary>
+    /// Types the values into the form's column C beside their codes (column A), as a clerk does: numbers as numbers;
+    /// <paramref name="wrongCode"/> gets a word instead.
+    /// </summary>
+    static void FillForm(string path, Dictionary<string, decimal> values, string? wrongCode)
+    {
+        using var document = SpreadsheetDocument.Open(path, true);
+        var book = document.WorkbookPart!;
+        var sheet = book.WorksheetParts.First().Worksheet!;
+        var shared = book.SharedStringTablePart?.SharedStringTable?.Elements<SharedStringItem>().Select(i => i.InnerText).ToList() ?? [];
+        string? TextOf(Cell cell) => cell.DataType?.Value == CellValues.SharedString ? shared[int.Parse(cell.CellValue!.Text, CultureInfo.InvariantCulture)]
+            : cell.DataType?.Value == CellValues.InlineString ? cell.InlineString?.InnerText : cell.CellValue?.Text;
+        var filled = 0;
+        foreach (var row in sheet.Descendants<Row>())
+        {
+            var cells = row.Elements<Cell>().ToList();
+            var code = cells.FirstOrDefault(c => c.CellReference?.Value?.StartsWith('A') == true) is { } a ? TextOf(a) : null;
+            if (code is null || !values.TryGetValue(code, out var value)) continue;
+            var reference = $"C{row.RowIndex!.Value}";
+            var cell = cells.FirstOrDefault(c => c.CellReference?.Value == reference);
+            if (cell is null)
+            {
+                cell = new Cell { CellReference = reference };
+                row.Append(cell);
+            }
+
+            cell.InlineString = null;
+            if (code == wrongCode)
+            {
+                cell.DataType = CellValues.InlineString;
+                cell.CellValue = null;
+                cell.InlineString = new InlineString(new Text("mười hai"));
+            }
+            else
+            {
+                cell.DataType = null;
+                cell.CellValue = new CellValue(value.ToString(CultureInfo.InvariantCulture));
+            }
+
+            filled++;
+        }
+
+        Assert.True(filled >= 10, $"only {filled} indicators found in the form {path}");
+    }
+
+    /// <summary>Every text of a workbook's sheets (shared and inline strings), to find names in an export.</summary>
+    static string SheetText(string path)
+    {
+        using var document = SpreadsheetDocument.Open(path, false);
+        var book = document.WorkbookPart!;
+        var shared = book.SharedStringTablePart?.SharedStringTable?.InnerText ?? "";
+        return shared + string.Concat(book.WorksheetParts.Select(p => p.Worksheet!.InnerText));
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Antq.Identity.Api.Data;
 using Antq.Messaging.Copies;
 using Antq.Notification.Api.Data;
-using Antq.Plan.Api.Consumers;
+using Antq.Plan.Api.Units;
 using Antq.Plan.Api.Data;
 using Antq.Reporting.Api.Data;
 using Antq.ServiceDefaults;
@@ -13,7 +13,7 @@ using Npgsql;
 using Xunit.Abstractions;
 using static Antq.Plan.IntegrationTests.PlanApi;
 using NotificationConsumers = Antq.Notification.Api.Consumers;
-using IdentityConsumers = Antq.Identity.Api.Consumers;
+using IdentityConsumers = Antq.Identity.Api.Users;
 using ReportingDeadlines = Antq.Reporting.Api.Deadlines;
 
 namespace Antq.Plan.IntegrationTests;

@@ -1,4 +1,5 @@
 using Antq.Plan.Api.Domain.Units;
+using Antq.Plan.Api.Units;
 using Antq.Testing;
 
 namespace Antq.Plan.Tests;

@@ -1,5 +1,6 @@
-using Antq.Plan.Api.Domain.Lineage;
+using Antq.Plan.Api.Lineage;
 using Antq.Plan.Api.Domain.Units;
+using Antq.Plan.Api.Units;
 using Antq.Testing;
 
 namespace Antq.Plan.Tests;

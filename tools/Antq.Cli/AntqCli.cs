@@ -35,6 +35,7 @@ public static class AntqCli
                      SignInCommands.Login(environment), SignInCommands.Logout(environment), SignInCommands.Me(environment),
                      UnitCommands.Build(environment), ReportCommands.Build(environment), RollupCommand.Build(environment),
                      PlanCommands.Build(environment), DeadLetterCommands.Build(environment),
+                     PeriodCommands.Build(environment), MissingCommand.Build(environment), AuditCommand.Build(environment),
                  })
             root.Subcommands.Add(command);
 
@@ -93,16 +94,16 @@ public static class AntqCli
     /// </summary>
     static async Task WriteRefusalAsync(TextWriter error, Antq.Client.ApiException ex)
     {
-        if (ex.Problem is { } problem)
-        {
-            await error.WriteLineAsync($"Lỗi {ex.StatusCode}: {problem}");
-            foreach (var (field, messages) in problem.Errors)
-            foreach (var message in messages)
-                await error.WriteLineAsync($"  - {field}: {message}");
-            return;
-        }
+        foreach (var line in Refusal(ex)) await error.WriteLineAsync(line);
+    }
 
-        await error.WriteLineAsync(ex.StatusCode switch
+    /// <summary>The lines that tell a refusal: <c>Lỗi 409: title: detail</c>, then <c>  - field: message</c> for each field error.</summary>
+    public static IReadOnlyList<string> Refusal(Antq.Client.ApiException ex)
+    {
+        if (ex.Problem is { } problem)
+            return [$"Lỗi {ex.StatusCode}: {problem}", .. problem.Errors.SelectMany(e => e.Value.Select(message => $"  - {e.Key}: {message}"))];
+
+        return [ex.StatusCode switch
         {
             >= 200 and < 300 => $"Lỗi: không đọc được câu trả lời của nền tảng ({ex.Message} {ex.InnerException?.Message}).",
             401 => "Lỗi 401: phiên đăng nhập không còn hiệu lực. Hãy chạy lại: antq login",
@@ -111,6 +112,6 @@ public static class AntqCli
             429 => "Lỗi 429: gửi quá nhiều yêu cầu; hãy thử lại sau ít phút.",
             >= 500 => $"Lỗi {ex.StatusCode}: nền tảng gặp sự cố khi xử lý yêu cầu.",
             _ => $"Lỗi {ex.StatusCode}: yêu cầu bị từ chối.",
-        });
+        }];
     }
 }

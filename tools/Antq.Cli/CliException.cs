@@ -8,6 +8,8 @@ public static class ExitCodes
     public const int WrongInput = 2;
     public const int NotSignedIn = 3;
     public const int Unreachable = 4;
+    /// <summary><c>antq missing --check</c>: some units have not reported.</summary>
+    public const int Missing = 5;
 }
 
 /// <summary>A failure the command line explains itself, in Vietnamese, with the exit code that tells a script what happened.</summary>

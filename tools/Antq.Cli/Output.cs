@@ -63,11 +63,21 @@ public sealed class Output(TextWriter writer, bool json)
     /// <summary>A report's status in words.</summary>
     public static string ReportStatus(string? status) => status switch
     {
-        "draft" => "đang soạn",
-        "submitted" => "đã nộp",
-        "returned" => "bị trả lại",
-        "accepted" => "đã duyệt",
-        "missing" or "none" or null => "chưa nộp",
+        Statuses.Draft => "đang soạn",
+        Statuses.Submitted => "đã nộp",
+        Statuses.Returned => "bị trả lại",
+        Statuses.Accepted => "đã duyệt",
+        Statuses.Missing or "none" or null => "chưa nộp",
         _ => status,
     };
+
+    /// <summary>A report's status as Reporting writes it on the wire.</summary>
+    public static class Statuses
+    {
+        public const string Draft = "draft";
+        public const string Submitted = "submitted";
+        public const string Returned = "returned";
+        public const string Accepted = "accepted";
+        public const string Missing = "missing";
+    }
 }

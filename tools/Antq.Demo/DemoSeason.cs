@@ -79,7 +79,7 @@ public sealed class DemoSeason(DemoOptions options, IDemoClock clock, TextWriter
     DemoApi admin = null!;
     int next;
 
-    static DateTimeOffset At(int year, int month, int day, int hour = 0, int minute = 0) => new(year, month, day, hour, minute, 0, TimeSpan.FromHours(7));
+    static DateTimeOffset At(int year, int month, int day, int hour = 0, int minute = 0) => new(year, month, day, hour, minute, 0, Antq.Calendar.VietnamTime.Offset);
 
     public async Task<DemoResult> RunAsync()
     {
@@ -102,7 +102,7 @@ public sealed class DemoSeason(DemoOptions options, IDemoClock clock, TextWriter
         if (now > Start.AddDays(1))
         {
             throw new DemoException(
-                $"Đồng hồ của hệ thống đang ở {now.ToOffset(TimeSpan.FromHours(7)):dd/MM/yyyy HH:mm}, đã qua ngày bắt đầu mùa minh hoạ ({Start:dd/MM/yyyy}); " +
+                $"Đồng hồ của hệ thống đang ở {now.ToOffset(Antq.Calendar.VietnamTime.Offset):dd/MM/yyyy HH:mm}, đã qua ngày bắt đầu mùa minh hoạ ({Start:dd/MM/yyyy}); " +
                 "đồng hồ không lùi lại được. Hãy dừng hệ thống (deploy/antq down --wipe) rồi chạy lại deploy/antq up.");
         }
 

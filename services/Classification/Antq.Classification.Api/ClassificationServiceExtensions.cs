@@ -1,5 +1,4 @@
 using Antq.Calendar;
-using Antq.Classification.Api.Apis;
 using Antq.Classification.Api.Data;
 using Antq.Messaging;
 using Antq.ServiceDefaults;

@@ -1,8 +1,4 @@
-using Antq.Identity.Api.Apis;
 using Antq.Identity.Api.Data;
-using Antq.Identity.Api.Domain;
-using Antq.Identity.Api.Hosting;
-using Antq.Identity.Api.Tokens;
 using Antq.Messaging;
 using Antq.ServiceDefaults;
 using Antq.Settings;

@@ -3,7 +3,6 @@ using Antq.Messaging;
 using Antq.Plan.Api.Apis;
 using MassTransit;
 using Antq.Plan.Api.Data;
-using Antq.Plan.Api.Domain.Deadlines;
 using Antq.Plan.Api.Domain.Units;
 using Antq.ServiceDefaults;
 using Antq.Settings;

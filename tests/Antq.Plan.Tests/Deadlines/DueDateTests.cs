@@ -1,5 +1,5 @@
 using Antq.Calendar;
-using Antq.Plan.Api.Domain.Deadlines;
+using Antq.Plan.Api.Deadlines;
 
 namespace Antq.Plan.Tests.Deadlines;
 

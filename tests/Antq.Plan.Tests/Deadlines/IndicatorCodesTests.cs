@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Antq.Plan.Api.Domain.Plans;
+using Antq.Plan.Api.Plans;
 using Antq.Testing;
 
 namespace Antq.Plan.Tests.Deadlines;

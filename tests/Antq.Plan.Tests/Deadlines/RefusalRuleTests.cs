@@ -1,4 +1,4 @@
-using Antq.Plan.Api.Domain.Deadlines;
+using Antq.Plan.Api.Deadlines;
 
 namespace Antq.Plan.Tests.Deadlines;
 

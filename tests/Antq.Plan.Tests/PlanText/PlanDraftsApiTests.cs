@@ -98,6 +98,26 @@ public sealed class PlanDraftsApiTests
     }
 
     [Fact]
+    public async Task The_draft_returns_the_place_of_the_date_line_with_its_span()
+    {
+        const string text = """
+            ỦY BAN NHÂN DÂN XÃ NGHĨA SƠN
+            Số: 12/KH-UBND
+            Nghĩa Sơn, ngày 15 tháng 01 năm 2025
+            KẾ HOẠCH
+            Thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc năm 2025
+            """;
+        var result = await PlanDraftsApi.DraftFromText(Request(Encoding.UTF8.GetBytes(text)), CancellationToken.None);
+        var draft = Assert.IsType<Ok<PlanDraftResponse>>(result.Result).Value!;
+
+        Assert.Equal("Nghĩa Sơn", draft.Place);
+        Assert.NotNull(draft.Found.Place);
+        Assert.Equal("Nghĩa Sơn", text.Substring(draft.Found.Place.Start, draft.Found.Place.Length));
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(draft, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        Assert.Equal("Nghĩa Sơn", json.RootElement.GetProperty("place").GetString());
+    }
+
+    [Fact]
     public void Route_is_a_post_under_api_plans_drafts_and_requires_a_signed_in_user()
     {
         var app = WebApplication.CreateSlimBuilder().Build();

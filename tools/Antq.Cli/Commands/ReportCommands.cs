@@ -36,17 +36,32 @@ public static class ReportCommands
             return ExitCodes.Done;
         }));
 
-        var file = new Option<FileInfo>("--file", "-f")
+        var file = new Option<FileInfo?>("--file", "-f")
         {
             Description = "Tệp số liệu: CSV (mã chỉ tiêu, giá trị; dấu phẩy hoặc chấm phẩy, như Excel lưu \"CSV UTF-8\") hoặc JSON ({\"values\": {…}, \"narrative\": {…}})",
-            Required = true,
         };
-        var submit = new Command("submit", "Nộp báo cáo lên cấp trên với số liệu trong tệp (lưu và nộp trong một bước)") { code, period, file };
+        var xlsx = new Option<FileInfo[]>("--xlsx", "-x")
+        {
+            Description = "Một hay nhiều biểu mẫu Excel đã điền (tải bằng antq reports template); mã đơn vị và kỳ đọc trong biểu mẫu",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var optionalCode = new Argument<string?>("code") { Description = "Mã đơn vị (không cần với --xlsx: đọc trong biểu mẫu)", Arity = ArgumentArity.ZeroOrOne };
+        var optionalPeriod = new Argument<string?>("period") { Description = "Kỳ báo cáo: YYYY-H1 hoặc YYYY-Y (không cần với --xlsx)", Arity = ArgumentArity.ZeroOrOne };
+        var submit = new Command("submit", "Nộp báo cáo lên cấp trên: với số liệu trong tệp (--file), hoặc từ biểu mẫu Excel đã điền (--xlsx, nhiều tệp một lần)") { optionalCode, optionalPeriod, file, xlsx };
         submit.SetAction(AntqCli.Action(environment, async (context, ct) =>
         {
-            var unit = context.Parse.GetValue(code)!;
-            var periodCode = CommandContext.Period(context.Parse.GetValue(period)!);
-            var path = context.Parse.GetValue(file)!.FullName;
+            var forms = context.Parse.GetValue(xlsx) ?? [];
+            var dataFile = context.Parse.GetValue(file);
+            if (forms.Length > 0 && dataFile is not null)
+                throw new CliException("Chỉ dùng một trong hai: --file (tệp số liệu) hoặc --xlsx (biểu mẫu Excel).", ExitCodes.WrongInput);
+            if (forms.Length > 0)
+                return await FormSubmission.RunAsync(context, forms, context.Parse.GetValue(optionalCode), context.Parse.GetValue(optionalPeriod), ct);
+            if (dataFile is null)
+                throw new CliException("Hãy cho tệp số liệu (--file TỆP) hoặc biểu mẫu Excel (--xlsx TỆP…).", ExitCodes.WrongInput);
+            if (context.Parse.GetValue(optionalCode) is not { Length: > 0 } unit || context.Parse.GetValue(optionalPeriod) is not { Length: > 0 } periodText)
+                throw new CliException("Với --file hãy cho mã đơn vị và kỳ: antq reports submit MÃ KỲ --file TỆP.", ExitCodes.WrongInput);
+            var periodCode = CommandContext.Period(periodText);
+            var path = dataFile.FullName;
             if (!File.Exists(path)) throw new CliException($"Không có tệp {path}.", ExitCodes.WrongInput);
             var figures = ValuesFile.Read(path);
 
@@ -71,12 +86,27 @@ public static class ReportCommands
             return ExitCodes.Done;
         }));
 
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "Tệp ghi ra; mặc định bao-cao-MÃ-KỲ.xlsx trong thư mục hiện tại" };
+        var template = new Command("template", "Tải biểu mẫu Excel của báo cáo (điền sẵn số liệu đã lưu) để điền rồi nộp bằng --xlsx") { code, period, output };
+        template.SetAction(AntqCli.Action(environment, async (context, ct) =>
+        {
+            var unit = context.Parse.GetValue(code)!;
+            var periodCode = CommandContext.Period(context.Parse.GetValue(period)!);
+            var form = await context.Api.Reporting.DownloadReportTemplateAsync(unit, periodCode, ct);
+            var path = context.Parse.GetValue(output)?.FullName ?? Path.GetFullPath($"bao-cao-{unit}-{periodCode}.xlsx");
+            await Files.WriteAsync(path, form.Content, ct);
+            context.Output.Show(new { file = path, bytes = form.Content.Length, contentType = form.ContentType },
+                () => context.Output.Line($"Đã ghi biểu mẫu {Antq.Calendar.ReportingPeriod.Parse(periodCode).ReportName} của đơn vị {unit} vào {path}."));
+            return ExitCodes.Done;
+        }));
+
         reports.Subcommands.Add(show);
         reports.Subcommands.Add(submit);
+        reports.Subcommands.Add(template);
         return reports;
     }
 
-    static async Task<ReportResponse?> ExistingAsync(ReportingClient reporting, string unit, string period, CancellationToken ct)
+    internal static async Task<ReportResponse?> ExistingAsync(ReportingClient reporting, string unit, string period, CancellationToken ct)
     {
         try
         {
@@ -88,7 +118,7 @@ public static class ReportCommands
         }
     }
 
-    static void Describe(Output output, ReportResponse report)
+    internal static void Describe(Output output, ReportResponse report)
     {
         output.Line($"Đơn vị:      {report.OrgUnit.Name} ({report.OrgUnit.Code})");
         output.Line($"Kỳ:          {report.Period}");

@@ -57,8 +57,36 @@ public static class UnitCommands
             return ExitCodes.Done;
         }));
 
+        var file = new Argument<FileInfo>("file") { Description = "Tệp danh sách đơn vị: CSV (code,name,kind,parentCode, như Excel lưu \"CSV UTF-8\"), Excel .xlsx (4 cột đó ở trang đầu), hoặc JSON dvhc" };
+        var effectiveFrom = new Option<string?>("--effective-from") { Description = "Ngày có hiệu lực (YYYY-MM-DD); mặc định hôm nay cho CSV/Excel, theo định dạng cho JSON dvhc" };
+        var import = new Command("import", "Nhập danh sách đơn vị dưới cấp xã (tổ dân phố, cơ quan, doanh nghiệp, trường học, …) từ tệp CSV hoặc Excel (quản trị)") { file, effectiveFrom };
+        import.SetAction(AntqCli.Action(environment, async (context, ct) =>
+        {
+            var path = context.Parse.GetValue(file)!.FullName;
+            var date = context.Parse.GetValue(effectiveFrom);
+            if (date is not null && !DateOnly.TryParseExact(date, "yyyy-MM-dd", out _))
+                throw new CliException($"Ngày hiệu lực \"{date}\" không hợp lệ: cần dạng YYYY-MM-DD.", ExitCodes.WrongInput);
+            var (body, contentType, rows) = UnitFile.Read(path);
+            Progress.Note(context.Environment.Error, $"Đang nhập {Output.Number(rows)} dòng từ {Path.GetFileName(path)}…");
+            var result = await context.Api.Plan.ImportOrgUnitsFileAsync(body, contentType, date, ct);
+            context.Output.Show(result, () =>
+            {
+                context.Output.Line($"Đã nhập {Path.GetFileName(path)} ({result.Format}), hiệu lực từ {Output.Day(result.EffectiveFrom)}: {Output.Number(result.UnitsInFile)} đơn vị trong tệp.");
+                context.Output.Table(["Tạo mới", "Đóng", "Không đổi", "Thời gian (ms)"],
+                    [[Output.Number(result.Created), Output.Number(result.Closed), Output.Number(result.Unchanged), Output.Number((int)result.ElapsedMilliseconds)]]);
+                if (result.ByKind is { Count: > 0 } byKind)
+                {
+                    context.Output.Line();
+                    context.Output.Table(["Loại đơn vị", "Tạo mới", "Đóng", "Không đổi"],
+                        byKind.Select(k => (IReadOnlyList<string?>)[k.Key, Output.Number(k.Value.Created), Output.Number(k.Value.Closed), Output.Number(k.Value.Unchanged)]));
+                }
+            });
+            return ExitCodes.Done;
+        }));
+
         units.Subcommands.Add(list);
         units.Subcommands.Add(show);
+        units.Subcommands.Add(import);
         return units;
     }
 

@@ -3168,6 +3168,9 @@ namespace Antq.Client.Plan
         [System.Text.Json.Serialization.JsonPropertyName("issuedOn")]
         public SpanResponse? IssuedOn { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("place")]
+        public SpanResponse? Place { get; set; } = default!;
+
         [System.Text.Json.Serialization.JsonPropertyName("issuerName")]
         public SpanResponse? IssuerName { get; set; } = default!;
 
@@ -3207,6 +3210,9 @@ namespace Antq.Client.Plan
         [System.Text.Json.Serialization.JsonPropertyName("issuedOn")]
         [System.Text.Json.Serialization.JsonConverter(typeof(DateFormatConverter))]
         public System.DateTimeOffset? IssuedOn { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("place")]
+        public string? Place { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("issuerName")]
         public string? IssuerName { get; set; } = default!;

@@ -1,4 +1,3 @@
-using Antq.Classification.Api.Domain;
 using Antq.Messaging;
 using Antq.UnitTree;
 using Microsoft.EntityFrameworkCore;

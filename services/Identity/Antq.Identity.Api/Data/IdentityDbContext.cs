@@ -1,4 +1,3 @@
-using Antq.Identity.Api.Domain;
 using Antq.Messaging;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Antq.Identity.Api.Domain;
 using Antq.ServiceDefaults;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;

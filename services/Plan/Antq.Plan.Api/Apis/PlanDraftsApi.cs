@@ -2,6 +2,7 @@ using System.Text;
 using Antq.Plan.Api.Domain.PlanText;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
+using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.Plan.Api.Apis;
 
@@ -33,11 +34,11 @@ public static class PlanDraftsApi
     public static async Task<Results<Ok<PlanDraftResponse>, ProblemHttpResult>> DraftFromText(HttpRequest request, CancellationToken ct)
     {
         if (request.ContentType is { Length: > 0 } type && !type.StartsWith("text/", StringComparison.OrdinalIgnoreCase))
-            return Problem(415, $"Định dạng \"{type}\" không được hỗ trợ: gửi văn bản thuần (text/plain, UTF-8) của kế hoạch.");
+            return Problem(415, $"Định dạng \"{type}\" không được hỗ trợ: gửi văn bản thuần (text/plain, UTF-8) của kế hoạch.", "text");
 
         var bytes = await ReadAtMostAsync(request.Body, MaxTextBytes + 1, ct);
         if (bytes.Length > MaxTextBytes)
-            return Problem(400, "Văn bản kế hoạch quá lớn: tối đa 1 MB.");
+            return Problem(400, "Văn bản kế hoạch quá lớn: tối đa 1 MB.", "text");
 
         string text;
         try
@@ -47,11 +48,11 @@ public static class PlanDraftsApi
         }
         catch (DecoderFallbackException)
         {
-            return Problem(400, "Nội dung không phải văn bản UTF-8; hãy lưu văn bản kế hoạch dưới dạng UTF-8 rồi gửi lại.");
+            return Problem(400, "Nội dung không phải văn bản UTF-8; hãy lưu văn bản kế hoạch dưới dạng UTF-8 rồi gửi lại.", "text");
         }
 
         if (string.IsNullOrWhiteSpace(text))
-            return Problem(400, "Chưa có nội dung: gửi văn bản thuần (text/plain, UTF-8) của kế hoạch.");
+            return Problem(400, "Chưa có nội dung: gửi văn bản thuần (text/plain, UTF-8) của kế hoạch.", "text");
 
         var draft = PlanTextReader.Read(text, IndicatorCatalogue.Default);
         return TypedResults.Ok(PlanDraftResponse.From(draft));
@@ -70,9 +71,6 @@ public static class PlanDraftsApi
         return buffer.ToArray();
     }
 
-    static ProblemHttpResult Problem(int status, string detail) =>
-        TypedResults.Problem(statusCode: status, title: ProblemDetailsDefaults.TitleFor(status), detail: detail,
-            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["text"] = [detail] } });
 }
 
 /// <summary>
@@ -82,6 +80,7 @@ public static class PlanDraftsApi
 public sealed record PlanDraftResponse(
     string? Number,
     DateOnly? IssuedOn,
+    string? Place,
     string? IssuerName,
     string? IssuerLevel,
     int? Year,
@@ -95,6 +94,7 @@ public sealed record PlanDraftResponse(
     public static PlanDraftResponse From(PlanDraft d) => new(
         d.Number?.Value,
         d.IssuedOn?.Value,
+        d.Place?.Value,
         d.IssuerName?.Value,
         d.IssuerLevel?.Value.ToString().ToLowerInvariant(),
         d.Year?.Value,
@@ -106,6 +106,7 @@ public sealed record PlanDraftResponse(
         new PlanDraftFoundResponse(
             SpanResponse.From(d.Number?.Span),
             SpanResponse.From(d.IssuedOn?.Span),
+            SpanResponse.From(d.Place?.Span),
             SpanResponse.From(d.IssuerName?.Span),
             SpanResponse.From(d.IssuerLevel?.Span),
             SpanResponse.From(d.Year?.Span),
@@ -123,6 +124,7 @@ public sealed record PlanDraftTargetResponse(string Indicator, string Comparator
 public sealed record PlanDraftFoundResponse(
     SpanResponse? Number,
     SpanResponse? IssuedOn,
+    SpanResponse? Place,
     SpanResponse? IssuerName,
     SpanResponse? IssuerLevel,
     SpanResponse? Year,

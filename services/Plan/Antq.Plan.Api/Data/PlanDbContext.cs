@@ -1,6 +1,4 @@
 using Antq.Messaging;
-using Antq.Plan.Api.Domain.Deadlines;
-using Antq.Plan.Api.Domain.Plans;
 using Antq.Plan.Api.Domain.Units;
 using Microsoft.EntityFrameworkCore;
 

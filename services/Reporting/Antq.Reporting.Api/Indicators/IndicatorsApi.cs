@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using static Antq.Reporting.Api.Units.ApiSupport;
+using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.Reporting.Api.Indicators;
 
@@ -64,9 +65,7 @@ public static class IndicatorsApi
         }
         catch (CatalogueException ex)
         {
-            return TypedResults.Problem(statusCode: 400, title: ProblemDetailsDefaults.TitleFor(400),
-                detail: $"Danh mục chưa được công bố vì: {string.Join(" ", ex.Errors)}",
-                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["catalogue"] = [.. ex.Errors] } });
+            return Invalid($"Danh mục chưa được công bố vì: {string.Join(" ", ex.Errors)}", new Dictionary<string, string[]> { ["catalogue"] = [.. ex.Errors] });
         }
 
         if (await db.Catalogues.AnyAsync(c => c.Version == catalogue.Version, ct))

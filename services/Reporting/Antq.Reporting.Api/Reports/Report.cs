@@ -2,6 +2,22 @@ namespace Antq.Reporting.Api.Reports;
 
 public enum ReportStatus { Draft, Submitted, Returned, Accepted }
 
+/// <summary>A report's status as the API and the history write it: the one mapping of <see cref="ReportStatus"/> to words.</summary>
+public static class ReportStatusNames
+{
+    /// <summary>No report (the unit has not started one): a closing's <see cref="Closing.Standings.Missing"/>.</summary>
+    public const string None = Closing.Standings.Missing;
+
+    public static string Of(ReportStatus status) => status switch
+    {
+        ReportStatus.Draft => "draft",
+        ReportStatus.Submitted => "submitted",
+        ReportStatus.Returned => "returned",
+        ReportStatus.Accepted => "accepted",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+}
+
 /// <summary>
 /// One unit's report for one period (báo cáo sơ kết 6 tháng / tổng kết năm): its values, narrative, lifecycle and the
 /// record of every change. Only submitted and accepted reports count in roll-ups.
@@ -154,7 +170,7 @@ public sealed class Report
         ReturnReason = null;
         DecidedAt = null;
         DecidedBy = null;
-        Changes.Add(ReportChange.Lifecycle(Id, "submitted", OnTime == false ? "nộp muộn" : null, by, at));
+        Changes.Add(ReportChange.Lifecycle(Id, ReportStatusNames.Of(ReportStatus.Submitted), OnTime == false ? "nộp muộn" : null, by, at));
         Touch(by, at);
     }
 
@@ -181,7 +197,7 @@ public sealed class Report
         ReturnReason = reason;
         DecidedAt = at;
         DecidedBy = by;
-        Changes.Add(ReportChange.Lifecycle(Id, "returned", reason, by, at));
+        Changes.Add(ReportChange.Lifecycle(Id, ReportStatusNames.Of(ReportStatus.Returned), reason, by, at));
         Touch(by, at);
     }
 
@@ -191,7 +207,7 @@ public sealed class Report
         Status = ReportStatus.Accepted;
         DecidedAt = at;
         DecidedBy = by;
-        Changes.Add(ReportChange.Lifecycle(Id, "accepted", null, by, at));
+        Changes.Add(ReportChange.Lifecycle(Id, ReportStatusNames.Of(ReportStatus.Accepted), null, by, at));
         Touch(by, at);
     }
 

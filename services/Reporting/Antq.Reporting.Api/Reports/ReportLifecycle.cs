@@ -4,6 +4,7 @@ using Antq.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Antq.UnitTree;
 using Npgsql;
+using static Antq.ServiceDefaults.Problems;
 using static Antq.Reporting.Api.Units.ApiSupport;
 
 namespace Antq.Reporting.Api.Reports;

@@ -1,6 +1,7 @@
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.Reporting.Api.Reports;
 
@@ -9,7 +10,7 @@ namespace Antq.Reporting.Api.Reports;
 /// (<see cref="ReportStateException"/>) is a 409, any other refusal (<see cref="ReportRefusedException"/>) its own
 /// status; both as Vietnamese <c>application/problem+json</c>. Nothing was saved: the step's transaction rolled back.
 /// </summary>
-sealed class ReportProblems(IProblemDetailsService problems) : IExceptionHandler
+sealed class ReportProblems : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
@@ -21,9 +22,6 @@ sealed class ReportProblems(IProblemDetailsService problems) : IExceptionHandler
         };
         if (status == 0) return false;
 
-        http.Response.StatusCode = status;
-        var problem = new ProblemDetails { Status = status, Title = ProblemDetailsDefaults.TitleFor(status), Detail = exception.Message };
-        if (errors is not null) problem.Extensions["errors"] = errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+        return await WriteAsync(http, status, exception.Message, errors is null ? null : Errors(errors), exception);
     }
 }

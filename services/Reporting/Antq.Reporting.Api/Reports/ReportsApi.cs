@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using static Antq.ServiceDefaults.Problems;
 using static Antq.Reporting.Api.Units.ApiSupport;
 
 namespace Antq.Reporting.Api.Reports;
@@ -256,7 +257,7 @@ public static class ReportsApi
         var (closing, report, at) = await lifecycle.ReopenAsync(new ReportStep(target!, user.Who(), null), reason, ct);
         if (report is not null) SetETag(http, report);
         return TypedResults.Ok(new ReopenResponse(code, target!.Period.Code, closing.OrgUnitCode, at, user.Who(), reason,
-            report is null ? "missing" : StatusName(report.Status)));
+            report is null ? ReportStatusNames.None : StatusName(report.Status)));
     }
 
     static ProblemHttpResult NoReport(PeriodUnit target) =>
@@ -292,12 +293,5 @@ public static class ReportsApi
         report.DecidedBy, report.DecidedAt, report.ReturnReason,
         withHistory ? [.. report.Changes.OrderBy(c => c.Id).SelectMany(c => c.Lines().Select(l => new ReportHistoryEntry(l.Action, l.Field, l.OldValue, l.NewValue, c.By, c.At)))] : null);
 
-    public static string StatusName(ReportStatus status) => status switch
-    {
-        ReportStatus.Draft => "draft",
-        ReportStatus.Submitted => "submitted",
-        ReportStatus.Returned => "returned",
-        ReportStatus.Accepted => "accepted",
-        _ => status.ToString().ToLowerInvariant(),
-    };
+    public static string StatusName(ReportStatus status) => ReportStatusNames.Of(status);
 }

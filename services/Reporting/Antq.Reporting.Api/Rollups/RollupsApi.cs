@@ -8,6 +8,7 @@ using Antq.UnitTree;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using static Antq.ServiceDefaults.Problems;
 using static Antq.Reporting.Api.Units.ApiSupport;
 
 namespace Antq.Reporting.Api.Rollups;
@@ -212,7 +213,7 @@ public static class RollupsApi
             reports.TryGetValue(child.Code, out var report);
             deadlines.TryGetValue(child.Code, out var due);
             var counted = report?.Status is ReportStatus.Submitted or ReportStatus.Accepted;
-            return new ChildRow(child.Code, child.Name, report is null ? "missing" : ReportsApi.StatusName(report.Status),
+            return new ChildRow(child.Code, child.Name, report is null ? ReportStatusNames.None : ReportsApi.StatusName(report.Status),
                 report?.SubmittedAt, counted ? report!.OnTime ?? true : null, counted ? report!.DueAt : due);
         }).ToList();
         return TypedResults.Ok(new ChildrenRollupResponse(new OrgUnitRef(target.Unit.Code, target.Unit.Name), periodCode, target.HierarchyDate, rows));
@@ -240,7 +241,7 @@ public static class RollupsApi
             PeriodCloser.DeserializeValues(closing.ValuesJson).ToDictionary(v => v.Key, v => new RollupValue(v.Value.Value, v.Value.Reports)),
             new SnapshotCompleteness(closing.Expected, closing.OnTime + closing.Late, closing.OnTime, closing.Late, closing.Missing),
             closing.MissingCodes,
-            [.. children.Select(c => new SnapshotChild(c.ChildCode, c.ChildName, c.Standing, c.ReportStatus ?? "missing", c.SubmittedAt, c.DueAt,
+            [.. children.Select(c => new SnapshotChild(c.ChildCode, c.ChildName, c.Standing, c.ReportStatus ?? ReportStatusNames.None, c.SubmittedAt, c.DueAt,
                 c.Frozen, c.ReopenedAt, c.ReopenedBy, c.ReopenReason))],
             [.. children.Where(c => c.NarrativeJson is not null).Select(c => new ChildNarrative(c.ChildCode, c.ChildName,
                 System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(c.NarrativeJson!) ?? []))]));

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Antq.ServiceDefaults;
 using Antq.UnitTree;
 using Microsoft.AspNetCore.Http.HttpResults;
+using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.Reporting.Api.Units;
 
@@ -18,14 +19,6 @@ public sealed record OrgUnitRef(string Code, string Name);
 static class ApiSupport
 {
     static readonly string[] EnteringRoles = [AntqRoles.ProvinceOfficer, AntqRoles.DistrictOfficer, AntqRoles.CommuneOfficer];
-
-    public static ProblemHttpResult Problem(int status, string detail, string? field = null) =>
-        TypedResults.Problem(statusCode: status, title: ProblemDetailsDefaults.TitleFor(status), detail: detail,
-            extensions: field is null ? null : new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } });
-
-    public static ProblemHttpResult Invalid(string detail, IReadOnlyDictionary<string, List<string>> errors) =>
-        TypedResults.Problem(statusCode: 400, title: ProblemDetailsDefaults.TitleFor(400), detail: detail,
-            extensions: new Dictionary<string, object?> { ["errors"] = errors.ToDictionary(e => e.Key, e => e.Value.ToArray()) });
 
     public static bool TryPeriod(string? text, out ReportingPeriod period, out ProblemHttpResult problem)
     {

@@ -22,7 +22,7 @@ namespace Antq.Classification.Api.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("Antq.Classification.Api.Domain.AnnualReportValues", b =>
+            modelBuilder.Entity("Antq.Classification.Api.Evaluations.AnnualReportValues", b =>
                 {
                     b.Property<string>("OrgUnitCode")
                         .HasMaxLength(50)
@@ -58,7 +58,7 @@ namespace Antq.Classification.Api.Data.Migrations
                     b.ToTable("annual_reports", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Classification.Api.Domain.Evaluation", b =>
+            modelBuilder.Entity("Antq.Classification.Api.Evaluations.Evaluation", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -178,7 +178,7 @@ namespace Antq.Classification.Api.Data.Migrations
                     b.ToTable("evaluations", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Classification.Api.Domain.PlanTarget", b =>
+            modelBuilder.Entity("Antq.Classification.Api.Targets.PlanTarget", b =>
                 {
                     b.Property<Guid>("PlanId")
                         .HasColumnType("uuid")
@@ -236,7 +236,7 @@ namespace Antq.Classification.Api.Data.Migrations
                     b.ToTable("plan_targets", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Classification.Api.Domain.PublishedCounts", b =>
+            modelBuilder.Entity("Antq.Classification.Api.Evaluations.PublishedCounts", b =>
                 {
                     b.Property<string>("OrgUnitCode")
                         .HasMaxLength(50)
@@ -266,7 +266,7 @@ namespace Antq.Classification.Api.Data.Migrations
                     b.ToTable("published_counts", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Classification.Api.Domain.SafeStandardResult", b =>
+            modelBuilder.Entity("Antq.Classification.Api.Evaluations.SafeStandardResult", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -352,7 +352,7 @@ namespace Antq.Classification.Api.Data.Migrations
                     b.ToTable("safe_results", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Classification.Api.Domain.SafeStandardVersion", b =>
+            modelBuilder.Entity("Antq.Classification.Api.ScoreSheets.SafeStandardVersion", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -402,7 +402,7 @@ namespace Antq.Classification.Api.Data.Migrations
                     b.ToTable("safe_standards", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Classification.Api.Domain.ScoreSheetVersion", b =>
+            modelBuilder.Entity("Antq.Classification.Api.ScoreSheets.ScoreSheetVersion", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -452,7 +452,7 @@ namespace Antq.Classification.Api.Data.Migrations
                     b.ToTable("score_sheets", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Classification.Api.Domain.TargetAttainment", b =>
+            modelBuilder.Entity("Antq.Classification.Api.Targets.TargetAttainment", b =>
                 {
                     b.Property<Guid>("PlanId")
                         .HasColumnType("uuid")
@@ -644,9 +644,9 @@ namespace Antq.Classification.Api.Data.Migrations
                     b.ToTable("unit_tree_versions", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Classification.Api.Domain.Evaluation", b =>
+            modelBuilder.Entity("Antq.Classification.Api.Evaluations.Evaluation", b =>
                 {
-                    b.HasOne("Antq.Classification.Api.Domain.ScoreSheetVersion", null)
+                    b.HasOne("Antq.Classification.Api.ScoreSheets.ScoreSheetVersion", null)
                         .WithMany()
                         .HasForeignKey("ScoreSheetId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -654,9 +654,9 @@ namespace Antq.Classification.Api.Data.Migrations
                         .HasConstraintName("fk_evaluations_score_sheets_score_sheet_id");
                 });
 
-            modelBuilder.Entity("Antq.Classification.Api.Domain.SafeStandardResult", b =>
+            modelBuilder.Entity("Antq.Classification.Api.Evaluations.SafeStandardResult", b =>
                 {
-                    b.HasOne("Antq.Classification.Api.Domain.SafeStandardVersion", null)
+                    b.HasOne("Antq.Classification.Api.ScoreSheets.SafeStandardVersion", null)
                         .WithMany()
                         .HasForeignKey("SafeStandardId")
                         .OnDelete(DeleteBehavior.Restrict)

@@ -22,7 +22,7 @@ namespace Antq.Identity.Api.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("Antq.Identity.Api.Domain.AuditEntry", b =>
+            modelBuilder.Entity("Antq.Identity.Api.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -83,7 +83,7 @@ namespace Antq.Identity.Api.Data.Migrations
                     b.ToTable("audit_entries", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Identity.Api.Domain.SignInLockout", b =>
+            modelBuilder.Entity("Antq.Identity.Api.SignIn.SignInLockout", b =>
                 {
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid")
@@ -112,7 +112,7 @@ namespace Antq.Identity.Api.Data.Migrations
                     b.ToTable("sign_in_lockouts", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Identity.Api.Domain.User", b =>
+            modelBuilder.Entity("Antq.Identity.Api.Users.User", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -565,9 +565,9 @@ namespace Antq.Identity.Api.Data.Migrations
                     b.ToTable("openiddict_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Identity.Api.Domain.SignInLockout", b =>
+            modelBuilder.Entity("Antq.Identity.Api.SignIn.SignInLockout", b =>
                 {
-                    b.HasOne("Antq.Identity.Api.Domain.User", null)
+                    b.HasOne("Antq.Identity.Api.Users.User", null)
                         .WithMany("Lockouts")
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -602,7 +602,7 @@ namespace Antq.Identity.Api.Data.Migrations
                     b.Navigation("Authorization");
                 });
 
-            modelBuilder.Entity("Antq.Identity.Api.Domain.User", b =>
+            modelBuilder.Entity("Antq.Identity.Api.Users.User", b =>
                 {
                     b.Navigation("Lockouts");
                 });

@@ -1,6 +1,4 @@
 using Antq.Calendar;
-using Antq.Plan.Api.Domain.Deadlines;
-using Antq.Plan.Api.Domain.Plans;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

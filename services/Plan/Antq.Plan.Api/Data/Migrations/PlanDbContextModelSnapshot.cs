@@ -120,7 +120,7 @@ namespace Antq.Plan.Api.Data.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Plan.Api.Domain.Deadlines.UnitDeadlineRecord", b =>
+            modelBuilder.Entity("Antq.Plan.Api.Deadlines.UnitDeadlineRecord", b =>
                 {
                     b.Property<string>("OrgUnitCode")
                         .HasMaxLength(50)
@@ -167,7 +167,7 @@ namespace Antq.Plan.Api.Data.Migrations
                     b.ToTable("unit_deadlines", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Plan.Api.Domain.Plans.MovementPlan", b =>
+            modelBuilder.Entity("Antq.Plan.Api.Plans.MovementPlan", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -253,7 +253,7 @@ namespace Antq.Plan.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("year");
 
-                    b.ComplexCollection(typeof(List<Dictionary<string, object>>), "Targets", "Antq.Plan.Api.Domain.Plans.MovementPlan.Targets#PlanTarget", b1 =>
+                    b.ComplexCollection(typeof(List<Dictionary<string, object>>), "Targets", "Antq.Plan.Api.Plans.MovementPlan.Targets#PlanTarget", b1 =>
                         {
                             b1.IsRequired();
 
@@ -273,7 +273,7 @@ namespace Antq.Plan.Api.Data.Migrations
                                 .HasColumnType("jsonb");
                         });
 
-                    b.ComplexCollection(typeof(List<Dictionary<string, object>>), "Tasks", "Antq.Plan.Api.Domain.Plans.MovementPlan.Tasks#PlanTask", b1 =>
+                    b.ComplexCollection(typeof(List<Dictionary<string, object>>), "Tasks", "Antq.Plan.Api.Plans.MovementPlan.Tasks#PlanTask", b1 =>
                         {
                             b1.IsRequired();
 
@@ -311,7 +311,7 @@ namespace Antq.Plan.Api.Data.Migrations
                     b.ToTable("plans", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Plan.Api.Domain.Units.OrgUnit", b =>
+            modelBuilder.Entity("Antq.Plan.Api.Units.OrgUnit", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -378,7 +378,7 @@ namespace Antq.Plan.Api.Data.Migrations
                     b.ToTable("org_units", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Plan.Api.Domain.Units.OrgUnitPredecessor", b =>
+            modelBuilder.Entity("Antq.Plan.Api.Units.OrgUnitPredecessor", b =>
                 {
                     b.Property<Guid>("SuccessorId")
                         .HasColumnType("uuid")
@@ -401,9 +401,9 @@ namespace Antq.Plan.Api.Data.Migrations
                     b.ToTable("org_unit_predecessors", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Plan.Api.Domain.Plans.MovementPlan", b =>
+            modelBuilder.Entity("Antq.Plan.Api.Plans.MovementPlan", b =>
                 {
-                    b.OwnsMany("Antq.Plan.Api.Domain.Plans.PlanDeadline", "Deadlines", b1 =>
+                    b.OwnsMany("Antq.Plan.Api.Plans.PlanDeadline", "Deadlines", b1 =>
                         {
                             b1.Property<Guid>("PlanId")
                                 .HasColumnType("uuid")
@@ -431,16 +431,16 @@ namespace Antq.Plan.Api.Data.Migrations
                     b.Navigation("Deadlines");
                 });
 
-            modelBuilder.Entity("Antq.Plan.Api.Domain.Units.OrgUnitPredecessor", b =>
+            modelBuilder.Entity("Antq.Plan.Api.Units.OrgUnitPredecessor", b =>
                 {
-                    b.HasOne("Antq.Plan.Api.Domain.Units.OrgUnit", null)
+                    b.HasOne("Antq.Plan.Api.Units.OrgUnit", null)
                         .WithMany()
                         .HasForeignKey("PredecessorId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_org_unit_predecessors_org_units_predecessor_id");
 
-                    b.HasOne("Antq.Plan.Api.Domain.Units.OrgUnit", null)
+                    b.HasOne("Antq.Plan.Api.Units.OrgUnit", null)
                         .WithMany()
                         .HasForeignKey("SuccessorId")
                         .OnDelete(DeleteBehavior.Cascade)

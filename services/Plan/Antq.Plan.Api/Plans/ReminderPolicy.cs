@@ -1,0 +1,18 @@
+namespace Antq.Plan.Api.Plans;
+
+/// <summary>
+/// When Notification reminds and chases a unit about a deadline. Offsets are relative to the deadline: negative
+/// before it (reminders), positive after it (overdue notices); after the last one an overdue notice repeats every
+/// <see cref="OverdueRepeat"/>, and the level above is told once the report is <see cref="EscalateAfter"/> late.
+/// </summary>
+public sealed record ReminderPolicy(IReadOnlyList<TimeSpan> Offsets, TimeSpan OverdueRepeat, TimeSpan EscalateAfter)
+{
+    /// <summary>
+    /// Used when a plan sets none: reminders 7, 3 and 1 days before, an overdue notice the day after, repeated every
+    /// 2 days, escalation to the level above after 3 days.
+    /// </summary>
+    public static readonly ReminderPolicy Default = new(
+        [TimeSpan.FromDays(-7), TimeSpan.FromDays(-3), TimeSpan.FromDays(-1), TimeSpan.FromDays(1)],
+        TimeSpan.FromDays(2),
+        TimeSpan.FromDays(3));
+}

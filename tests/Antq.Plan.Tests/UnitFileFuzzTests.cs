@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
-using Antq.Plan.Api.Domain.Lineage;
+using Antq.Plan.Api.Lineage;
 using Antq.Plan.Api.Domain.Units;
 using Antq.Testing;
 using FsCheck;

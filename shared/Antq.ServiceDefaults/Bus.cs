@@ -59,6 +59,10 @@ public static class Bus
                     host.Username(user);
                     host.Password(password);
                     host.PublisherConfirmation = true;
+                    // The nodes of a RabbitMQ cluster that clients reach one by one (no load balancer in front): when the
+                    // node a replica is connected to goes, it connects to the next (Bus:ClusterNodes, "host" or "host:port").
+                    var nodes = builder.Configuration.GetSection("Bus:ClusterNodes").Get<string[]>() ?? [];
+                    if (nodes.Length > 0) host.UseCluster(cluster => { foreach (var node in nodes) cluster.Node(node); });
                 });
 
                 rabbit.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400)));

@@ -129,7 +129,7 @@ cluster_env() { # cluster_env NAME REPLICA
       local backend
       for backend in $(cluster_backends); do
         for n in $(seq 1 "$CLUSTER_REPLICAS"); do
-          echo "ReverseProxy__Clusters__${backend}__Destinations__d$n__Address=http://$CLUSTER_PREFIX-$backend-$n:8080/"
+          echo "ReverseProxy__Clusters__${backend}__Destinations__d${n}__Address=http://$CLUSTER_PREFIX-$backend-$n:8080/"
         done
       done ;;
   esac
@@ -174,9 +174,11 @@ rabbitmqctl_in() { podman exec "$1" rabbitmqctl -q "${@:2}"; }
 cluster_rabbit_ready() { podman exec "$1" rabbitmq-diagnostics -q check_running >/dev/null 2>&1; }
 cluster_rabbit_members() { # the running nodes as node 1 (or the first answering) sees them
   local n
+  local n out
   for n in $(seq 1 "$CLUSTER_RABBIT_NODES"); do
-    podman exec "$CLUSTER_PREFIX-rabbit-$n" rabbitmqctl -q eval 'io:format("~s~n", [string:join([atom_to_list(N) || N <- rabbit_nodes:all_running()], " ")]).' 2>/dev/null \
-      | head -1 && return 0
+    out="$(podman exec "$CLUSTER_PREFIX-rabbit-$n" rabbitmqctl -q eval \
+      'io:format("~s~n", [string:join(lists:sort([atom_to_list(N) || N <- rabbit_nodes:all_running()]), " ")]).' 2>/dev/null)" || continue
+    [ -n "$out" ] && { echo "${out%%$'\n'*}"; return 0; }
   done
   return 1
 }
@@ -296,9 +298,10 @@ cluster_status() {
   local n
   for n in $(seq 1 "$CLUSTER_RABBIT_NODES"); do
     if podman exec "$CLUSTER_PREFIX-rabbit-$n" true 2>/dev/null; then
-      echo "queues of the antq virtual host (name, type, messages, consumers, members):"
-      podman exec "$CLUSTER_PREFIX-rabbit-$n" rabbitmqctl -q list_queues -p antq name type messages consumers members 2>/dev/null \
-        | sort | column -t
+      echo "queues of the antq virtual host (as node $n sees them):"
+      { echo "name type messages consumers leader members"
+        podman exec "$CLUSTER_PREFIX-rabbit-$n" rabbitmqctl -q list_queues --no-table-headers -p antq name type messages consumers leader members 2>/dev/null \
+          | sed 's/\[\(.*\)\]/\1/; s/, /,/g' | sort; } | column -t
       break
     fi
   done
@@ -306,7 +309,7 @@ cluster_status() {
   podman stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.CPUPerc}}' $(cluster_containers) 2>/dev/null \
     | sort -V | column -t
   cluster_memory_total
-  echo "gateway: http://127.0.0.1:$CLUSTER_PORT/ $(curl -fsS -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$CLUSTER_PORT/health/ready" 2>/dev/null || echo 'not answering')"
+  echo "gateway: http://127.0.0.1:$CLUSTER_PORT/health/ready answers $(curl -sS -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$CLUSTER_PORT/health/ready" 2>/dev/null || true)"
 }
 
 cluster_memory_total() { # the sum of the containers' memory, in MiB

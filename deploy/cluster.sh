@@ -201,8 +201,9 @@ cluster_postgres() {
 }
 
 cluster_rabbitmq() {
-  local n names=() nodes=""
+  local n names=() nodes="" fresh=""
   for n in $(seq 1 "$CLUSTER_RABBIT_NODES"); do nodes+="rabbit@$CLUSTER_PREFIX-rabbit-$n "; done
+  podman volume exists "$CLUSTER_PREFIX-rabbit-1" || fresh=1
   for n in $(seq 1 "$CLUSTER_RABBIT_NODES"); do
     local ctr="$CLUSTER_PREFIX-rabbit-$n"; names+=("$ctr")
     podman volume exists "$ctr" || podman volume create --label "$CLUSTER_LABEL" "$ctr" >/dev/null
@@ -211,8 +212,9 @@ cluster_rabbitmq() {
       -e "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=+S 1:1 +sbwt none +sbwtdcpu none +sbwtdio none" \
       -v "$ctr:/var/lib/rabbitmq:U" -v "$CLUSTER_SECRETS/erlang-cookie:/run/secrets/erlang-cookie:ro" \
       -v "$CLUSTER_SECRETS/rabbitmq-password:/run/secrets/rabbitmq-password:ro"
-    # The first node alone, so that it forms the cluster the others then join (classic peer discovery, no race).
-    [ "$n" = 1 ] && cluster_wait 180 cluster_rabbit_ready "$ctr"
+    # A new cluster: the first node alone, so that it forms the cluster the others then join (classic peer discovery,
+    # no race). An existing one: all at once, since a node that was not the last to stop waits for its peers to boot.
+    [ "$n" = 1 ] && [ -n "$fresh" ] && cluster_wait 180 cluster_rabbit_ready "$ctr"
   done
   cluster_wait 240 cluster_rabbit_ready "${names[@]}"
   local deadline=$((SECONDS + 120))

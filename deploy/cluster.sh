@@ -111,6 +111,9 @@ cluster_env() { # cluster_env NAME REPLICA
   echo "DOTNET_gcServer=0"
   echo "Auth__Issuer=http://127.0.0.1:$CLUSTER_PORT/"
   echo "Auth__JwksUri=http://$CLUSTER_PREFIX-gateway:8080/.well-known/jwks"
+  # PostgreSQL and RabbitMQ are reached over the podman bridge, which never leaves this machine: plain connections
+  # (production elsewhere requires TLS to both, docs/security.md; certificates for the cluster are not made yet).
+  echo "Transport__AllowPlaintext=true"
   echo "ForwardedHeaders__KnownNetworks__0=$CLUSTER_SUBNET.0/24"
   echo "Metrics__AllowedNetworks__0=$CLUSTER_SUBNET.0/24"
   echo "ConnectionStrings__rabbitmq=amqp://antq:$(cluster_secret rabbitmq-password)@$CLUSTER_PREFIX-rabbit-$(( (replica - 1) % CLUSTER_RABBIT_NODES + 1 )):5672/antq"

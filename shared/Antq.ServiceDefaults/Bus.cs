@@ -54,11 +54,21 @@ public static class Bus
             {
                 var (user, password) = Credentials(uri);
                 var vhost = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-                rabbit.Host(uri.Host, (ushort)(uri.IsDefaultPort || uri.Port <= 0 ? 5672 : uri.Port), string.IsNullOrEmpty(vhost) ? "/" : vhost, host =>
+                // amqps:// is TLS to the broker (required outside local mode, TransportSecurityOptions), on 5671 by default.
+                var tls = uri.Scheme == "amqps";
+                rabbit.Host(uri.Host, (ushort)(uri.IsDefaultPort || uri.Port <= 0 ? (tls ? 5671 : 5672) : uri.Port), string.IsNullOrEmpty(vhost) ? "/" : vhost, host =>
                 {
                     host.Username(user);
                     host.Password(password);
                     host.PublisherConfirmation = true;
+                    if (tls)
+                    {
+                        host.UseSsl(ssl =>
+                        {
+                            ssl.ServerName = uri.Host;
+                            ssl.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+                        });
+                    }
                     // The nodes of a RabbitMQ cluster that clients reach one by one (no load balancer in front): when the
                     // node a replica is connected to goes, it connects to the next (Bus:ClusterNodes, "host" or "host:port").
                     var nodes = builder.Configuration.GetSection("Bus:ClusterNodes").Get<string[]>() ?? [];

@@ -10,13 +10,25 @@ namespace Antq.ServiceDefaults;
 /// A service's own PostgreSQL database through EF Core: the connection string <c>ConnectionStrings:{name}</c>,
 /// snake_case names, a readiness check, and migrations applied at start (unless <c>Database:MigrateOnStart</c> is false).
 /// </summary>
+/// <remarks>
+/// Least privilege (docs/security.md): when <c>ConnectionStrings:{name}Migrations</c> is set, it is the database's
+/// owner and is used for nothing but migrating at start and granting the service's own role — the user of
+/// <c>ConnectionStrings:{name}</c> — what the service needs: rows of its own tables, never their shape, and only
+/// INSERT and SELECT on its insert-only (audit) tables. Without it (tests, old installs) the one connection migrates.
+/// </remarks>
 public static class Database
 {
-    public static IHostApplicationBuilder AddAntqDbContext<TContext>(this IHostApplicationBuilder builder, string name)
+    /// <summary>The suffix of the owner's connection string name: <c>ConnectionStrings:identityMigrations</c>.</summary>
+    public const string MigrationsSuffix = "Migrations";
+
+    /// <param name="insertOnlyTables">Tables the service's role may insert into and read but never update, delete or
+    /// truncate: the audit. Revoked from the service's role after every migration (only when an owner connection is set).</param>
+    public static IHostApplicationBuilder AddAntqDbContext<TContext>(this IHostApplicationBuilder builder, string name, params string[] insertOnlyTables)
         where TContext : DbContext
     {
         var connectionString = Tuned(builder.Configuration.GetConnectionString(name)
             ?? throw new InvalidOperationException($"Missing connection string 'ConnectionStrings:{name}'."));
+        var ownerConnectionString = builder.Configuration.GetConnectionString(name + MigrationsSuffix);
 
         // Pooled: a request leases a context whose options and internal services were built once, instead of building
         // them again (the largest share of a small request's allocations). Contexts keep no state of their own.
@@ -30,7 +42,8 @@ public static class Database
 
         if (builder.Configuration.GetValue("Database:MigrateOnStart", true))
         {
-            builder.Services.AddHostedService<MigrateOnStart<TContext>>();
+            builder.Services.AddHostedService(services => new MigrateOnStart<TContext>(services,
+                services.GetRequiredService<ILogger<MigrateOnStart<TContext>>>(), ownerConnectionString, connectionString, insertOnlyTables));
         }
 
         return builder;
@@ -60,19 +73,28 @@ public static class Database
     /// Applies pending migrations before the service accepts requests. EF Core takes a database lock while migrating,
     /// so replicas that start together do not race.
     /// </summary>
-    sealed class MigrateOnStart<TContext>(IServiceProvider services, ILogger<MigrateOnStart<TContext>> logger) : IHostedService
+    sealed class MigrateOnStart<TContext>(IServiceProvider services, ILogger<MigrateOnStart<TContext>> logger,
+        string? ownerConnectionString, string serviceConnectionString, string[] insertOnlyTables) : IHostedService
         where TContext : DbContext
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             await using var scope = services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<TContext>();
+            await using var owned = ownerConnectionString is null ? null : OwnerContext(scope.ServiceProvider, ownerConnectionString);
+            var db = owned ?? scope.ServiceProvider.GetRequiredService<TContext>();
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
                     await db.Database.MigrateAsync(cancellationToken);
                     logger.LogInformation("Database of {Context} is at the latest migration", typeof(TContext).Name);
+                    if (ownerConnectionString is not null)
+                    {
+                        await ServiceRole.GrantAsync(ownerConnectionString, serviceConnectionString, insertOnlyTables, cancellationToken);
+                        // The owner's sessions are not kept idle in a pool for the life of the process.
+                        using var owner = new Npgsql.NpgsqlConnection(ownerConnectionString);
+                        Npgsql.NpgsqlConnection.ClearPool(owner);
+                    }
                     return;
                 }
                 catch (Npgsql.NpgsqlException ex) when (attempt < 10 && !cancellationToken.IsCancellationRequested)
@@ -85,5 +107,15 @@ public static class Database
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        /// <summary>The service's context, but connected as the owner: the same model and migrations, another login.</summary>
+        static TContext OwnerContext(IServiceProvider services, string ownerConnectionString)
+        {
+            var options = new DbContextOptionsBuilder<TContext>()
+                .UseNpgsql(ownerConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+                .UseSnakeCaseNamingConvention()
+                .Options;
+            return ActivatorUtilities.CreateInstance<TContext>(services, options);
+        }
     }
 }

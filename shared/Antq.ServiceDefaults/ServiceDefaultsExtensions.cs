@@ -37,6 +37,8 @@ public static class ServiceDefaultsExtensions
 
         // Read at start like every other setting, so that a wrong proxy or network is refused in one line before anything runs.
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure(options => TrustProxies(options, builder.Configuration)).ValidateOnStart();
+        // Outside local mode, database and broker connections are encrypted or the process does not start.
+        builder.Services.AddAntqTransportSecurity(builder.Configuration);
         return builder;
     }
 

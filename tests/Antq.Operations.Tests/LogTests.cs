@@ -33,6 +33,8 @@ public sealed class LogTests
                 ["*"] = new()
                 {
                     ["ANTQ_MODE"] = "production",
+                    // The test servers speak plaintext (outside local mode TLS is otherwise required, docs/security.md).
+                    ["Transport:AllowPlaintext"] = "true",
                     ["Logging:LogLevel:Default"] = "Information",
                     ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
                 },

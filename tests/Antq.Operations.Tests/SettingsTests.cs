@@ -103,6 +103,9 @@ public sealed class SettingsTests
 
         new("portal", typeof(ConsumerOutageOptions), "Bus:Outage:MaxPause", "forever", "cannot be read as TimeSpan"),
         new("portal", typeof(DataWindowOptions), "DataWindow:AnnualEnd", "13-40", "holds '13-40', which is not a day of the year"),
+
+        // Every process: plaintext connections outside local mode only by a deliberate, valid choice (docs/security.md).
+        .. Processes.Keys.Select(process => new Case(process, typeof(TransportSecurityOptions), "Transport:AllowPlaintext", "maybe", "cannot be read as Boolean")),
     ];
 
     public static TheoryData<string, string> CaseKeys()
@@ -135,6 +138,36 @@ public sealed class SettingsTests
         Assert.Equal(2, lines.Count);
         Assert.Contains(lines, l => l.StartsWith("Setting Closing:Parallelism: must be positive (was 0)", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Setting Outbox:BatchSize: must be positive (was -3)", StringComparison.Ordinal));
+    }
+
+    /// <summary>Connection strings as the platform outside local mode must give them: TLS to PostgreSQL and RabbitMQ.</summary>
+    static (string Key, string Value)[] Encrypted() =>
+    [
+        .. new[] { "identity", "plan", "reporting", "classification", "notification", "portal" }
+            .Select(name => ($"ConnectionStrings:{name}", "Host=127.0.0.1;Port=9;Username=nobody;Password=nobody;Database=nothing;SSL Mode=Require")),
+        ("ConnectionStrings:rabbitmq", "amqps://nobody:nobody@127.0.0.1:9/nothing"),
+    ];
+
+    [Fact]
+    public async Task Outside_local_mode_a_plaintext_database_or_broker_connection_stops_the_process()
+    {
+        var (exitCode, lines) = await RunAsync("reporting", ("ANTQ_MODE", "production"));
+
+        Assert.True(exitCode == SettingsCheck.ExitCode, $"reporting exited with {exitCode}:\n{string.Join('\n', lines)}");
+        Assert.All(lines, line => Assert.StartsWith("Setting ConnectionStrings:", line, StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Setting ConnectionStrings:reporting: SSL Mode must be Require, VerifyCA or VerifyFull outside local mode (was Prefer)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Setting ConnectionStrings:rabbitmq: must be an amqps:// address (TLS) outside local mode (was amqp://)", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("Password=nobody", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Outside_local_mode_mail_that_may_fall_back_to_plaintext_stops_Notification()
+    {
+        var (exitCode, lines) = await RunAsync("notification", [("ANTQ_MODE", "production"), .. Encrypted(), ("Notification:Smtp:Security", "Auto")]);
+
+        Assert.True(exitCode == SettingsCheck.ExitCode, $"notification exited with {exitCode}:\n{string.Join('\n', lines)}");
+        var line = Assert.Single(lines);
+        Assert.Equal("Setting Notification:Smtp:Security: must be StartTls or SslOnConnect outside local mode (was Auto)", line);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Antq.Reporting.Api.Data;
+using Antq.Testing;
 using Antq.UnitTree;
 
 namespace Antq.Reporting.Tests;
@@ -40,6 +41,21 @@ public sealed class UploadLimitsTests
         Assert.True(allocated < LittleMemory, $"The refusal allocated {allocated:N0} bytes.");
         Console.WriteLine($"{error} — {took.TotalMilliseconds:N0} ms, {allocated / 1024d / 1024d:N1} MB");
         return (error, took, allocated);
+    }
+
+    /// <summary>The corpus the bench sends to a running Reporting (HostileUploadBench): each Excel file refused here too.</summary>
+    [Fact]
+    public void Every_workbook_of_the_hostile_corpus_is_refused_quickly_with_little_memory()
+    {
+        var workbooks = HostileWorkbooks.Corpus(Form())
+            .Where(u => u.ContentType == HostileWorkbooks.XlsxContentType && u.Body.Length <= ReportTemplate.MaxBytes).ToList();
+
+        Assert.True(workbooks.Count >= 10, $"{workbooks.Count} workbooks");
+        foreach (var upload in workbooks)
+        {
+            var (error, _, _) = Refusal(upload.Body);
+            Assert.True(error.StartsWith("Tệp", StringComparison.Ordinal), $"{upload.Label}: {error}");
+        }
     }
 
     [Fact]

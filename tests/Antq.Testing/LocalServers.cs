@@ -16,6 +16,12 @@ public static class LocalServers
 
     public static Task StartPostgresAsync() => RunAsync("postgres", "start");
 
+    /// <summary>SIGKILL of the broker node's Erlang VM: a crash, not a clean stop (<c>deploy/antq broker kill</c>).</summary>
+    public static Task KillBrokerAsync() => RunAsync("broker", "kill");
+
+    /// <summary>SIGKILL of PostgreSQL's postmaster, returning once its backends are gone (<c>deploy/antq postgres kill</c>).</summary>
+    public static Task KillPostgresAsync() => RunAsync("postgres", "kill");
+
     /// <summary>Runs <c>deploy/antq ARGS</c>; throws with its output when it fails or takes more than 90 s.</summary>
     public static async Task RunAsync(params string[] args)
     {

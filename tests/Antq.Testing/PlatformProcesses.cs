@@ -53,6 +53,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
     readonly Dictionary<string, Process> processes = new();
     readonly string signingKeyPem;
     readonly string suffix = Guid.NewGuid().ToString("N")[..8];
+    readonly Dictionary<string, (string Name, string Password)> roles = new();
     TestVirtualHost? vhost;
 
     PlatformProcesses(PlatformOptions options)
@@ -79,6 +80,12 @@ public sealed class PlatformProcesses : IAsyncDisposable
         new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresAdmin) { Database = databases[service] }.ConnectionString;
 
     public string VirtualHost => vhost!.Name;
+
+    /// <summary>The platform's virtual host (its queues, their depths).</summary>
+    public TestVirtualHost Broker => vhost!;
+
+    /// <summary>The name of a service's database on the shared PostgreSQL server.</summary>
+    public string DatabaseOf(string service) => databases[service];
 
     public int ProcessIdOf(string service) => processes[service].Id;
 
@@ -110,6 +117,11 @@ public sealed class PlatformProcesses : IAsyncDisposable
                 databases[name] = $"p_{Sanitize(options.Label)}_{database}_{suffix}";
                 await using var create = new NpgsqlCommand($"CREATE DATABASE \"{databases[name]}\"", admin);
                 await create.ExecuteNonQueryAsync(ct);
+                // As deploy/antq up runs it: the service works as a login role of its own, which its database's owner
+                // (the test server's administrator, ConnectionStrings:<name>Migrations) grants its rows at start.
+                roles[name] = (databases[name] + "_svc", Guid.NewGuid().ToString("N"));
+                await using var role = new NpgsqlCommand($"CREATE ROLE \"{roles[name].Name}\" LOGIN PASSWORD '{roles[name].Password}'", admin);
+                await role.ExecuteNonQueryAsync(ct);
             }
         }
 
@@ -221,7 +233,14 @@ public sealed class PlatformProcesses : IAsyncDisposable
         yield return ("ANTQ_MODE", "local");
         yield return ("OTEL_SERVICE_NAME", "antq-" + name);
         yield return ("DOTNET_CLI_TELEMETRY_OPTOUT", "1");
-        if (databases.TryGetValue(name, out _)) yield return ($"ConnectionStrings__{name}", ConnectionStringOf(name) + ";Maximum Pool Size=50");
+        if (databases.TryGetValue(name, out _))
+        {
+            var (role, rolePassword) = roles[name];
+            yield return ($"ConnectionStrings__{name}",
+                new NpgsqlConnectionStringBuilder(ConnectionStringOf(name)) { Username = role, Password = rolePassword, MaxPoolSize = 50 }.ConnectionString);
+            yield return ($"ConnectionStrings__{name}Migrations", ConnectionStringOf(name) + ";Maximum Pool Size=2");
+        }
+
         yield return ("ConnectionStrings__rabbitmq", vhost!.AmqpUri);
         yield return ("Auth__Issuer", Gateway);
         yield return ("Auth__JwksUri", AddressOf("identity") + ".well-known/jwks");
@@ -321,6 +340,12 @@ public sealed class PlatformProcesses : IAsyncDisposable
             foreach (var database in databases.Values)
             {
                 await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
+                await drop.ExecuteNonQueryAsync();
+            }
+
+            foreach (var (role, _) in roles.Values)
+            {
+                await using var drop = new NpgsqlCommand($"DROP ROLE IF EXISTS \"{role}\"", admin);
                 await drop.ExecuteNonQueryAsync();
             }
         }

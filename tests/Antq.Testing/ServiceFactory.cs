@@ -32,6 +32,8 @@ public class ServiceFactory<TEntryPoint>(string connectionName, TestDatabase dat
         builder.UseSetting("ConnectionStrings:rabbitmq", virtualHost.AmqpUri);
         builder.UseSetting("Auth:SigningKeyPem", TestTokens.PublicKeyPem);
         builder.UseSetting("ANTQ_MODE", "local");
+        // The test servers speak plaintext; a test that sets another mode still reaches them (docs/security.md).
+        builder.UseSetting("Transport:AllowPlaintext", "true");
         builder.UseSetting("Outbox:PollInterval", "00:00:00.200");
         builder.UseSetting("Bus:ManagementUrl", TestEnvironment.RabbitApi);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);

@@ -80,6 +80,16 @@ public sealed class TestVirtualHost : IAsyncDisposable
         return [.. doc.RootElement.EnumerateArray().Select(q => q.GetProperty("name").GetString()!)];
     }
 
+    /// <summary>Every queue of this virtual host with the messages it holds (ready and unacknowledged), as the management API last sampled them.</summary>
+    public async Task<List<(string Name, long Messages)>> QueueDepthsAsync()
+    {
+        using var response = await Api.GetAsync($"queues/{Uri.EscapeDataString(Name)}?columns=name,messages");
+        response.EnsureSuccessStatusCode();
+        using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return [.. doc.RootElement.EnumerateArray().Select(q => (q.GetProperty("name").GetString()!,
+            q.TryGetProperty("messages", out var messages) && messages.ValueKind == System.Text.Json.JsonValueKind.Number ? messages.GetInt64() : 0L))];
+    }
+
     /// <summary>
     /// Deletes every queue of this virtual host whose name starts with <paramref name="prefix"/> (a stopped service's
     /// queues): what is published until the service declares them again is lost to it, as when a queue is lost or purged.

@@ -31,7 +31,7 @@ public static class IdentityServiceExtensions
     {
         var configuration = builder.Configuration;
 
-        builder.AddAntqDbContext<IdentityDbContext>("identity");
+        builder.AddAntqDbContext<IdentityDbContext>("identity", insertOnlyTables: "audit_entries");
         builder.Services.AddAntqOutbox<IdentityDbContext>(configuration);
         builder.AddAntqBus(bus => bus.AddConsumers(typeof(IdentityServiceExtensions).Assembly));
 

@@ -37,6 +37,7 @@ public static class NotificationServiceExtensions
 
         // The engine: the schedule in the database, a dispatcher per replica, digests of submissions, e-mail and webhook channels.
         builder.Services.AddSettings<NotificationOptions>(builder.Configuration, NotificationOptions.Section);
+        builder.Services.AddSingleton<IValidateOptions<NotificationOptions>>(new SmtpTransportValidation(builder.Configuration));
         builder.Services.AddSingleton<Policies>();
         // The last deliveries given up on, on the status page (GET /api/status).
         builder.Services.AddSingleton<IStatusSection, Antq.Notification.Api.Dispatch.FailedDeliveriesStatus>();

@@ -12,7 +12,7 @@ public static class ReportingServiceExtensions
 {
     public static IHostApplicationBuilder AddReportingServices(this IHostApplicationBuilder builder)
     {
-        builder.AddAntqDbContext<ReportingDbContext>("reporting");
+        builder.AddAntqDbContext<ReportingDbContext>("reporting", insertOnlyTables: "report_changes");
         // After the DbContext: hosted services start in order, so the migrations have run when the seeder starts.
         builder.Services.AddHostedService<CatalogueSeeder>();
         // The platform's one data window setting, read by the calendar as in every service.

@@ -58,15 +58,18 @@ public sealed class PlatformApi(PlatformProcesses platform) : IDisposable
     public Task<JsonElement> SetContactPointAsync(string unit, IEnumerable<string> emails, CancellationToken ct = default) =>
         OkAsync(HttpMethod.Put, $"api/contact-points/{unit}", JsonContent.Create(new { emails = emails.ToArray() }), ct);
 
-    /// <summary>Creates and issues a plan; deadlines are period → ISO date or date-time (Vietnam time when no offset).</summary>
+    /// <summary>
+    /// Creates and issues a plan; deadlines are period → ISO date or date-time (Vietnam time when no offset). Issued on
+    /// 10 January of its year unless <paramref name="issuedOn"/> says otherwise (a deadline may not come before it).
+    /// </summary>
     public async Task<Guid> IssuePlanAsync(string issuer, int year, string number, IReadOnlyDictionary<string, string> deadlines,
-        IReadOnlyList<string>? reminders = null, CancellationToken ct = default)
+        IReadOnlyList<string>? reminders = null, CancellationToken ct = default, string? issuedOn = null)
     {
         var created = await OkAsync(HttpMethod.Post, "api/plans", JsonContent.Create(new
         {
             number,
             title = $"Kế hoạch thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc năm {year}",
-            issuedOn = $"{year}-01-10",
+            issuedOn = issuedOn ?? $"{year}-01-10",
             issuerCode = issuer,
             year,
             deadlines,

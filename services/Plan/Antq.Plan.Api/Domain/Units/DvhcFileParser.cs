@@ -14,6 +14,13 @@ public static class DvhcFileParser
 
     public static UnitFile Parse(ReadOnlySpan<byte> json)
     {
+        // JsonDocument checks a string's UTF-8 only when it is read, and then throws what the API would answer with a 500
+        // (found by fuzzing, tests/Antq.Plan.Tests/UnitFileFuzzTests.cs): the whole file is checked first.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            throw new UnitFileException(["Tệp không phải văn bản UTF-8 hợp lệ: hãy lưu lại tệp JSON với mã hoá UTF-8."]);
+        }
+
         JsonDocument document;
         try
         {

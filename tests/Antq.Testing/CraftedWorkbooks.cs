@@ -1,9 +1,12 @@
 using System.IO.Compression;
 using System.Text;
 
-namespace Antq.Reporting.Tests;
+namespace Antq.Testing;
 
-/// <summary>Workbooks an attacker would send, built from a real form by replacing or adding parts of its zip.</summary>
+/// <summary>
+/// Workbooks an attacker would send, built from a real form by replacing or adding parts of its zip: the reader's tests
+/// (tests/Antq.Reporting.Tests) and the bench's hostile corpus (<see cref="HostileWorkbooks"/>) use the same.
+/// </summary>
 public static class CraftedWorkbooks
 {
     public const string SpreadsheetMain = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";

@@ -7,6 +7,8 @@
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll plantext [--turns 3]   the plan reader on 2 MB of plan text, in process (PlanTextBench.cs)
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll hostile               the hostile upload corpus against a running Reporting, its peak memory (HostileUploadBench.cs)
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll faults [--minutes 10]  the long fault run (Antq.Testing/Faults)
+//   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll cluster-faults --gateway URL --admin-password-file F --prefix P --processes a,b
+//                                                                   the fault run against deploy/antq cluster (ClusterFaults.cs, deploy/cluster/faults.sh)
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll bare --port P --connection C   the reference endpoint of ingest
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll bare-proxy --port P --destination URL   bare YARP, beside the gateway
 using System.Diagnostics;
@@ -70,6 +72,20 @@ switch (mode)
                 "the whole PostgreSQL server stopped (a province's 2027-H1 deadline passing inside), RabbitMQ stopped (another's inside); " +
                 $"PostgreSQL's postmaster and RabbitMQ's node SIGKILLed and restarted; each process SIGKILLed and down {options.Down.TotalSeconds:F0} s " +
                 $"(a third deadline inside Reporting's); {result.RatePerSecond}/s submissions through it all",
+        });
+        return result.Problems.Count == 0 ? 0 : 1;
+    }
+    case "cluster-faults":
+    {
+        // Against deploy/antq cluster (deploy/cluster/faults.sh): podman hurts its containers while communes submit.
+        var processes = Text("--processes").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var result = await ClusterFaults.RunAsync(Text("--gateway"), File.ReadAllText(Text("--admin-password-file")).Trim(), Text("--prefix"),
+            processes, Option("--per-second", 3), TimeSpan.FromSeconds(Option("--down", 15)), TimeSpan.FromSeconds(Option("--stopped", 60)), Log);
+        Emit(new
+        {
+            name = "cluster-faults", seconds = Math.Round(result.Seconds, 1), started = result.Started, submitted_2xx = result.Submitted,
+            found_submitted_on_reload = result.FoundSubmitted, given_up = result.Failed, retries = result.Retries,
+            submitted_in_this_run = result.SubmittedOnReload, counted_in_rollups = result.CountedInRollups, faults = result.Faults, problems = result.Problems,
         });
         return result.Problems.Count == 0 ? 0 : 1;
     }

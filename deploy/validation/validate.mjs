@@ -157,6 +157,16 @@ function validateObject(where, obj) {
 // ------------------------------------------------------------------ platform rules (Kubernetes)
 const key = (o) => `${o.kind}/${o.metadata?.name}`;
 const matches = (selector, labels) => selector && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+// A LabelSelector (matchLabels and matchExpressions) against a pod's labels; {} selects every pod.
+const selects = (selector, labels) => !!selector
+  && Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels?.[k] === v)
+  && (selector.matchExpressions ?? []).every((e) =>
+    e.operator === "In" ? (e.values ?? []).includes(labels?.[e.key])
+      : e.operator === "NotIn" ? !(e.values ?? []).includes(labels?.[e.key])
+        : e.operator === "Exists" ? labels?.[e.key] !== undefined
+          : e.operator === "DoesNotExist" ? labels?.[e.key] === undefined : false);
+// Namespaces a policy may let in besides the gateway's callers: the cluster's Prometheus and the operators.
+const TRUSTED_NAMESPACES = ["monitoring", "cnpg-system", "rabbitmq-system"];
 
 function platformChecks(name, objects) {
   const byKind = (kind) => objects.filter((o) => o.kind === kind);
@@ -232,6 +242,31 @@ function platformChecks(name, objects) {
     }
   }
 
+  // Several replicas of every process (the portal too, now that its replicas share keys and sessions).
+  for (const p of PROCESSES) {
+    const d = find("Deployment", `antq-${p}`);
+    if (d && (d.spec?.replicas ?? 1) < 2) problem(where(d), `${d.spec?.replicas ?? 1} replica: every process runs at least 2`);
+  }
+  // NetworkPolicies: nothing enters unless let in; only the gateway from outside the namespace; each process's egress
+  // confined (a policy with Egress selects it).
+  const policies = byKind("NetworkPolicy");
+  if (!policies.some((n) => Object.keys(n.spec?.podSelector ?? { x: 1 }).length === 0 && (n.spec?.policyTypes ?? []).includes("Ingress") && !(n.spec?.ingress ?? []).length))
+    problem(name, "no default-deny NetworkPolicy (podSelector {}, policyTypes [Ingress], no ingress rule)");
+  for (const n of policies) {
+    const outside = (n.spec?.ingress ?? []).some((r) => (r.from ?? [{}]).some((f) => f.ipBlock
+      || (f.namespaceSelector && !TRUSTED_NAMESPACES.includes(f.namespaceSelector.matchLabels?.["kubernetes.io/metadata.name"]))));
+    if (!outside) continue;
+    for (const p of PROCESSES.filter((p) => p !== "gateway")) {
+      const d = find("Deployment", `antq-${p}`);
+      if (d && selects(n.spec.podSelector, d.spec?.template?.metadata?.labels)) problem(where(n), `lets traffic from outside the namespace into antq-${p}: only the gateway is reachable from outside`);
+    }
+  }
+  for (const p of PROCESSES) {
+    const d = find("Deployment", `antq-${p}`);
+    if (d && !policies.some((n) => (n.spec?.policyTypes ?? []).includes("Egress") && selects(n.spec?.podSelector, d.spec?.template?.metadata?.labels)))
+      problem(where(d), "no NetworkPolicy confines its egress");
+  }
+
   for (const s of byKind("Service")) {
     const sel = s.spec?.selector;
     if (sel && !deployments.some((d) => matches(sel, d.spec?.template?.metadata?.labels)) && !s.metadata.name.startsWith("antq-pg") && !s.metadata.name.startsWith("antq-rabbitmq"))
@@ -277,7 +312,7 @@ function platformChecks(name, objects) {
     const init = c.spec?.bootstrap?.initdb ?? {};
     const sql = [init.database ? `CREATE DATABASE ${init.database}` : "", ...(init.postInitSQL ?? [])].join("\n");
     const databaseResources = byKind("Database").map((d) => d.spec?.name);
-    for (const s of SERVICES)
+    for (const s of [...SERVICES, "portal"])
       if (!new RegExp(`CREATE DATABASE antq_${s}\\b`).test(sql) && !databaseResources.includes(`antq_${s}`)) problem(where(c), `no database antq_${s}`);
     if (name === "production") {
       const store = c.spec?.backup?.barmanObjectStore;

@@ -28,9 +28,17 @@ public static class GatewayExtensions
             options.AddServerHeader = false;
         });
 
-        builder.Services.AddReverseProxy()
-            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddTransforms(context =>
+        var proxy = builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        // Behind a headless Kubernetes Service (the portal's), a destination's host name stands for each of its pods:
+        // resolved to them all, the gateway balances across them and can keep a person's circuit on one (sticky
+        // sessions). Off by default: elsewhere every destination is one address (Gateway:ResolveDestinations).
+        if (builder.Configuration.GetValue("Gateway:ResolveDestinations:Enabled", false))
+        {
+            var refresh = builder.Configuration.GetValue("Gateway:ResolveDestinations:RefreshPeriod", TimeSpan.FromSeconds(10));
+            proxy.AddDnsDestinationResolver(options => options.RefreshPeriod = refresh);
+        }
+        proxy.AddTransforms(context =>
             {
                 context.AddRequestTransform(transform =>
                 {

@@ -18,6 +18,13 @@ namespace Antq.Gateway;
 /// together. Code exchanges and refreshes are not limited: their secrets cannot be guessed, and the portal makes every
 /// user's exchange from its one address. Limits are settings (section <c>Gateway:RateLimits</c>); a refusal is 429
 /// with <c>Retry-After</c> and a Vietnamese problem (a Vietnamese page for the login form).
+/// <para>
+/// The counters are in each gateway replica's memory, not shared: with N replicas behind a load balancer an address
+/// can make at most N times each limit per window (N × <see cref="RateLimitOptions.TokenPermits"/> sign-in attempts),
+/// and fewer when the balancer keeps a client on one replica. The bound stays small next to what password guessing
+/// needs, and Identity's own lockout, counted in its database and so shared by its replicas, is the last line. Set the
+/// limits to the total wanted divided by the replicas when an exact total matters (docs/deploy.md, "What scales how").
+/// </para>
 /// </summary>
 public static class GatewaySecurity
 {

@@ -17,6 +17,14 @@ namespace Antq.ServiceDefaults;
 /// dead letter: <c>GET /api/dead-letters</c>, <c>deploy/antq dead-letters</c>), while one that failed because a
 /// dependency is down stays in its queue and the endpoint pauses (<see cref="ConsumerOutageGuard"/>, settings
 /// <c>Bus:Outage</c>).
+/// <para>
+/// Outside local mode and tests the durable receive queues (and with them their <c>_error</c> and <c>_skipped</c>
+/// queues, which take the receive queue's arguments) are quorum queues, replicated on every node of a RabbitMQ cluster,
+/// so that losing one node loses neither messages nor consumers (<c>Bus:QuorumQueues</c>, default true outside
+/// <c>ANTQ_MODE=local</c> and the Testing environment). Temporary queues (the portal's live updates) stay classic:
+/// a quorum queue cannot be auto-deleted. A queue's type cannot change in place: a broker whose queues were declared
+/// classic must have them drained and deleted before a platform with quorum queues starts on it.
+/// </para>
 /// </summary>
 public static class Bus
 {
@@ -24,6 +32,8 @@ public static class Bus
     {
         var uri = new Uri(builder.Configuration.GetConnectionString("rabbitmq") ?? "amqp://guest:guest@127.0.0.1:55672/antq");
         var prefix = builder.Configuration["Bus:EndpointPrefix"] ?? ShortName(builder.Environment.ApplicationName);
+
+        var quorumQueues = QuorumQueues(builder.Configuration, builder.Environment);
 
         builder.Services.AddSettings<ConsumerOutageOptions>(builder.Configuration, ConsumerOutageOptions.Section);
         builder.Services.AddMassTransit(bus =>
@@ -33,6 +43,9 @@ public static class Bus
             bus.AddConfigureEndpointsCallback((context, queue, endpoint) =>
             {
                 context.GetRequiredService<ReceiveQueues>().Add(queue);
+                if (quorumQueues && endpoint is MassTransit.RabbitMqTransport.Configuration.IRabbitMqReceiveEndpointConfiguration { Settings: { Durable: true, AutoDelete: false } }
+                    && endpoint is IRabbitMqReceiveEndpointConfigurator rabbitEndpoint)
+                    rabbitEndpoint.SetQuorumQueue();
                 ConsumerOutageGuard.Install(endpoint, queue, context.GetRequiredService<IOptions<ConsumerOutageOptions>>().Value, context.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping,
                     context.GetRequiredService<ILoggerFactory>().CreateLogger<ConsumerOutageGuard>());
             });
@@ -56,6 +69,10 @@ public static class Bus
                             ssl.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
                         });
                     }
+                    // The nodes of a RabbitMQ cluster that clients reach one by one (no load balancer in front): when the
+                    // node a replica is connected to goes, it connects to the next (Bus:ClusterNodes, "host" or "host:port").
+                    var nodes = builder.Configuration.GetSection("Bus:ClusterNodes").Get<string[]>() ?? [];
+                    if (nodes.Length > 0) host.UseCluster(cluster => { foreach (var node in nodes) cluster.Node(node); });
                 });
 
                 rabbit.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400)));
@@ -80,6 +97,10 @@ public static class Bus
 
         return builder;
     }
+
+    /// <summary>Whether durable receive queues are quorum queues: <c>Bus:QuorumQueues</c>, by default everywhere but local mode and tests.</summary>
+    public static bool QuorumQueues(IConfiguration configuration, IHostEnvironment environment) =>
+        configuration.GetValue<bool?>("Bus:QuorumQueues") ?? !PlatformClock.IsLocal(configuration, environment);
 
     /// <summary>"Antq.Reporting.Api" → "reporting".</summary>
     public static string ShortName(string applicationName)

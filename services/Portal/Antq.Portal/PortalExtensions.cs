@@ -28,6 +28,7 @@ public static class PortalExtensions
             client.BaseAddress = new Uri(PortalAuthentication.ApiBaseAddress(builder.Configuration));
             client.Timeout = TimeSpan.FromSeconds(60);
         });
+        builder.Services.LoadKeysAfterMigrations();
         return builder;
     }
 

@@ -6,7 +6,8 @@ namespace Antq.Portal.Auth;
 
 /// <summary>
 /// Keeps the session (principal and tokens) on the server; the browser's cookie holds only a random key. The cache is
-/// in memory on one machine; several replicas would register a shared IDistributedCache instead.
+/// in memory on one machine: for a portal without a database of its own (one replica). Given one, the portal keeps its
+/// sessions there instead (<see cref="DatabaseTicketStore"/>).
 /// </summary>
 public sealed class DistributedTicketStore(IDistributedCache cache) : ITicketStore
 {

@@ -1,7 +1,9 @@
+using Antq.Portal.Data;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
@@ -31,8 +33,7 @@ public static class PortalAuthentication
     {
         var authority = Authority(builder.Configuration);
         builder.Services.AddMemoryCache();
-        builder.Services.AddDistributedMemoryCache();
-        builder.Services.AddSingleton<ITicketStore, DistributedTicketStore>();
+        builder.AddPortalSharedState();
         builder.Services.AddSingleton<TokenRefresher>();
         builder.Services.AddHttpClient(TokenRefresher.HttpClientName, client =>
         {
@@ -106,6 +107,47 @@ public static class PortalAuthentication
             .Configure<ITicketStore>((options, store) => options.SessionStore = store);
         builder.Services.AddCascadingAuthenticationState();
         return builder;
+    }
+
+    /// <summary>
+    /// What the replicas share. Given a database (<c>ConnectionStrings:portal</c>, its own and for this only), the
+    /// Data Protection key ring and the sessions are kept there, so that any replica reads the cookie and finds the
+    /// session another replica made: several replicas, and a person stays signed in when theirs stops. Without one (a
+    /// single portal on one machine: <c>deploy/antq up</c>, the tests) the keys are the default ring of the process's
+    /// machine and the sessions are in memory, lost when the portal restarts.
+    /// </summary>
+    static void AddPortalSharedState(this IHostApplicationBuilder builder)
+    {
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("antq-portal");
+        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("portal")))
+        {
+            builder.Services.AddDistributedMemoryCache();
+            builder.Services.AddSingleton<ITicketStore, DistributedTicketStore>();
+            return;
+        }
+
+        builder.AddAntqDbContext<PortalDbContext>("portal");
+        dataProtection.PersistKeysToDbContext<PortalDbContext>();
+        // The keys may be encrypted with a certificate kept outside the database (a dump then reveals no session).
+        if (builder.Configuration["Portal:DataProtection:CertificateFile"] is { Length: > 0 } certificate)
+        {
+            dataProtection.ProtectKeysWithCertificate(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+                certificate, builder.Configuration["Portal:DataProtection:CertificatePassword"]));
+        }
+        builder.Services.AddSingleton<ITicketStore, DatabaseTicketStore>();
+    }
+
+    /// <summary>
+    /// Data Protection's start-up (which loads the key ring) was registered before the migrations that make its table:
+    /// it goes after them. Called once every service is registered.
+    /// </summary>
+    public static void LoadKeysAfterMigrations(this IServiceCollection services)
+    {
+        foreach (var start in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "DataProtectionHostedService").ToList())
+        {
+            services.Remove(start);
+            services.Add(start);
+        }
     }
 
     /// <summary>On every HTTP request of a session: refresh the access token when it is about to expire, end the session when it cannot be.</summary>

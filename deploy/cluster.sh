@@ -1,0 +1,336 @@
+# shellcheck shell=bash
+# deploy/antq cluster up | down [--wipe] | status | test: the platform as containers on one machine, run as production
+# would run it. Sourced by deploy/antq after images.sh (it uses PODMAN_RUN, image_name, build_base, base_image and the
+# images' helpers); see docs/cluster.md.
+#
+#   up      PostgreSQL (one role and database per service, and one for the portal's keys and sessions), a three-node
+#           RabbitMQ cluster (quorum queues), two replicas of each service and of the portal, and the gateway in front,
+#           the only container with a port on the host (127.0.0.1:ANTQ_CLUSTER_PORT, 58080). Plain `podman run`s on a
+#           network of their own with fixed addresses (Debian's podman 4.3 with CNI has no name resolution between
+#           containers, and `podman kube play` runs one replica of a Deployment and nothing of a Service or a
+#           NetworkPolicy: docs/cluster.md). The secrets are generated into the state folder on the first `up`.
+#           Images: those of `deploy/antq images` (built when missing), and PostgreSQL's and RabbitMQ's, built here
+#           from Debian's packages on the same base (deploy/cluster/).
+#   down    stops and removes the containers (and the network); --wipe also the volumes and the secrets.
+#   status  each container's state and readiness, the RabbitMQ cluster's members, the queues and their type, memory.
+#   test    the fault run against the cluster (deploy/cluster/faults.sh).
+# Settings: ANTQ_CLUSTER_PORT (58080), ANTQ_CLUSTER_SUBNET (10.89.58: a /24 of its own), ANTQ_CLUSTER_REPLICAS (2),
+# ANTQ_CLUSTER_SMTP_PORT (58025: the mail catcher on the network's host side), ANTQ_CLUSTER_CPUS (0.5 per container),
+# ANTQ_CLUSTER_MEMORY (384m per .NET container).
+
+CLUSTER_DIR="$STATE/cluster"
+CLUSTER_SECRETS="$CLUSTER_DIR/secrets"
+CLUSTER_NET=antq-cluster
+CLUSTER_PREFIX=antqc
+CLUSTER_PORT="${ANTQ_CLUSTER_PORT:-58080}"
+CLUSTER_SUBNET="${ANTQ_CLUSTER_SUBNET:-10.89.58}"
+CLUSTER_REPLICAS="${ANTQ_CLUSTER_REPLICAS:-2}"
+CLUSTER_SMTP_PORT="${ANTQ_CLUSTER_SMTP_PORT:-58025}"
+CLUSTER_CPUS="${ANTQ_CLUSTER_CPUS:-0.5}"
+CLUSTER_MEMORY="${ANTQ_CLUSTER_MEMORY:-384m}"
+CLUSTER_RABBIT_NODES=3
+CLUSTER_LABEL=antq.cluster=1
+
+# The fixed addresses: .1 is the host's side of the bridge (the mail catcher), .10 PostgreSQL, .11-.13 RabbitMQ,
+# from .20 the replicas (ten per process), .90 the gateway.
+cluster_hosts() { # prints "NAME IP" for every container of the cluster
+  echo "$CLUSTER_PREFIX-pg $CLUSTER_SUBNET.10"
+  local n i=0 entry name
+  for n in $(seq 1 "$CLUSTER_RABBIT_NODES"); do echo "$CLUSTER_PREFIX-rabbit-$n $CLUSTER_SUBNET.$((10 + n))"; done
+  for entry in "${SERVICES[@]}"; do
+    IFS='|' read -r name _ _ _ <<<"$entry"
+    [ "$name" = gateway ] && continue
+    for n in $(seq 1 "$CLUSTER_REPLICAS"); do echo "$CLUSTER_PREFIX-$name-$n $CLUSTER_SUBNET.$((20 + i * 10 + n))"; done
+    i=$((i + 1))
+  done
+  echo "$CLUSTER_PREFIX-gateway $CLUSTER_SUBNET.90"
+}
+cluster_ip() { cluster_hosts | awk -v n="$1" '$1 == n { print $2 }'; }
+cluster_add_hosts() { cluster_hosts | while read -r n ip; do echo "--add-host=$n:$ip"; done; }
+cluster_secret() { cat "$CLUSTER_SECRETS/$1"; }
+cluster_backends() { local entry name; for entry in "${SERVICES[@]}"; do IFS='|' read -r name _ _ _ <<<"$entry"; [ "$name" = gateway ] || echo "$name"; done; }
+cluster_db() { local entry name db; for entry in "${SERVICES[@]}"; do IFS='|' read -r name _ _ db <<<"$entry"; [ "$name" = "$1" ] && { echo "${db:-antq_$name}"; return; }; done; }
+
+# ---------------------------------------------------------------- secrets, once
+cluster_secrets() {
+  mkdir -p "$CLUSTER_SECRETS"; chmod 700 "$CLUSTER_SECRETS"
+  local f name
+  gen() { [ -s "$CLUSTER_SECRETS/$1" ] || { openssl rand -hex 24 > "$CLUSTER_SECRETS/$1"; chmod 644 "$CLUSTER_SECRETS/$1"; }; }
+  for f in pg-password rabbitmq-password erlang-cookie admin-password; do gen "$f"; done
+  for name in $(cluster_backends); do gen "db-$name"; done
+  if [ ! -s "$CLUSTER_SECRETS/identity-signing.pem" ]; then
+    openssl genrsa -out "$CLUSTER_SECRETS/identity-signing.pem" 3072 2>/dev/null
+    chmod 644 "$CLUSTER_SECRETS/identity-signing.pem"   # read by the container's app user; the folder is the host's lock
+  fi
+}
+
+# ---------------------------------------------------------------- images
+cluster_images() {
+  apt_install podman buildah runc debootstrap
+  local entry name missing=()
+  for entry in "${SERVICES[@]}"; do
+    IFS='|' read -r name _ _ _ <<<"$entry"
+    podman image exists "$(image_name "$name"):latest" || missing+=("$name")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then say "building the missing images: ${missing[*]}"; cmd_images "${missing[@]}"; fi
+  local infra
+  for infra in postgres rabbitmq; do
+    podman image exists "$(image_name "$infra"):latest" && continue
+    images_stamp; build_base
+    say "building $(image_name "$infra") from Debian's packages on the base"
+    podman build --runtime runc --format docker -f "$ROOT/deploy/cluster/Dockerfile.$infra" --build-arg BASE="$(base_image)" \
+      -t "$(image_name "$infra"):latest" "$ROOT/deploy/cluster" >"$LOGS/image-$infra.log" 2>&1 \
+      || { tail -20 "$LOGS/image-$infra.log" >&2; die "building the $infra image failed (log: $LOGS/image-$infra.log)"; }
+  done
+}
+
+# ---------------------------------------------------------------- containers
+# cluster_start NAME IMAGE [podman run options...] [-- command...]: a container of the cluster, detached, restarted by
+# podman when it stops on its own (not when `cluster test` kills it: that is a stop podman was asked for).
+cluster_start() {
+  local name="$1" image="$2"; shift 2
+  local ip; ip="$(cluster_ip "$name")"
+  [ -n "$ip" ] || die "no address for $name"
+  podman rm -f -t 5 "$name" >/dev/null 2>&1 || true
+  local hosts=(); mapfile -t hosts < <(cluster_add_hosts)
+  # (Without systemd podman cannot schedule the health checks and says so on stderr: the log, not the terminal.)
+  "${PODMAN_RUN[@]}" -d --name "$name" --hostname "$name" --network "$CLUSTER_NET" --ip "$ip" "${hosts[@]}" \
+    --label "$CLUSTER_LABEL" --cpus "$CLUSTER_CPUS" --log-opt max-size=20m "$@" "$image" >/dev/null 2>>"$LOGS/cluster-podman.log" \
+    || { tail -5 "$LOGS/cluster-podman.log" >&2; die "podman run $name failed"; }
+}
+
+# The settings of one replica of a .NET process, as production has them (ANTQ_MODE=production, no demo data).
+cluster_env() { # cluster_env NAME REPLICA
+  local name="$1" replica="$2" ctr="$CLUSTER_PREFIX-$1-$2" nodes="" n
+  for n in $(seq 1 "$CLUSTER_RABBIT_NODES"); do nodes+="$CLUSTER_PREFIX-rabbit-$n "; done
+  echo "ANTQ_MODE=production"
+  echo "ASPNETCORE_ENVIRONMENT=Production"
+  echo "OTEL_SERVICE_NAME=antq-$name"
+  echo "OTEL_RESOURCE_ATTRIBUTES=service.instance.id=$ctr"
+  # Workstation GC: a dozen .NET processes share two cores here; production's pods keep the server GC.
+  echo "DOTNET_gcServer=0"
+  echo "Auth__Issuer=http://127.0.0.1:$CLUSTER_PORT/"
+  echo "Auth__JwksUri=http://$CLUSTER_PREFIX-gateway:8080/.well-known/jwks"
+  # PostgreSQL and RabbitMQ are reached over the podman bridge, which never leaves this machine: plain connections
+  # (production elsewhere requires TLS to both, docs/security.md; certificates for the cluster are not made yet).
+  echo "Transport__AllowPlaintext=true"
+  echo "ForwardedHeaders__KnownNetworks__0=$CLUSTER_SUBNET.0/24"
+  echo "Metrics__AllowedNetworks__0=$CLUSTER_SUBNET.0/24"
+  echo "ConnectionStrings__rabbitmq=amqp://antq:$(cluster_secret rabbitmq-password)@$CLUSTER_PREFIX-rabbit-$(( (replica - 1) % CLUSTER_RABBIT_NODES + 1 )):5672/antq"
+  echo "Bus__ManagementUrl=http://$CLUSTER_PREFIX-rabbit-$(( (replica - 1) % CLUSTER_RABBIT_NODES + 1 )):15672/"
+  local i=0; for n in $nodes; do echo "Bus__ClusterNodes__$i=$n"; i=$((i + 1)); done
+  [ "$name" = gateway ] || echo "ConnectionStrings__$name=Host=$CLUSTER_PREFIX-pg;Port=5432;Username=$(cluster_db "$name");Password=$(cluster_secret "db-$name");Database=$(cluster_db "$name");Maximum Pool Size=10"
+  case "$name" in
+    identity)
+      echo "ANTQ_ADMIN_PASSWORD=$(cluster_secret admin-password)"
+      echo "Identity__SigningKeyFile=/run/secrets/identity-signing.pem" ;;
+    notification)
+      echo "Notification__Smtp__Host=$CLUSTER_SUBNET.1"; echo "Notification__Smtp__Port=$CLUSTER_SMTP_PORT" ;;
+    portal)
+      echo "Portal__Authority=http://$CLUSTER_PREFIX-gateway:8080/"; echo "Portal__ApiBaseAddress=http://$CLUSTER_PREFIX-gateway:8080/" ;;
+    gateway)
+      local backend
+      for backend in $(cluster_backends); do
+        for n in $(seq 1 "$CLUSTER_REPLICAS"); do
+          echo "ReverseProxy__Clusters__${backend}__Destinations__d${n}__Address=http://$CLUSTER_PREFIX-$backend-$n:8080/"
+        done
+      done ;;
+  esac
+}
+
+cluster_start_process() { # cluster_start_process NAME REPLICA
+  local name="$1" replica="$2" ctr="$CLUSTER_PREFIX-$1-$2"
+  [ "$name" = gateway ] && ctr="$CLUSTER_PREFIX-gateway"
+  local envs=(); while IFS= read -r line; do envs+=(-e "$line"); done < <(cluster_env "$name" "$replica")
+  local extra=()
+  [ "$name" = identity ] && extra+=(-v "$CLUSTER_SECRETS/identity-signing.pem:/run/secrets/identity-signing.pem:ro")
+  [ "$name" = gateway ] && extra+=(-p "127.0.0.1:$CLUSTER_PORT:8080")
+  cluster_start "$ctr" "$(image_name "$name"):latest" --read-only --memory "$CLUSTER_MEMORY" --restart on-failure \
+    "${envs[@]}" "${extra[@]}"
+}
+
+# Readiness from inside the container (the images have bash, not curl): /health/ready answering 200.
+cluster_ready() { # cluster_ready CONTAINER
+  podman exec "$1" bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 && printf "GET /health/ready HTTP/1.0\r\nHost: localhost\r\n\r\n" >&3 && head -1 <&3' \
+    2>/dev/null | grep -q ' 200 '
+}
+cluster_wait() { # cluster_wait SECONDS CHECK CONTAINER...: waits until CHECK succeeds for every container
+  local limit="$1" check="$2"; shift 2
+  local deadline=$((SECONDS + limit)) c pending
+  while :; do
+    pending=()
+    for c in "$@"; do "$check" "$c" || pending+=("$c"); done
+    [ ${#pending[@]} -eq 0 ] && return 0
+    for c in "${pending[@]}"; do
+      [ "$(podman inspect --format '{{.State.Status}}' "$c" 2>/dev/null)" = exited ] && [ "$(podman inspect --format '{{.State.ExitCode}}' "$c")" != 0 ] \
+        && [ "$(podman inspect --format '{{.RestartCount}}' "$c" 2>/dev/null || echo 0)" -gt 3 ] \
+        && { podman logs --tail 30 "$c" >&2; die "$c keeps stopping (podman logs $c)"; }
+    done
+    [ $SECONDS -ge $deadline ] && { for c in "${pending[@]}"; do podman logs --tail 15 "$c" >&2 2>&1; done; die "not ready after $limit s: ${pending[*]}"; }
+    sleep 2
+  done
+}
+
+pg_in_cluster() { podman exec "$CLUSTER_PREFIX-pg" psql -h /tmp -U antq -d postgres -v ON_ERROR_STOP=1 -qAtX "$@"; }
+cluster_pg_ready() { podman exec "$1" bash -c '$(ls -d /usr/lib/postgresql/*/bin | tail -1)/pg_isready -h /tmp -q' 2>/dev/null; }
+rabbitmqctl_in() { podman exec "$1" rabbitmqctl -q "${@:2}"; }
+cluster_rabbit_ready() { podman exec "$1" rabbitmq-diagnostics -q check_running >/dev/null 2>&1; }
+cluster_rabbit_members() { # the running nodes as node 1 (or the first answering) sees them
+  local n
+  local n out
+  for n in $(seq 1 "$CLUSTER_RABBIT_NODES"); do
+    out="$(podman exec "$CLUSTER_PREFIX-rabbit-$n" rabbitmqctl -q eval \
+      'io:format("~s~n", [string:join(lists:sort([atom_to_list(N) || N <- rabbit_nodes:all_running()]), " ")]).' 2>/dev/null)" || continue
+    [ -n "$out" ] && { echo "${out%%$'\n'*}"; return 0; }
+  done
+  return 1
+}
+cluster_rabbit_joined() { [ "$(cluster_rabbit_members | wc -w)" -ge "$CLUSTER_RABBIT_NODES" ]; }
+
+cluster_postgres() {
+  podman volume exists "$CLUSTER_PREFIX-pg" || podman volume create --label "$CLUSTER_LABEL" "$CLUSTER_PREFIX-pg" >/dev/null
+  cluster_start "$CLUSTER_PREFIX-pg" "$(image_name postgres):latest" --memory 512m --restart on-failure --shm-size 128m \
+    -v "$CLUSTER_PREFIX-pg:/var/lib/postgresql/data:U" -v "$CLUSTER_SECRETS/pg-password:/run/secrets/pg-password:ro"
+  cluster_wait 120 cluster_pg_ready "$CLUSTER_PREFIX-pg"
+  # One role per service, owning its database and able to reach no other (CONNECT is revoked from PUBLIC).
+  local name db
+  for name in $(cluster_backends); do
+    db="$(cluster_db "$name")"
+    pg_in_cluster -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$db') THEN CREATE ROLE \"$db\" LOGIN; END IF; END \$\$" \
+      -c "ALTER ROLE \"$db\" PASSWORD '$(cluster_secret "db-$name")'"
+    [ "$(pg_in_cluster -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" = 1 ] || pg_in_cluster -c "CREATE DATABASE \"$db\" OWNER \"$db\""
+    pg_in_cluster -c "REVOKE CONNECT ON DATABASE \"$db\" FROM PUBLIC"
+  done
+}
+
+cluster_rabbitmq() {
+  local n names=() nodes="" fresh=""
+  for n in $(seq 1 "$CLUSTER_RABBIT_NODES"); do nodes+="rabbit@$CLUSTER_PREFIX-rabbit-$n "; done
+  podman volume exists "$CLUSTER_PREFIX-rabbit-1" || fresh=1
+  for n in $(seq 1 "$CLUSTER_RABBIT_NODES"); do
+    local ctr="$CLUSTER_PREFIX-rabbit-$n"; names+=("$ctr")
+    podman volume exists "$ctr" || podman volume create --label "$CLUSTER_LABEL" "$ctr" >/dev/null
+    cluster_start "$ctr" "$(image_name rabbitmq):latest" --memory 512m --restart on-failure \
+      -e "RABBITMQ_NODENAME=rabbit@$ctr" -e "RABBITMQ_CLUSTER_NODES=$nodes" -e RABBITMQ_DEFAULT_USER=antq \
+      -e "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=+S 1:1 +sbwt none +sbwtdcpu none +sbwtdio none" \
+      -v "$ctr:/var/lib/rabbitmq:U" -v "$CLUSTER_SECRETS/erlang-cookie:/run/secrets/erlang-cookie:ro" \
+      -v "$CLUSTER_SECRETS/rabbitmq-password:/run/secrets/rabbitmq-password:ro"
+    # A new cluster: the first node alone, so that it forms the cluster the others then join (classic peer discovery,
+    # no race). An existing one: all at once, since a node that was not the last to stop waits for its peers to boot.
+    [ "$n" = 1 ] && [ -n "$fresh" ] && cluster_wait 180 cluster_rabbit_ready "$ctr"
+  done
+  cluster_wait 240 cluster_rabbit_ready "${names[@]}"
+  local deadline=$((SECONDS + 120))
+  until cluster_rabbit_joined; do
+    [ $SECONDS -ge $deadline ] && die "RabbitMQ nodes did not form one cluster: $(cluster_rabbit_members || echo none answers)"
+    sleep 2
+  done
+  rabbitmqctl_in "$CLUSTER_PREFIX-rabbit-1" add_vhost antq >/dev/null 2>&1 || true
+  rabbitmqctl_in "$CLUSTER_PREFIX-rabbit-1" set_permissions -p antq antq '.*' '.*' '.*' >/dev/null
+}
+
+cluster_mail_catcher() {
+  local pidfile="$CLUSTER_DIR/smtp-catcher.pid"
+  pid_alive "$pidfile" 2>/dev/null && return
+  python3 -c 'import aiosmtpd' 2>/dev/null || apt_install python3-aiosmtpd
+  mkdir -p "$CLUSTER_DIR/mail"
+  (exec setsid /usr/bin/python3 "$ROOT/deploy/smtp-catcher.py" --host "$CLUSTER_SUBNET.1" --port "$CLUSTER_SMTP_PORT" \
+    --dir "$CLUSTER_DIR/mail" >"$LOGS/cluster-smtp-catcher.log" 2>&1 < /dev/null) &
+  echo $! > "$pidfile"
+  local i; for i in $(seq 1 50); do grep -q listening "$LOGS/cluster-smtp-catcher.log" 2>/dev/null && return; sleep 0.2; done
+  cat "$LOGS/cluster-smtp-catcher.log" >&2; die "the cluster's SMTP catcher did not start"
+}
+
+cluster_up() {
+  command -v openssl >/dev/null || apt_install openssl
+  mkdir -p "$CLUSTER_DIR"
+  cluster_images
+  cluster_secrets
+  local t0=$SECONDS
+  podman network exists "$CLUSTER_NET" || podman network create --subnet "$CLUSTER_SUBNET.0/24" --gateway "$CLUSTER_SUBNET.1" \
+    --label "$CLUSTER_LABEL" "$CLUSTER_NET" >/dev/null
+  say "PostgreSQL"; cluster_postgres
+  cluster_mail_catcher
+  say "RabbitMQ: $CLUSTER_RABBIT_NODES nodes"; cluster_rabbitmq
+  say "RabbitMQ cluster: $(cluster_rabbit_members) ($((SECONDS - t0)) s)"
+  # Identity first (the others read its keys through the gateway when a token comes), then the rest two by two: the
+  # machine is small, and a dozen .NET starts at once would each take the time of all.
+  local name n ctrs=()
+  for name in $(cluster_backends); do
+    local batch=()
+    for n in $(seq 1 "$CLUSTER_REPLICAS"); do cluster_start_process "$name" "$n"; batch+=("$CLUSTER_PREFIX-$name-$n"); done
+    say "$name: ${batch[*]}"
+    cluster_wait 600 cluster_ready "${batch[@]}"
+    ctrs+=("${batch[@]}")
+    say "$name ready ($((SECONDS - t0)) s)"
+  done
+  cluster_start_process gateway 1
+  cluster_wait 300 cluster_ready "$CLUSTER_PREFIX-gateway"
+  curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$CLUSTER_PORT/health/ready" || die "the gateway does not answer on 127.0.0.1:$CLUSTER_PORT"
+  say "cluster ready in $((SECONDS - t0)) s: http://127.0.0.1:$CLUSTER_PORT/ (admin's password: $CLUSTER_SECRETS/admin-password)"
+}
+
+cluster_containers() { podman ps -a --filter "label=$CLUSTER_LABEL" --format '{{.Names}}' | sort -V; }
+
+cluster_down() {
+  local c
+  for c in $(cluster_containers); do podman rm -f -t 10 "$c" >/dev/null 2>&1 || true; done
+  local pidfile="$CLUSTER_DIR/smtp-catcher.pid"
+  [ -f "$pidfile" ] && kill -TERM "$(cat "$pidfile")" 2>/dev/null; rm -f "$pidfile"
+  podman network exists "$CLUSTER_NET" && podman network rm "$CLUSTER_NET" >/dev/null
+  if [ "${1:-}" = --wipe ]; then
+    podman volume ls -q --filter "label=$CLUSTER_LABEL" | xargs -r podman volume rm -f >/dev/null
+    rm -rf "$CLUSTER_DIR"
+    say "cluster removed, with its volumes and secrets"
+  else
+    say "cluster stopped (volumes and secrets kept: cluster down --wipe removes them)"
+  fi
+}
+
+cluster_status() {
+  local c ready
+  printf '%-26s %-10s %-8s %s\n' container state ready restarts
+  for c in $(cluster_containers); do
+    case "$c" in
+      *-pg) cluster_pg_ready "$c" && ready=yes || ready=no ;;
+      *-rabbit-*) cluster_rabbit_ready "$c" && ready=yes || ready=no ;;
+      *) cluster_ready "$c" && ready=yes || ready=no ;;
+    esac
+    printf '%-26s %-10s %-8s %s\n' "$c" "$(podman inspect --format '{{.State.Status}}' "$c")" "$ready" "$(podman inspect --format '{{.RestartCount}}' "$c")"
+  done
+  echo
+  echo "RabbitMQ cluster, running nodes: $(cluster_rabbit_members || echo 'none answers')"
+  local n
+  for n in $(seq 1 "$CLUSTER_RABBIT_NODES"); do
+    if podman exec "$CLUSTER_PREFIX-rabbit-$n" true 2>/dev/null; then
+      echo "queues of the antq virtual host (as node $n sees them):"
+      { echo "name type messages consumers leader members"
+        podman exec "$CLUSTER_PREFIX-rabbit-$n" rabbitmqctl -q list_queues --no-table-headers -p antq name type messages consumers leader members 2>/dev/null \
+          | sed 's/\[\(.*\)\]/\1/; s/, /,/g' | sort; } | column -t
+      break
+    fi
+  done
+  echo
+  podman stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.CPUPerc}}' $(cluster_containers) 2>/dev/null \
+    | sort -V | column -t
+  cluster_memory_total
+  echo "gateway: http://127.0.0.1:$CLUSTER_PORT/health/ready answers $(curl -sS -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$CLUSTER_PORT/health/ready" 2>/dev/null || true)"
+}
+
+cluster_memory_total() { # the sum of the containers' memory, in MiB
+  podman stats --no-stream --format '{{.MemUsage}}' $(cluster_containers) 2>/dev/null | awk '
+    { v = $1; u = v; gsub(/[0-9.]/, "", u); sub(/[a-zA-Z]+$/, "", v)
+      f = (u == "GB" || u == "GiB") ? 1024 : (u == "kB" || u == "KiB") ? 1 / 1024 : (u == "B") ? 1 / 1048576 : 1
+      total += v * f }
+    END { printf "memory of the cluster: %.0f MiB\n", total }'
+}
+
+cmd_cluster() {
+  case "${1:-}" in
+    up) cluster_up ;;
+    down) shift; cluster_down "$@" ;;
+    status) cluster_status ;;
+    test) shift; . "$ROOT/deploy/cluster/faults.sh"; cluster_faults "$@" ;;
+    *) die "usage: deploy/antq cluster up | down [--wipe] | status | test" ;;
+  esac
+}

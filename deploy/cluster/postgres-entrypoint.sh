@@ -1,0 +1,14 @@
+#!/bin/bash
+# Makes the cluster on first start (the superuser's password from /run/secrets/pg-password), then runs the server.
+# Local connections inside the container are trusted (deploy/antq cluster creates the databases through them);
+# connections over the network need a password (scram-sha-256).
+set -euo pipefail
+bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+data=/var/lib/postgresql/data/pgdata
+if [ ! -s "$data/PG_VERSION" ]; then
+  "$bin/initdb" -D "$data" -U "${POSTGRES_USER:-antq}" --pwfile=/run/secrets/pg-password --auth-local=trust \
+    --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+  echo "host all all 0.0.0.0/0 scram-sha-256" >> "$data/pg_hba.conf"
+fi
+exec "$bin/postgres" -D "$data" -c listen_addresses='*' -c unix_socket_directories=/tmp \
+  -c max_connections="${POSTGRES_MAX_CONNECTIONS:-400}" -c shared_buffers="${POSTGRES_SHARED_BUFFERS:-128MB}"

@@ -56,6 +56,33 @@ public sealed class PlansTests(PlansFixture fixture)
         Assert.Equal(["-P10D", "P2D"], policy.GetProperty("reminders").EnumerateArray().Select(r => r.GetString()));
         Assert.Equal("P1D", policy.GetProperty("overdueRepeat").GetString());
         Assert.Equal("P5D", policy.GetProperty("escalateAfter").GetString());
+        Assert.Equal(JsonValueKind.Null, policy.GetProperty("remindAt").ValueKind); // Notification's own hour
+    }
+
+    [Fact]
+    public async Task A_plans_own_reminder_hour_is_kept_checked_and_copied_to_the_version_that_supersedes_it()
+    {
+        var officer = fixture.Officer("46");
+        var body = Draft("46", 2046);
+        body["reminderPolicy"] = new JsonObject { ["remindAt"] = "25:00" };
+        var (status, problem) = await SendAsync(officer, HttpMethod.Post, "/api/plans", body);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("Giờ nhắc \"25:00\" không hợp lệ", problem.GetProperty("errors").GetProperty("reminderPolicy.remindAt")[0].GetString());
+
+        body["reminderPolicy"] = new JsonObject { ["remindAt"] = "08:00" };
+        var first = await CreateAndIssueAsync(officer, body);
+        var (_, read) = await SendAsync(fixture.Admin, HttpMethod.Get, $"/api/plans/{first}");
+        Assert.Equal("08:00", read.GetProperty("reminderPolicy").GetProperty("remindAt").GetString());
+        Assert.Equal(4, read.GetProperty("reminderPolicy").GetProperty("reminders").GetArrayLength()); // the rest defaulted
+
+        // A new version that says nothing of the hour keeps it; "" gives the hour back to Notification's setting.
+        var (kept, copy) = await SendAsync(officer, HttpMethod.Post, $"/api/plans/{first}/supersede", new JsonObject { ["title"] = "Kế hoạch sửa đổi" });
+        Assert.Equal(HttpStatusCode.Created, kept);
+        Assert.Equal("08:00", copy.GetProperty("reminderPolicy").GetProperty("remindAt").GetString());
+        var (cleared, reset) = await SendAsync(officer, HttpMethod.Post, $"/api/plans/{first}/supersede",
+            new JsonObject { ["reminderPolicy"] = new JsonObject { ["remindAt"] = "" } });
+        Assert.Equal(HttpStatusCode.Created, cleared);
+        Assert.Equal(JsonValueKind.Null, reset.GetProperty("reminderPolicy").GetProperty("remindAt").ValueKind);
     }
 
     [Fact]
@@ -206,7 +233,7 @@ public sealed class PlansTests(PlansFixture fixture)
     public async Task Issuing_publishes_the_plans_reminder_policy_to_the_notification_service()
     {
         var body = Draft("46", 2037);
-        body["reminderPolicy"] = new JsonObject { ["reminders"] = new JsonArray("-P5D", "P1D"), ["escalateAfter"] = "P4D" };
+        body["reminderPolicy"] = new JsonObject { ["reminders"] = new JsonArray("-P5D", "P1D"), ["escalateAfter"] = "P4D", ["remindAt"] = "8:15" };
         var id = await CreateAndIssueAsync(fixture.Officer("46"), body);
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -221,6 +248,7 @@ public sealed class PlansTests(PlansFixture fixture)
                     Assert.Equal(["-P5D", "P1D"], copy.Reminders);
                     Assert.Equal("P2D", copy.OverdueRepeat);
                     Assert.Equal("P4D", copy.EscalateAfter);
+                    Assert.Equal("08:15", copy.RemindAt);
                     Assert.Equal(("46", 2037), (copy.IssuerCode, copy.Year));
                     return;
                 }

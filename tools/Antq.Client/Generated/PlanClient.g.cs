@@ -3452,6 +3452,9 @@ namespace Antq.Client.Plan
         [System.Text.Json.Serialization.JsonPropertyName("escalateAfter")]
         public string? EscalateAfter { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("remindAt")]
+        public string? RemindAt { get; set; } = default!;
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -3469,6 +3472,9 @@ namespace Antq.Client.Plan
         [System.Text.Json.Serialization.JsonPropertyName("escalateAfter")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string EscalateAfter { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("remindAt")]
+        public string? RemindAt { get; set; } = default!;
 
     }
 

@@ -43,6 +43,9 @@ public sealed class MovementPlan
 
     public TimeSpan EscalateAfter { get; set; }
 
+    /// <summary>The plan's own reminder hour (Vietnam time); null: Notification's setting.</summary>
+    public TimeOnly? RemindAt { get; set; }
+
     public List<PlanTarget> Targets { get; set; } = [];
 
     public List<PlanTask> Tasks { get; set; } = [];
@@ -58,7 +61,7 @@ public sealed class MovementPlan
 
     public string? IssuedBy { get; set; }
 
-    public ReminderPolicy ReminderPolicy => new(ReminderOffsets, OverdueRepeat, EscalateAfter);
+    public ReminderPolicy ReminderPolicy => new(ReminderOffsets, OverdueRepeat, EscalateAfter, RemindAt);
 
     public DateTimeOffset? DeadlineFor(string period) => Deadlines.FirstOrDefault(d => d.Period == period)?.DueAt;
 }

@@ -24,9 +24,11 @@ public sealed record CreatePlanRequest(
 
 /// <summary>
 /// ISO 8601 durations relative to the deadline. Defaults for any field left out: reminders ["-P7D","-P3D","-P1D","P1D"],
-/// overdueRepeat "P2D", escalateAfter "P3D".
+/// overdueRepeat "P2D", escalateAfter "P3D". <c>remindAt</c>: the hour ("08:00", Vietnam time) at which the reminders that
+/// count in whole days go out; left out or empty, Notification's own (07:30 by default). A superseding version copies the
+/// hour of the one it replaces unless it gives one ("" to go back to Notification's).
 /// </summary>
-public sealed record ReminderPolicyRequest(List<string?>? Reminders, string? OverdueRepeat, string? EscalateAfter);
+public sealed record ReminderPolicyRequest(List<string?>? Reminders, string? OverdueRepeat, string? EscalateAfter, string? RemindAt = null);
 
 /// <summary>A target; scope defaults to "subtree".</summary>
 public sealed record TargetRequest(string? Indicator, string? Comparator, decimal? Value, string? Scope);
@@ -35,7 +37,8 @@ public sealed record TaskRequest(string? Content, string? LeadUnitCode, List<str
 
 public sealed record DeadlineView(DateTimeOffset DueAt, string Display);
 
-public sealed record ReminderPolicyView(IReadOnlyList<string> Reminders, string OverdueRepeat, string EscalateAfter);
+/// <summary><c>remindAt</c> is null when the plan leaves the hour to Notification's setting.</summary>
+public sealed record ReminderPolicyView(IReadOnlyList<string> Reminders, string OverdueRepeat, string EscalateAfter, string? RemindAt);
 
 public sealed record TargetView(string Indicator, string Comparator, decimal Value, string Scope);
 
@@ -68,7 +71,8 @@ public sealed record PlanResponse(
         plan.SupersededById, plan.Status.ToString(), TextOf(plan.Status),
         plan.Deadlines.OrderBy(d => d.Period, StringComparer.Ordinal)
             .ToDictionary(d => d.Period, d => new DeadlineView(d.DueAt.ToVietnam(), DueDate.Display(d.DueAt))),
-        new ReminderPolicyView([.. plan.ReminderOffsets.Select(IsoDuration.Format)], IsoDuration.Format(plan.OverdueRepeat), IsoDuration.Format(plan.EscalateAfter)),
+        new ReminderPolicyView([.. plan.ReminderOffsets.Select(IsoDuration.Format)], IsoDuration.Format(plan.OverdueRepeat), IsoDuration.Format(plan.EscalateAfter),
+            Plans.ReminderPolicy.FormatHour(plan.RemindAt)),
         [.. plan.Targets.Select(t => new TargetView(t.Indicator, t.Comparator, t.Value, t.Scope))],
         [.. plan.Tasks.Select(t => new TaskView(t.Content, t.LeadUnitCode, t.CoordinatingUnitCodes, t.DueOn))],
         plan.ImplementingPlansDueOn, plan.CreatedAt, plan.CreatedBy, plan.IssuedAt, plan.IssuedBy);
@@ -244,7 +248,14 @@ public sealed class PlanInput
                 Add("reminderPolicy.escalateAfter", $"Thời gian báo cấp trên \"{escalateText}\" không hợp lệ; dùng khoảng thời gian dương dạng ISO 8601, ví dụ \"P3D\" (quá hạn 3 ngày).");
         }
 
-        ReminderPolicy = new ReminderPolicy([.. offsets.Order()], repeat, escalate);
+        TimeOnly? remindAt = null;
+        if (policy?.RemindAt is { } hourText && !string.IsNullOrWhiteSpace(hourText))
+        {
+            if (ReminderPolicy.ParseHour(hourText) is { } hour) remindAt = hour;
+            else Add("reminderPolicy.remindAt", $"Giờ nhắc \"{hourText}\" không hợp lệ; dùng giờ:phút theo giờ Việt Nam, ví dụ \"07:30\", hoặc bỏ trống để dùng giờ nhắc chung.");
+        }
+
+        ReminderPolicy = new ReminderPolicy([.. offsets.Order()], repeat, escalate, remindAt);
     }
 
     void ReadTargets(List<TargetRequest>? targets, IReadOnlySet<string> indicatorCodes)

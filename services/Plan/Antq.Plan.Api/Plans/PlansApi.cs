@@ -86,7 +86,8 @@ public static class PlansApi
             new ReminderPolicyRequest(
                 request?.ReminderPolicy?.Reminders ?? [.. old.ReminderOffsets.Select(o => (string?)IsoDuration.Format(o))],
                 request?.ReminderPolicy?.OverdueRepeat ?? IsoDuration.Format(old.OverdueRepeat),
-                request?.ReminderPolicy?.EscalateAfter ?? IsoDuration.Format(old.EscalateAfter)),
+                request?.ReminderPolicy?.EscalateAfter ?? IsoDuration.Format(old.EscalateAfter),
+                request?.ReminderPolicy?.RemindAt ?? ReminderPolicy.FormatHour(old.RemindAt)),
             request?.Targets ?? [.. old.Targets.Select(t => new TargetRequest(t.Indicator, t.Comparator, t.Value, t.Scope))],
             request?.Tasks ?? [.. old.Tasks.Select(t => new TaskRequest(t.Content, t.LeadUnitCode, [.. t.CoordinatingUnitCodes], t.DueOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))],
             request?.ImplementingPlansDueOn ?? old.ImplementingPlansDueOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
@@ -136,6 +137,7 @@ public static class PlansApi
             ReminderOffsets = [.. input.ReminderPolicy.Offsets],
             OverdueRepeat = input.ReminderPolicy.OverdueRepeat,
             EscalateAfter = input.ReminderPolicy.EscalateAfter,
+            RemindAt = input.ReminderPolicy.RemindAt,
             Targets = input.Targets,
             Tasks = input.Tasks,
             ImplementingPlansDueOn = input.ImplementingPlansDueOn,
@@ -319,6 +321,7 @@ public static class PlansApi
             Reminders = [.. plan.ReminderOffsets.Select(IsoDuration.Format)],
             OverdueRepeat = IsoDuration.Format(plan.OverdueRepeat),
             EscalateAfter = IsoDuration.Format(plan.EscalateAfter),
+            RemindAt = ReminderPolicy.FormatHour(plan.RemindAt),
         },
         Targets = [.. plan.Targets.Select(t => new PlanTargetSet { Indicator = t.Indicator, Comparator = t.Comparator, Value = t.Value, Scope = t.Scope })],
         ImplementingPlansDueOn = plan.ImplementingPlansDueOn,

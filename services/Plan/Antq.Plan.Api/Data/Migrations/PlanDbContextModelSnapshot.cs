@@ -224,6 +224,10 @@ namespace Antq.Plan.Api.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("parent_plan_id");
 
+                    b.Property<TimeOnly?>("RemindAt")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("remind_at");
+
                     b.PrimitiveCollection<List<TimeSpan>>("ReminderOffsets")
                         .IsRequired()
                         .HasColumnType("interval[]")

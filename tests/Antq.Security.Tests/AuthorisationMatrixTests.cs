@@ -143,6 +143,9 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
         ["notification GET /api/notifications"] = new(Access.Authenticated),
         ["notification POST /api/notifications/{id:guid}/read"] = new(Access.OwnInbox),
         ["notification GET /api/notifications/deliveries"] = new(Access.Admin),
+        // Each account's own preferences: whoever is signed in reads and sets their own, nobody else's (no unit in the route).
+        ["notification GET /api/notifications/preferences"] = new(Access.Authenticated),
+        ["notification PUT /api/notifications/preferences"] = new(Access.Authenticated, _ => Json("""{"inApp":true,"digestWindow":"PT1H"}""")),
         ["notification GET /api/notifications/schedule/{code}/{period}"] = new(Access.OwnUnit),
         ["notification GET /api/contact-points/{code}"] = new(Access.EnterOwn),
         ["notification PUT /api/contact-points/{code}"] = new(Access.EnterOwn, _ => Json("""{"emails":["doi.an.ninh@example.vn"]}""")),

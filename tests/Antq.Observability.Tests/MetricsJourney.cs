@@ -34,6 +34,9 @@ public sealed class MetricsJourney(MetricsSeason platform) : IClassFixture<Metri
     const string Period = "2026-Y";
     const string Pv01 = "pv01.laichau";
     static readonly DateTimeOffset Due = JourneyPlatform.VietnamMidnight("2026-12-15");
+
+    /// <summary>07:30 Vietnam time of that day: when Notification sends what counts in whole days from a deadline (its default <c>Notification:Reminders:RemindAt</c>).</summary>
+    static DateTimeOffset AtWorkingHour(DateTimeOffset day) => Antq.Calendar.VietnamTime.At(Antq.Calendar.VietnamTime.DayOf(day), new TimeOnly(7, 30));
     static readonly string[] Outboxes = ["IdentityDbContext", "PlanDbContext", "ReportingDbContext", "ClassificationDbContext", "NotificationDbContext"];
 
     readonly HttpClient raw = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -153,8 +156,9 @@ public sealed class MetricsJourney(MetricsSeason platform) : IClassFixture<Metri
         await platform.InAsync<Antq.Reporting.Api.Data.ReportingDbContext, int>(platform.Reporting, db =>
             db.Database.ExecuteSqlAsync($"UPDATE outbox_messages SET sent_at = NULL WHERE id = {accepted.Id}"));
 
-        // ---- Reminders: a week before the deadline the communes that have not reported are reminded.
-        platform.Clock.AdvanceTo(Due.AddDays(-7).AddMinutes(1));
+        // ---- Reminders: a week before the deadline, at the working hour (07:30 Vietnam time by default), the communes
+        // that have not reported are reminded.
+        platform.Clock.AdvanceTo(AtWorkingHour(Due.AddDays(-7)).AddMinutes(1));
         await AllDueNoticesHandledAsync();
         await Eventually.UntilAsync(async () =>
         {
@@ -168,8 +172,9 @@ public sealed class MetricsJourney(MetricsSeason platform) : IClassFixture<Metri
         var snapshot = await Season.SnapshotAsync(pv01, Province, Period);
         Assert.Equal(communes.Count - 3, snapshot.GetProperty("completeness").GetProperty("missing").GetInt32());
         await Season.NoticeAsync(pv01, "periodClosed", Province, Period);
-        // A day after the deadline (the default policy's P1D) the communes still missing are told they are late.
-        platform.Clock.AdvanceTo(Due.AddDays(1).AddMinutes(1));
+        // A day after the deadline (the default policy's P1D), at the working hour, the communes still missing are told
+        // they are late.
+        platform.Clock.AdvanceTo(AtWorkingHour(Due.AddDays(1)).AddMinutes(1));
         await AllDueNoticesHandledAsync();
         await AllDeliveriesSettledAsync();
 

@@ -107,7 +107,7 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
         // The province's board changes by itself, pushed from the broker: no reload, no polling.
         await Assertions.Expect(row.Locator("[data-test=status]")).ToHaveTextAsync(Submitted, new() { Timeout = 15_000 });
         await Assertions.Expect(row).ToContainTextAsync("Đúng hạn");
-        await Assertions.Expect(province.Locator("[data-test=progress-chart] .bar-col")).Not.ToHaveCountAsync(0);
+        await Assertions.Expect(province.Locator("[data-test=submission-chart] polyline.series")).Not.ToHaveCountAsync(0);
         await Assertions.Expect(province.Locator("[data-test=count-submitted] .count-number")).ToHaveTextAsync("1");
         await Browser.ShotAsync(province, "05-province-board-live");
 
@@ -261,7 +261,7 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
         await InteractiveAsync(page);
         await Assertions.Expect(page.Locator("[data-test=cls-default]")).ToContainTextAsync("không phải quy định pháp luật");
         await Assertions.Expect(page.Locator("[data-test=cls-summary]")).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("[data-test=class-chart] .hbar-row")).ToHaveCountAsync(5);
+        await Assertions.Expect(page.Locator("[data-test=class-svg] g.class-row")).ToHaveCountAsync(6);
 
         // A score above the criterion's maximum is refused with the criterion's own message and nothing is kept.
         await page.FillAsync("[data-test=approved-TC1]", "99");

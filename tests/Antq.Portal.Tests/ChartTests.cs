@@ -69,12 +69,13 @@ public sealed class ChartTests
     ];
 
     [Fact]
-    public void Bars_sort_by_value_or_by_name_with_units_without_a_figure_last()
+    public void Bars_sort_by_value_with_units_without_a_figure_last_or_by_name()
     {
         Assert.Equal(["3", "1", "4", "2"], UnitBars.Sort(Units, BarOrder.ValueDescending).Select(u => u.Code));
         Assert.Equal(["4", "1", "3", "2"], UnitBars.Sort(Units, BarOrder.ValueAscending).Select(u => u.Code));
-        // By the name as shown (Phường … before Xã …), and the unit without a figure still last.
+        // By the name as shown, Vietnamese order (Phường … before Xã …; Ái before Mường), a unit without a figure in its place.
         Assert.Equal(["3", "1", "4", "2"], UnitBars.Sort(Units, BarOrder.Name).Select(u => u.Code));
+        Assert.Equal(["2", "4"], UnitBars.Sort([Units[1], Units[3] with { Name = "Xã Nậm Tăm" }], BarOrder.Name).Select(u => u.Code));
     }
 
     [Fact]

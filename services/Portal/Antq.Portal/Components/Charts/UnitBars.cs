@@ -12,7 +12,7 @@ public sealed record UnitBar(UnitValue Unit, int Rank, double Y, double Length);
 
 /// <summary>
 /// One indicator across the units below, as horizontal bars (names read along the left), in the order the user picked;
-/// units without a figure come last whatever the order, drawn as "chưa có số liệu".
+/// ordered by value, units without a figure come last (drawn as "chưa có số liệu"); by name, every unit in its place.
 /// </summary>
 public sealed class UnitBars
 {
@@ -37,13 +37,11 @@ public sealed class UnitBars
     public static IReadOnlyList<UnitValue> Sort(IEnumerable<UnitValue> units, BarOrder order)
     {
         var vietnamese = StringComparer.Create(new System.Globalization.CultureInfo("vi-VN"), false);
+        if (order == BarOrder.Name) return [.. units.OrderBy(u => u.Name, vietnamese)];
         var known = units.Where(u => u.Value is not null);
-        var sorted = order switch
-        {
-            BarOrder.ValueAscending => known.OrderBy(u => u.Value).ThenBy(u => u.Name, vietnamese),
-            BarOrder.Name => known.OrderBy(u => u.Name, vietnamese),
-            _ => known.OrderByDescending(u => u.Value).ThenBy(u => u.Name, vietnamese),
-        };
+        var sorted = order == BarOrder.ValueAscending
+            ? known.OrderBy(u => u.Value).ThenBy(u => u.Name, vietnamese)
+            : known.OrderByDescending(u => u.Value).ThenBy(u => u.Name, vietnamese);
         return [.. sorted, .. units.Where(u => u.Value is null).OrderBy(u => u.Name, vietnamese)];
     }
 

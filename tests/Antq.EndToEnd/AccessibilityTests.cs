@@ -268,8 +268,8 @@ public sealed class AccessibilityTests(Platform platform, Browser browser)
             {
                 var own = await platform.Admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"api/rollups/{code}/{Platform.Period}");
                 var value = own.GetProperty("values").GetProperty("TIPS_TOTAL").GetProperty("value").GetDecimal();
-                await Assertions.Expect(page.Locator($"[data-test=bars-table] tr[data-unit='{code}'] [data-test=bar-value]").First).ToHaveTextAsync(Vn(value));
-                await Assertions.Expect(page.Locator($"[data-test=bars-svg] g[data-unit='{code}'] text.value").First).ToHaveTextAsync(Vn(value));
+                await Assertions.Expect(page.Locator($"[data-test=bars-table] tr[data-bar-unit='{code}'] [data-test=bar-value]").First).ToHaveTextAsync(Vn(value));
+                await Assertions.Expect(page.Locator($"[data-test=bars-svg] g[data-bar-unit='{code}'] text.value").First).ToHaveTextAsync(Vn(value));
             }
 
             await page.Locator("[data-test=bars-order]").First.SelectOptionAsync("Name");

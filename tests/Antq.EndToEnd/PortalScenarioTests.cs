@@ -355,6 +355,7 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
         await Assertions.Expect(page.Locator("#u-pass")).ToHaveAttributeAsync("aria-invalid", "true");
         await Assertions.Expect(page.Locator("#u-pass")).ToHaveAttributeAsync("aria-describedby", "err-password");
         await Assertions.Expect(page.Locator("[data-test=error-username]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-test=user-message]")).ToHaveTextAsync("Chưa tạo tài khoản: sửa các trường có lỗi ghi ngay dưới trường.");
         await Browser.ShotAsync(page, "18-admin-errors-beside-fields");
 
         // A unit file with two wrong rows: nothing imported, each row's message under the file field.

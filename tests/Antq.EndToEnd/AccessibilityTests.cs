@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.RegularExpressions;
 using Deque.AxeCore.Commons;
@@ -224,6 +225,106 @@ public sealed class AccessibilityTests(Platform platform, Browser browser)
         await notice.First.GetByRole(AriaRole.Button, new() { Name = "Đánh dấu đã đọc" }).TapAsync();
         await Assertions.Expect(page.Locator(".notices li", new() { HasTextString = "đã được tiếp nhận" }).First).Not.ToHaveClassAsync(new Regex("unread"));
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>A number as the portal writes it (1.234,5).</summary>
+    static string Vn(decimal value) => Antq.Portal.Formatting.Vn.Number(value);
+
+    [Fact]
+    public async Task The_charts_of_the_board_the_rollup_and_the_classification_draw_the_numbers_of_their_tables_and_pass_axe()
+    {
+        // Three communes report; the province officer reads the charts on a laptop, on a phone and in print.
+        var reporters = platform.Communes.Skip(20).Take(3).Select(c => c.Code).ToList();
+        for (var i = 0; i < reporters.Count; i++)
+        {
+            await platform.CreateUserAsync($"bieudo.xa{i}", Password, $"Cán bộ xã {i}", "CommuneOfficer", reporters[i]);
+            using var client = new HttpClient { BaseAddress = new Uri(platform.Address) };
+            client.DefaultRequestHeaders.Authorization = new("Bearer", await platform.TokenAsync($"bieudo.xa{i}", Password));
+            var body = new Antq.Testing.Load.FullReport().Body(Platform.Period, seed: 40 + i);
+            using var submitted = await client.PostAsync($"api/reports/{reporters[i]}/{Platform.Period}/submit", new StringContent(body, Encoding.UTF8, "application/json"));
+            Assert.True(submitted.IsSuccessStatusCode, await submitted.Content.ReadAsStringAsync());
+        }
+
+        await platform.CreateUserAsync("bieudo.tinh", Password, "Nguyễn Thị Thu", "ProvinceOfficer", Platform.ProvinceCode);
+        var problems = new List<string>();
+        foreach (var phone in new[] { false, true })
+        {
+            var size = phone ? "phone" : "desktop";
+            var page = await SignInAsync("bieudo.tinh", Password, phone ? PhoneWidth : 1280, phone ? PhoneHeight : 900);
+
+            // The board: the cumulative line ends at the number the board counts as submitted, with the deadline drawn.
+            await page.GotoAsync($"/theo-doi?ky={Platform.Period}");
+            await InteractiveAsync(page);
+            var submittedCount = await page.Locator("[data-test=count-submitted] .count-number").TextContentAsync();
+            Assert.True(int.Parse(submittedCount!) >= reporters.Count, submittedCount);
+            await Assertions.Expect(page.Locator("[data-test=submission-svg]")).ToHaveAttributeAsync("role", "img");
+            await Assertions.Expect(page.Locator("[data-test=submission-svg] title")).ToContainTextAsync("so với hạn nộp");
+            await Assertions.Expect(page.Locator("[data-test=submission-svg] [data-test=deadline-line]")).ToHaveCountAsync(1);
+            await Assertions.Expect(page.Locator("[data-test=submission-table] [data-test=cumulative]").Last).ToHaveTextAsync(submittedCount!);
+
+            // The bars: TIPS_TOTAL of each commune as its own roll-up gives it, sortable by name.
+            await page.Locator("[data-test=bars-indicator]").First.SelectOptionAsync("TIPS_TOTAL");
+            foreach (var code in reporters)
+            {
+                var own = await platform.Admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"api/rollups/{code}/{Platform.Period}");
+                var value = own.GetProperty("values").GetProperty("TIPS_TOTAL").GetProperty("value").GetDecimal();
+                await Assertions.Expect(page.Locator($"[data-test=bars-table] tr[data-bar-unit='{code}'] [data-test=bar-value]").First).ToHaveTextAsync(Vn(value));
+                await Assertions.Expect(page.Locator($"[data-test=bars-svg] g[data-bar-unit='{code}'] text.value").First).ToHaveTextAsync(Vn(value));
+            }
+
+            await page.Locator("[data-test=bars-order]").First.SelectOptionAsync("Name");
+            var names = await page.Locator("[data-test=bars-table] tbody tr td:nth-child(2)").AllTextContentsAsync();
+            Assert.Equal(platform.Communes.Count, names.Count);
+
+            // The trend: this period's figure of the province is the roll-up's.
+            var rollup = await platform.Admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"api/rollups/{Platform.ProvinceCode}/{Platform.Period}");
+            var total = rollup.GetProperty("values").GetProperty("TIPS_TOTAL").GetProperty("value").GetDecimal();
+            await Assertions.Expect(page.Locator($"[data-test=trend-table] tr[data-period='{Platform.Period}'] [data-test=trend-value]").First).ToHaveTextAsync(Vn(total));
+            await Assertions.Expect(page.Locator("[data-test=trend-svg] g[data-period]")).ToHaveCountAsync(4);
+            problems.AddRange(await AxeAsync(page, $"charts on the board ({size})"));
+            if (phone) await AssertFitsAsync(page);
+            await Browser.ShotAsync(page, $"charts-board-{size}");
+
+            // The roll-up page carries the same charts under its table.
+            await page.GotoAsync("/tong-hop");
+            await InteractiveAsync(page);
+            await Assertions.Expect(page.Locator("[data-test=submission-svg]")).ToHaveCountAsync(1);
+            await Assertions.Expect(page.Locator("[data-test=bars-svg]")).ToHaveCountAsync(1);
+            await Assertions.Expect(page.Locator("[data-test=trend-svg]")).ToHaveCountAsync(1);
+            problems.AddRange(await AxeAsync(page, $"charts on the roll-up ({size})"));
+            if (phone) await AssertFitsAsync(page);
+            await Browser.ShotAsync(page, $"charts-rollup-{size}");
+            if (!phone)
+            {
+                // In print the tables are open beside their charts and the controls are gone.
+                await page.EmulateMediaAsync(new() { Media = Media.Print });
+                await Assertions.Expect(page.Locator("[data-test=bars-table] table")).ToBeVisibleAsync();
+                await Assertions.Expect(page.Locator("[data-test=bars-order]")).ToBeHiddenAsync();
+                await Browser.ShotAsync(page, "charts-rollup-print");
+                await page.EmulateMediaAsync(new() { Media = Media.Screen });
+            }
+
+            // Classification: the classes against the plan's target, the table's counts those of the summary.
+            await page.GotoAsync("/phan-loai");
+            await InteractiveAsync(page);
+            var year = DateTime.UtcNow.AddHours(7).Year;
+            var summary = await platform.Admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"api/classifications/{Platform.ProvinceCode}/{year}/summary");
+            await Assertions.Expect(page.Locator("[data-test=class-svg] g.class-row")).ToHaveCountAsync(summary.GetProperty("classes").GetArrayLength() + 2);
+            foreach (var c in summary.GetProperty("classes").EnumerateArray())
+            {
+                await Assertions.Expect(page.Locator($"[data-test=class-table] tr[data-class='{c.GetProperty("class").GetString()}'] [data-test=class-count]"))
+                    .ToHaveTextAsync(Vn(c.GetProperty("count").GetInt32()));
+            }
+
+            await Assertions.Expect(page.Locator("[data-test=class-table] tr[data-class=''] [data-test=class-count]"))
+                .ToHaveTextAsync(Vn(summary.GetProperty("unclassified").GetInt32()));
+            problems.AddRange(await AxeAsync(page, $"classification chart ({size})"));
+            if (phone) await AssertFitsAsync(page);
+            await Browser.ShotAsync(page, $"charts-classification-{size}");
+            await page.Context.CloseAsync();
+        }
+
+        Assert.True(problems.Count == 0, "Accessibility problems:\n" + string.Join("\n", problems));
     }
 
     static async Task AssertFitsAsync(IPage page)

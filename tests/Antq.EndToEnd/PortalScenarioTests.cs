@@ -107,7 +107,7 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
         // The province's board changes by itself, pushed from the broker: no reload, no polling.
         await Assertions.Expect(row.Locator("[data-test=status]")).ToHaveTextAsync(Submitted, new() { Timeout = 15_000 });
         await Assertions.Expect(row).ToContainTextAsync("Đúng hạn");
-        await Assertions.Expect(province.Locator("[data-test=progress-chart] .bar-col")).Not.ToHaveCountAsync(0);
+        await Assertions.Expect(province.Locator("[data-test=submission-chart] polyline.series")).Not.ToHaveCountAsync(0);
         await Assertions.Expect(province.Locator("[data-test=count-submitted] .count-number")).ToHaveTextAsync("1");
         await Browser.ShotAsync(province, "05-province-board-live");
 
@@ -261,7 +261,7 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
         await InteractiveAsync(page);
         await Assertions.Expect(page.Locator("[data-test=cls-default]")).ToContainTextAsync("không phải quy định pháp luật");
         await Assertions.Expect(page.Locator("[data-test=cls-summary]")).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("[data-test=class-chart] .hbar-row")).ToHaveCountAsync(5);
+        await Assertions.Expect(page.Locator("[data-test=class-svg] g.class-row")).ToHaveCountAsync(6);
 
         // A score above the criterion's maximum is refused with the criterion's own message and nothing is kept.
         await page.FillAsync("[data-test=approved-TC1]", "99");
@@ -336,6 +336,46 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
         await Browser.ShotAsync(page, "17-admin-users");
         Assert.Equal("Tên đăng nhập hoặc mật khẩu không đúng.", await RefusalAsync(user, Password));
         Assert.False(string.IsNullOrEmpty(await platform.TokenAsync(user, "Mat-khau-Moi-E2E-2027")));
+    }
+
+    [Fact]
+    public async Task The_admin_reads_each_error_beside_its_field_and_an_import_says_how_many_rows_it_processed()
+    {
+        var page = await SignInAsync("admin", password: Platform.AdminPassword);
+        await page.GotoAsync("/quan-tri");
+        await InteractiveAsync(page);
+
+        // An account with a weak password and a full name left out: each message under its own field, the field marked.
+        await page.FillAsync("#u-name", "loi.canh.truong");
+        await page.FillAsync("#u-pass", "ngan");
+        await page.FillAsync("#u-unit", Platform.ProvinceCode);
+        await page.ClickAsync("[data-test=create-user]");
+        await Assertions.Expect(page.Locator("[data-test=error-password]")).ToContainTextAsync("Mật khẩu phải có ít nhất");
+        await Assertions.Expect(page.Locator("[data-test=error-fullName]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#u-pass")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(page.Locator("#u-pass")).ToHaveAttributeAsync("aria-describedby", "err-password");
+        await Assertions.Expect(page.Locator("[data-test=error-username]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-test=user-message]")).ToHaveTextAsync("Chưa tạo tài khoản: sửa các trường có lỗi ghi ngay dưới trường.");
+        await Browser.ShotAsync(page, "18-admin-errors-beside-fields");
+
+        // A unit file with two wrong rows: nothing imported, each row's message under the file field.
+        var commune = platform.Communes[30].Code;
+        var broken = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(broken, $"code,name,kind,parentCode\n{commune}-T1,Tổ 1,ResidentialArea,{commune}\n{commune}-T2,,ResidentialArea,{commune}\n{commune}-T3,Tổ 3,KhongCo,{commune}\n");
+        await page.SetInputFilesAsync("#file", broken);
+        await Assertions.Expect(page.Locator("[data-test=import-message]")).ToContainTextAsync("Không có đơn vị nào được nhập");
+        await Assertions.Expect(page.Locator("[data-test=error-file] li")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("[data-test=error-file]")).ToContainTextAsync("Dòng 3");
+        await Browser.ShotAsync(page, "19-admin-import-rows-refused");
+
+        // A good one: the rows processed out of the rows in the file.
+        var good = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(good, $"code,name,kind,parentCode\n{commune}-T1,Tổ 1,ResidentialArea,{commune}\n{commune}-T2,Tổ 2,ResidentialArea,{commune}\n{commune}-T3,Trường THCS số 3,School,{commune}\n");
+        await page.SetInputFilesAsync("#file", good);
+        await Assertions.Expect(page.Locator("[data-test=import-rows]")).ToContainTextAsync("Đã xử lý 3/3 đơn vị của tệp (3 dòng)");
+        await Assertions.Expect(page.Locator("[data-test=error-file]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-test=created]")).ToHaveTextAsync("3");
+        await Browser.ShotAsync(page, "20-admin-import-rows");
     }
 
     /// <summary>Why the token endpoint refuses a password grant (error_description).</summary>

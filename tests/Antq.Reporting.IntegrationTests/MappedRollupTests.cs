@@ -123,6 +123,43 @@ public sealed class MappedRollupTests(ReportingFixture fixture)
         Assert.Equal(plain.GetProperty("completeness").ToString(), mapped.GetProperty("completeness").ToString());
     }
 
+    [Fact]
+    public async Task A_period_after_the_reform_maps_a_commune_with_a_lineage_onto_itself()
+    {
+        // A commune created by the reform under a new code, whose predecessors were all closed on 01/07/2025: in 2025-Y
+        // (counted on the tree of 14/12/2025) it is already itself, so the year after compares it with itself.
+        var rows = fixture.Units.Rows;
+        var successor = rows.First(r => r.From == Reform && r.To is null && r.Parent is not null && rows.Any(p => p.Code == r.Parent && p.Parent is not null)
+            && !rows.Any(o => o.Code == r.Code && o.From < Reform) && !fixture.Units.ChildrenOf(r.Code, Reform).Any());
+        var closed = rows.Where(r => r.To == Reform && !rows.Any(o => o.Code == r.Code && o.From >= Reform)).Take(2).ToList();
+        Assert.Equal(2, closed.Count);
+        var bus = fixture.Service.Services.GetRequiredService<IBus>();
+        await bus.Publish(new OrgUnitLineageChanged
+        {
+            Links = [.. closed.Select(c => new OrgUnitLineageLink
+            {
+                SuccessorCode = successor.Code, SuccessorValidFrom = Reform, PredecessorCode = c.Code, PredecessorValidTo = Reform, Partial = false,
+            })],
+            OccurredAt = DateTimeOffset.UtcNow,
+        });
+        await WaitForAsync(async () => await fixture.InDbAsync(db => db.Lineage.CountAsync(l => l.SuccessorCode == successor.Code)) == 2, "the lineage");
+
+        const string annual = "2025-Y";
+        using (var client = fixture.As($"cb-{successor.Code}", AntqRoles.CommuneOfficer, successor.Code))
+        {
+            await client.PutJsonAsync($"/api/reports/{successor.Code}/{annual}", new { values = Spec.Body(Spec.RandomValues("Y", new Random(7), missing: 0)) }).OkJsonAsync();
+            await client.PostJsonAsync($"/api/reports/{successor.Code}/{annual}/submit").OkJsonAsync();
+        }
+
+        var plain = await fixture.Admin.GetAsync($"/api/rollups/{successor.Code}/{annual}").OkJsonAsync();
+        var mapped = await fixture.Admin.GetAsync($"/api/rollups/{successor.Code}/{annual}?mapTo=2026-12-14").OkJsonAsync();
+        var predecessor = Assert.Single(mapped.GetProperty("predecessors").EnumerateArray());
+        Assert.Equal(successor.Code, predecessor.GetProperty("code").GetString());
+        Assert.False(mapped.GetProperty("approximate").GetBoolean());
+        Assert.Equal(plain.GetProperty("values").ToString(), mapped.GetProperty("values").ToString());
+        Assert.Contains(plain.GetProperty("values").EnumerateObject(), v => v.Value.GetProperty("reports").GetInt32() == 1);
+    }
+
     static async Task WaitForAsync(Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

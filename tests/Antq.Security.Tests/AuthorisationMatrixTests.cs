@@ -123,6 +123,7 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
         ["reporting POST /api/reports/{code}/{period}/accept"] = new(Access.ReviewParent),
         ["reporting GET /api/rollups/{code}/{period}"] = new(Access.ReadSubtree),
         ["reporting GET /api/rollups/{code}/{period}/children"] = new(Access.ReadSubtree),
+        ["reporting GET /api/rollups/{code}/{period}/children/{indicator}"] = new(Access.ReadSubtree),
         ["reporting GET /api/rollups/{code}/{period}/snapshot"] = new(Access.ReadSubtree),
         ["reporting GET /api/rollups/{code}/{period}/export"] = new(Access.ReadSubtree),
         ["reporting POST /api/rollups/{period}/recompute"] = new(Access.Admin),
@@ -207,7 +208,7 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
         var planIssuer = c.Target;
         return pattern
             .Replace("{code}", c.Target).Replace("{period}", SecurityPlatform.Period).Replace("{year:int}", SecurityPlatform.Year.ToString())
-            .Replace("{kind}", "Commune").Replace("{username}", "admin").Replace("{id}", "notification:queue:khong-co")
+            .Replace("{kind}", "Commune").Replace("{indicator}", "TIPS_TOTAL").Replace("{username}", "admin").Replace("{id}", "notification:queue:khong-co")
             .Replace("{id:guid}", pattern.StartsWith("/api/plans", StringComparison.Ordinal)
                 ? platform.DraftPlans[platform.DraftPlans.ContainsKey(planIssuer) ? planIssuer : SecurityPlatform.ProvinceA].ToString()
                 : (noticeId ?? Guid.NewGuid()).ToString());

@@ -105,6 +105,13 @@ public sealed class AntqApiClient(HttpClient http, UserSession session, ILogger<
     public Task<ApiResult<ChildrenRollup>> GetRollupChildrenAsync(string code, string period, CancellationToken ct = default) =>
         SendAsync<ChildrenRollup>(HttpMethod.Get, $"api/rollups/{Esc(code)}/{Esc(period)}/children", ct: ct);
 
+    public Task<ApiResult<ChildrenIndicator>> GetRollupChildrenIndicatorAsync(string code, string period, string indicator, CancellationToken ct = default) =>
+        SendAsync<ChildrenIndicator>(HttpMethod.Get, $"api/rollups/{Esc(code)}/{Esc(period)}/children/{Esc(indicator)}", ct: ct);
+
+    /// <summary>A period's roll-up re-expressed on the unit valid at <paramref name="mapTo"/> (so với cùng kỳ across the 2025 reform).</summary>
+    public Task<ApiResult<MappedRollup>> GetMappedRollupAsync(string code, string period, DateOnly mapTo, CancellationToken ct = default) =>
+        SendAsync<MappedRollup>(HttpMethod.Get, $"api/rollups/{Esc(code)}/{Esc(period)}?mapTo={mapTo:yyyy-MM-dd}", ct: ct);
+
     /// <summary>Whether the service offers the document at all (a 404 or 501 hides the button); reads only the headers.</summary>
     public async Task<bool> ExportExistsAsync(string code, string period, string format, CancellationToken ct = default)
     {

@@ -37,6 +37,18 @@ public sealed record ChildRow(string Code, string Name, string Status, DateTimeO
 
 public sealed record ChildrenRollup(OrgUnitRef OrgUnit, string Period, DateOnly HierarchyDate, IReadOnlyList<ChildRow> Children);
 
+/// <summary>One indicator at each unit directly below (getRollupChildrenIndicator), for the bars across units.</summary>
+public sealed record ChildIndicatorValue(string Code, string Name, decimal? Value, int Reports);
+
+public sealed record ChildrenIndicator(OrgUnitRef OrgUnit, string Period, DateOnly HierarchyDate, string CatalogueVersion, string Indicator,
+    string IndicatorName, string Unit, IReadOnlyList<ChildIndicatorValue> Children);
+
+public sealed record MappedPredecessor(string Code, string Name, bool Partial);
+
+/// <summary>An old period re-expressed on the unit valid at <see cref="MappedTo"/> (getRollup with mapTo): approximate when a predecessor went in only in part.</summary>
+public sealed record MappedRollup(OrgUnitRef OrgUnit, string Period, DateOnly HierarchyDate, Dictionary<string, RollupValue> Values, DateOnly MappedTo,
+    IReadOnlyList<MappedPredecessor>? Predecessors, bool Approximate, string? Note);
+
 public sealed record Target(string Indicator, string Comparator, decimal Value, string Scope);
 
 public sealed record Plan(Guid Id, string Number, string Title, DateOnly IssuedOn, string IssuerCode, int Year, string Status,

@@ -37,6 +37,12 @@ public sealed record ChildRow(string Code, string Name, string Status, DateTimeO
 
 public sealed record ChildrenRollupResponse(OrgUnitRef OrgUnit, string Period, DateOnly HierarchyDate, IReadOnlyList<ChildRow> Children);
 
+public sealed record ChildIndicatorValue(string Code, string Name, decimal? Value, int Reports);
+
+/// <summary>One indicator of the roll-up of each unit directly below <c>code</c> (for the portal's bar chart across units).</summary>
+public sealed record ChildrenIndicatorResponse(OrgUnitRef OrgUnit, string Period, DateOnly HierarchyDate, string CatalogueVersion,
+    string Indicator, string IndicatorName, string Unit, IReadOnlyList<ChildIndicatorValue> Children);
+
 public sealed record SnapshotCompleteness(int Expected, int Submitted, int OnTime, int Late, int Missing);
 
 /// <summary>A child as the closing found it: <c>standing</c> onTime, late or missing; <c>frozen</c> when its report is locked (until reopened).</summary>
@@ -63,6 +69,9 @@ public static class RollupsApi
         group.MapGet("/{code}/{period}/children", GetChildren).WithName("getRollupChildren")
             .WithSummary("Số liệu tổng hợp của từng đơn vị trực thuộc")
             .WithDescription("Với mỗi đơn vị trực thuộc `code`: số liệu tổng hợp kỳ `period` và tình trạng nộp báo cáo (đã nộp, chưa nộp, trễ hạn).");
+        group.MapGet("/{code}/{period}/children/{indicator}", GetChildrenIndicator).WithName("getRollupChildrenIndicator")
+            .WithSummary("Một chỉ tiêu của từng đơn vị trực thuộc")
+            .WithDescription("Giá trị tổng hợp kỳ `period` của chỉ tiêu `indicator` tại mỗi đơn vị trực thuộc `code` (tính như số liệu tổng hợp của chính đơn vị đó), và số báo cáo đã góp vào; để so sánh các đơn vị với nhau.");
         group.MapGet("/{code}/{period}/snapshot", GetSnapshot).WithName("getRollupSnapshot")
             .WithSummary("Số liệu chốt khi khoá sổ")
             .WithDescription("Số liệu đã chốt tại hạn nộp của cấp `code` cho kỳ `period`; 404 khi kỳ chưa khoá sổ tại đơn vị đó.");
@@ -136,7 +145,8 @@ public static class RollupsApi
             if (old is not null) predecessors.Add((old, link.Partial));
         }
 
-        if (links.Count == 0 && await db.FindUnitAsOfAsync(code, hierarchyDate, ct) is { } same) predecessors.Add((same, false));
+        // No lineage, or a period after the unit's own reform (its predecessors were closed by then): the unit itself.
+        if (predecessors.Count == 0 && await db.FindUnitAsOfAsync(code, hierarchyDate, ct) is { } same) predecessors.Add((same, false));
 
         var catalogue = await db.InForceAsync(ct);
         var whole = predecessors.Where(p => !p.Partial).Select(p => p.Unit).ToList();
@@ -217,6 +227,27 @@ public static class RollupsApi
                 report?.SubmittedAt, counted ? report!.OnTime ?? true : null, counted ? report!.DueAt : due);
         }).ToList();
         return TypedResults.Ok(new ChildrenRollupResponse(new OrgUnitRef(target.Unit.Code, target.Unit.Name), periodCode, target.HierarchyDate, rows));
+    }
+
+    /// <summary>One indicator at every child, each computed as the child's own roll-up (set-based, as the consolidated export reads them).</summary>
+    public static async Task<Results<Ok<ChildrenIndicatorResponse>, ProblemHttpResult>> GetChildrenIndicator(
+        string code, string period, string indicator, ClaimsPrincipal user, ReportingDbContext db, IOptions<DataWindowOptions> window, CancellationToken ct)
+    {
+        var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
+        if (problem is not null) return problem;
+        if (CheckRead(user, target!) is { } forbidden) return forbidden;
+        var catalogue = await db.InForceAsync(ct);
+        if (!catalogue.ByCode.TryGetValue(indicator, out var asked) || !asked.IsAskedIn(target!.Period.Kind))
+            return Problem(404, $"Chỉ tiêu {indicator} không có trong danh mục chỉ tiêu của kỳ {target!.Period.Title.ToLowerInvariant()} (phiên bản {catalogue.Version}).", "indicator");
+        var children = await db.ChildrenAsOfAsync(code, target.HierarchyDate, ct);
+        var values = await db.ChildAggregatesAsync(catalogue, target.Period, code, children, target.HierarchyDate, ct);
+        var rows = children.Select(child =>
+        {
+            var value = values.TryGetValue(child.Code, out var all) && all.TryGetValue(indicator, out var v) ? v : AggregateValue.None;
+            return new ChildIndicatorValue(child.Code, child.Name, value.Value, value.Reports);
+        }).ToList();
+        return TypedResults.Ok(new ChildrenIndicatorResponse(new OrgUnitRef(target.Unit.Code, target.Unit.Name), target.Period.Code, target.HierarchyDate,
+            catalogue.Version, asked.Code, asked.Name, asked.Unit, rows));
     }
 
     /// <summary>

@@ -15,9 +15,6 @@ public sealed class SourceRulesTests
     /// <summary>The one file allowed to build problem documents.</summary>
     const string ProblemBuilder = "shared/Antq.ServiceDefaults/Problems.cs";
 
-    /// <summary>Notification is being reworked by another change; its handlers move to <see cref="ProblemBuilder"/> there.</summary>
-    static readonly string[] PendingProblemFolders = ["services/Notification/"];
-
     static readonly Regex ProblemConstruction = new(
         @"\b(Typed)?Results\s*\.\s*(Validation)?Problem\s*\(|\bnew\s+(Microsoft\.AspNetCore\.Mvc\.)?(HttpValidation)?ProblemDetails\s*[({]|\bnew\s+ProblemDetailsContext\b|\bProblemHttpResult\s+\w+\s*\(\s*int\s+status\w*\s*,\s*string\s+detail",
         RegexOptions.Compiled);
@@ -25,14 +22,10 @@ public sealed class SourceRulesTests
     [Fact]
     public void Problem_documents_are_built_only_by_the_shared_builder()
     {
-        var found = Matches(ProblemConstruction, file => file.Path != ProblemBuilder);
-        var pending = found.Where(f => PendingProblemFolders.Any(p => f.StartsWith(p, StringComparison.Ordinal))).ToList();
-        var offending = found.Except(pending).ToList();
+        var offending = Matches(ProblemConstruction, file => file.Path != ProblemBuilder);
         Assert.True(offending.Count == 0,
             $"Problem documents built outside {ProblemBuilder} (use Problems.Problem/Invalid/Validation/Details/WriteAsync):\n" + string.Join("\n", offending));
         Assert.True(Sources.All.Any(f => f.Path == ProblemBuilder && ProblemConstruction.IsMatch(f.Code)), $"{ProblemBuilder} builds no problem: the rule reads nothing.");
-        foreach (var folder in PendingProblemFolders)
-            Assert.True(pending.Any(p => p.StartsWith(folder, StringComparison.Ordinal)), $"{folder} no longer builds its own problems: remove it from PendingProblemFolders.");
     }
 
     const string VietnamTime = "shared/Antq.Calendar/VietnamTime.cs";

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Antq.Notification.Api.Domain;
 
 namespace Antq.Notification.Api;
 

@@ -14,7 +14,6 @@ using Antq.Notification.Api.Reminders;
 using Antq.Notification.Api.Webhooks;
 using Antq.Plan.Api;
 using Antq.Plan.Api.Deadlines;
-using Antq.Plan.Api.Domain.Units;
 using Antq.Plan.Api.Units;
 using Antq.Portal;
 using Antq.Reporting.Api;

@@ -3,7 +3,6 @@ using System.Security.Claims;
 using Antq.Audit;
 using Antq.Calendar;
 using Antq.Plan.Api.Data;
-using Antq.Plan.Api.Domain.Units;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Antq.Plan.Api.Domain.PlanText;
+namespace Antq.Plan.Api.PlanText;
 
 /// <summary>Spelling of names of bodies as the unit lists write them.</summary>
 public static class VietnameseNames

@@ -1,4 +1,4 @@
-namespace Antq.Plan.Api.Domain.PlanText;
+namespace Antq.Plan.Api.PlanText;
 
 /// <summary>Where in the plan's text a value was read: offsets into the text as it was given, and the raw snippet.</summary>
 public sealed record TextSpan(int Start, int Length, string Snippet);

@@ -1,4 +1,4 @@
-namespace Antq.Plan.Api.Domain.PlanText;
+namespace Antq.Plan.Api.PlanText;
 
 /// <summary>
 /// One way plans word a target on a catalogue indicator. Patterns are regular expressions over folded text

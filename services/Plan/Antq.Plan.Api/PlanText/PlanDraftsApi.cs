@@ -1,10 +1,9 @@
 using System.Text;
-using Antq.Plan.Api.Domain.PlanText;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static Antq.ServiceDefaults.Problems;
 
-namespace Antq.Plan.Api.Apis;
+namespace Antq.Plan.Api.PlanText;
 
 /// <summary>
 /// Drafts of plans read from their text: a person pastes the plain text of a plan (Kế hoạch), gets back what the

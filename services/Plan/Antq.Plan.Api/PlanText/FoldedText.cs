@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Antq.Plan.Api.Domain.PlanText;
+namespace Antq.Plan.Api.PlanText;
 
 /// <summary>
 /// A plan's text folded for matching: lower case, no diacritics (đ → d), curly quotes straight, every run of

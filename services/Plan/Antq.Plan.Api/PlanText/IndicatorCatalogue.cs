@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Antq.Plan.Api.Domain.PlanText;
+namespace Antq.Plan.Api.PlanText;
 
 /// <summary>
 /// The indicator codes, names and units the Plan service knows. It ships its own copy of the default catalogue

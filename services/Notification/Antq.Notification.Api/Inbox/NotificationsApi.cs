@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Antq.Notification.Api.Data;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using static Antq.ServiceDefaults.Problems;
 
@@ -17,6 +18,19 @@ public sealed record DeliveryLogEntry(long Id, Guid NoticeId, string Kind, strin
 
 public sealed record ScheduledNotice(Guid Id, string Kind, string Slot, string Status, DateTimeOffset DueAt, DateTimeOffset? DeadlineAt,
     DateTimeOffset? SentAt, bool Late, string? AudienceUnitCode, string? CancelReason, string? Title);
+
+/// <summary>The inbox's filters: only the unread (<c>unread=true</c>), at most <c>limit</c> notices (1–500, 100 if not given).</summary>
+public sealed record InboxQuery([FromQuery(Name = "unread")] bool? Unread, [FromQuery(Name = "limit")] int? Limit);
+
+/// <summary>The delivery log's filters: by state, by channel, by notice; at most <c>limit</c> entries (1–1000, 200 if not given).</summary>
+public sealed record DeliveryLogQuery(
+    [FromQuery(Name = "status")] string? Status,
+    [FromQuery(Name = "channel")] string? Channel,
+    [FromQuery(Name = "noticeId")] Guid? NoticeId,
+    [FromQuery(Name = "limit")] int? Limit);
+
+/// <summary>A unit and a period, as the route names them.</summary>
+public sealed record UnitPeriod([FromRoute(Name = "code")] string Code, [FromRoute(Name = "period")] string Period);
 
 public sealed record ScheduleView(string OrgUnitCode, string Period, DateTimeOffset? DeadlineAt, string? Deadline, string ReportStatus,
     Guid? PlanId, IReadOnlyList<ScheduledNotice> Notices);
@@ -48,9 +62,10 @@ public static class NotificationsApi
     /// The caller's notices, newest first by the moment each was meant for (its due time; for an event, when it
     /// happened): notices that went out together after a stop keep their order, whichever dispatcher sent which.
     /// </summary>
-    public static async Task<Ok<List<InboxNotice>>> GetInbox(ClaimsPrincipal user, NotificationDbContext db, TimeProvider clock, bool? unread, int? limit,
-        CancellationToken ct)
+    public static async Task<Ok<List<InboxNotice>>> GetInbox([AsParameters] InboxQuery query, ClaimsPrincipal user, NotificationDbContext db,
+        TimeProvider clock, CancellationToken ct)
     {
+        var (unread, limit) = query;
         var take = Math.Clamp(limit ?? 100, 1, 500);
         var items = InboxOf(user, db, clock.GetUtcNow());
         if (unread == true) items = items.Where(i => i.ReadAt == null);
@@ -78,9 +93,10 @@ public static class NotificationsApi
     }
 
     /// <summary>The delivery log, newest first: every attempt's state, for an administrator.</summary>
-    public static async Task<Results<Ok<List<DeliveryLogEntry>>, ProblemHttpResult>> GetDeliveries(ClaimsPrincipal user, NotificationDbContext db,
-        string? status, string? channel, Guid? noticeId, int? limit, CancellationToken ct)
+    public static async Task<Results<Ok<List<DeliveryLogEntry>>, ProblemHttpResult>> GetDeliveries([AsParameters] DeliveryLogQuery query,
+        ClaimsPrincipal user, NotificationDbContext db, CancellationToken ct)
     {
+        var (status, channel, noticeId, limit) = query;
         if (!user.IsInRole(AntqRoles.Admin))
         {
             return Problem(403, "Chỉ quản trị hệ thống được xem nhật ký gửi thông báo.");
@@ -101,9 +117,10 @@ public static class NotificationsApi
     }
 
     /// <summary>A unit's reminder schedule for a period: every notice planned, sent or cancelled. Its officers and administrators.</summary>
-    public static async Task<Results<Ok<ScheduleView>, ProblemHttpResult>> GetSchedule(string code, string period, ClaimsPrincipal user,
+    public static async Task<Results<Ok<ScheduleView>, ProblemHttpResult>> GetSchedule([AsParameters] UnitPeriod unit, ClaimsPrincipal user,
         NotificationDbContext db, CancellationToken ct)
     {
+        var (code, period) = unit;
         if (!user.IsInRole(AntqRoles.Admin) && user.OrgUnitCode() != code)
         {
             return Problem(403, $"Tài khoản của bạn không được xem lịch nhắc hạn của đơn vị {code}.");

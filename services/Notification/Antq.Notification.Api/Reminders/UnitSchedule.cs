@@ -55,10 +55,10 @@ public sealed class UnitSchedule
 
     /// <summary>The report arrived: everything still pending for it stops at once.</summary>
     public bool Submitted(DateTimeOffset at, IReadOnlyCollection<Notice> notices, DateTimeOffset now) =>
-        SetStatus(ReportStatuses.Submitted, at, notices, now, "submitted");
+        SetStatus(ReportStatuses.Submitted, at, notices, now, ReportStatuses.Submitted);
 
     public bool Accepted(DateTimeOffset at, IReadOnlyCollection<Notice> notices, DateTimeOffset now) =>
-        SetStatus(ReportStatuses.Accepted, at, notices, now, "accepted");
+        SetStatus(ReportStatuses.Accepted, at, notices, now, ReportStatuses.Accepted);
 
     /// <summary>
     /// The report came back to be fixed: a reminder to resubmit after <paramref name="resubmitAfter"/>, and the rest of
@@ -67,8 +67,8 @@ public sealed class UnitSchedule
     public IReadOnlyList<Notice> Returned(DateTimeOffset at, ReminderPolicy policy, TimeSpan resubmitAfter,
         IReadOnlyCollection<Notice> notices, DateTimeOffset now)
     {
-        if (!SetStatus(ReportStatuses.Returned, at, notices, now, "returned")) return [];
-        var created = Reschedule(policy, notices, now, "returned").ToList();
+        if (!SetStatus(ReportStatuses.Returned, at, notices, now, ReportStatuses.Returned)) return [];
+        var created = Reschedule(policy, notices, now, ReportStatuses.Returned).ToList();
         var resubmitAt = WorkingHours.NotBefore(now + resubmitAfter, WorkingHours.IsWholeDays(resubmitAfter), policy.RemindAt, policy.Quiet);
         var resubmit = Notice.Create(NoticeKinds.Reminder, OrgUnitCode, Period, $"{ResubmitPrefix}{at.UtcTicks}", resubmitAt, now);
         resubmit.DeadlineAt = DeadlineAt;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Antq.Plan.Api.Domain.PlanText;
+using Antq.Plan.Api.PlanText;
 using Antq.Testing;
 
 namespace Antq.Bench;

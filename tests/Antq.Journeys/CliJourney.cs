@@ -259,6 +259,11 @@ public sealed class CliJourney(CliSeason platform) : IClassFixture<CliSeason>, I
         Assert.True(word.Exit == ExitCodes.Done, word.ToString());
         using (var docx = WordprocessingDocument.Open(Path.Combine(home, "xuat", "bao-cao.docx"), false))
             Assert.Contains("Tổng kết năm 2026", docx.MainDocumentPart!.Document!.InnerText, StringComparison.Ordinal);
+        // Without --live before the closing: the live figures, said so in Vietnamese and in the JSON (not called a snapshot).
+        var unclosed = await AntqAsync("pv01", "periods", "export", Province, Period, "-o", Path.Combine(home, "xuat", "chua-khoa.xlsx"), "--json");
+        Assert.True(unclosed.Exit == ExitCodes.Done, unclosed.ToString());
+        Assert.Equal("live", JsonDocument.Parse(unclosed.Out).RootElement.GetProperty("source").GetString());
+        Assert.Contains("chưa khóa sổ", unclosed.Error);
         var wrongFormat = await AntqAsync("pv01", "periods", "export", Province, Period, "--format", "pdf");
         Assert.Equal(ExitCodes.WrongInput, wrongFormat.Exit);
 

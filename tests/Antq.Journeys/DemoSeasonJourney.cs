@@ -158,12 +158,12 @@ public sealed class DemoSeasonJourney(DemoPlatform platform, ITestOutputHelper o
         var units = DemoSeason.Accounts.Select(a => a.Unit).Distinct().ToList();
         foreach (var r in await db.Recipients.AsNoTracking().Where(r => names.Contains(r.UserName)).ToListAsync())
             output.WriteLine($"recipient {r.UserName} {r.Role} {r.OrgUnitCode} active={r.Active} changed={r.ChangedAt:o}");
-        var notices = await db.Set<Antq.Notification.Api.Domain.Notice>().AsNoTracking()
+        var notices = await db.Set<Antq.Notification.Api.Notices.Notice>().AsNoTracking()
             .Where(n => units.Contains(n.OrgUnitCode) || (n.AudienceUnitCode != null && units.Contains(n.AudienceUnitCode)))
             .GroupBy(n => new { n.Kind, n.OrgUnitCode, n.AudienceUnitCode, n.Period, n.Status })
             .Select(g => new { g.Key, Count = g.Count() }).ToListAsync();
         foreach (var n in notices) output.WriteLine($"notices {n.Key.Kind} of {n.Key.OrgUnitCode} to {n.Key.AudienceUnitCode} {n.Key.Period} {n.Key.Status}: {n.Count}");
-        var items = await db.Set<Antq.Notification.Api.Domain.InboxItem>().AsNoTracking()
+        var items = await db.Set<Antq.Notification.Api.Inbox.InboxItem>().AsNoTracking()
             .Join(db.Recipients.AsNoTracking(), i => i.UserId, r => r.UserId, (i, r) => r.UserName)
             .Where(u => names.Contains(u)).GroupBy(u => u).Select(g => new { g.Key, Count = g.Count() }).ToListAsync();
         foreach (var i in items) output.WriteLine($"inbox of {i.Key}: {i.Count}");

@@ -1,6 +1,7 @@
 using Antq.Messaging;
-using Antq.Notification.Api.Dispatch;
-using Antq.Notification.Api.Domain;
+using Antq.Notification.Api;
+using Antq.Notification.Api.Data;
+using Antq.Notification.Api.Notices;
 using Antq.Reporting.Api.Closing;
 using Antq.Testing;
 using Microsoft.EntityFrameworkCore;

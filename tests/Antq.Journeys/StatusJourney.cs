@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Antq.Notification.Api.Data;
-using Antq.Notification.Api.Domain;
+using Antq.Notification.Api.Deliveries;
 using Antq.Testing;
 using Microsoft.EntityFrameworkCore;
 

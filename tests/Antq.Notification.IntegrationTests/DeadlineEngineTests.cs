@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Antq.Contracts.Plan;
 using Antq.Contracts.Reporting;
+using Antq.Notification.Api.Deliveries;
 using Antq.Notification.Api.Digests;
-using Antq.Notification.Api.Domain;
+using Antq.Notification.Api.Reminders;
 using Antq.Notification.IntegrationTests.Infrastructure;
 using Antq.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Antq.Contracts.Reporting;
-using Antq.Notification.Api.Domain;
+using Antq.Notification.Api.Deliveries;
 using Antq.Notification.IntegrationTests.Infrastructure;
 using Antq.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;

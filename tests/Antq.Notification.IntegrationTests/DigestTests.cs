@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Antq.Contracts.Reporting;
 using Antq.Notification.Api.Digests;
-using Antq.Notification.Api.Domain;
+using Antq.Notification.Api.Notices;
 using Antq.Notification.IntegrationTests.Infrastructure;
 using Antq.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;

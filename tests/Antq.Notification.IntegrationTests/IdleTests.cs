@@ -1,12 +1,12 @@
-using StatementCounter = Antq.Testing.StatementCounter;
 using Antq.Contracts.Plan;
 using Antq.Messaging;
-using Antq.Notification.Api.Dispatch;
-using Antq.Notification.Api.Domain;
+using Antq.Notification.Api;
+using Antq.Notification.Api.Notices;
 using Antq.Notification.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using StatementCounter = Antq.Testing.StatementCounter;
 using Xunit.Abstractions;
 
 namespace Antq.Notification.IntegrationTests;

@@ -1,5 +1,5 @@
 using Antq.Contracts.Reporting;
-using Antq.Notification.Api.Domain;
+using Antq.Notification.Api.Deliveries;
 using Antq.Notification.IntegrationTests.Infrastructure;
 using Antq.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;

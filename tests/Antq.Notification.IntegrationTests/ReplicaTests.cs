@@ -1,5 +1,7 @@
 using Antq.Contracts.Plan;
-using Antq.Notification.Api.Domain;
+using Antq.Notification.Api.Deliveries;
+using Antq.Notification.Api.Notices;
+using Antq.Notification.Api.Reminders;
 using Antq.Notification.IntegrationTests.Infrastructure;
 using Antq.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;

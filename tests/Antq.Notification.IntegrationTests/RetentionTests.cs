@@ -1,6 +1,8 @@
+using Antq.Notification.Api;
+using Antq.Notification.Api.Deliveries;
 using Antq.Notification.Api.Digests;
-using Antq.Notification.Api.Dispatch;
-using Antq.Notification.Api.Domain;
+using Antq.Notification.Api.Inbox;
+using Antq.Notification.Api.Notices;
 using Antq.Notification.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -85,7 +87,7 @@ public sealed class RetentionTests(RetentionWorld world) : IClassFixture<Retenti
             await db.Set<DigestItem>().CountAsync(i => notices.Select(n => n.Id).Contains(i.NoticeId))));
 
         // The job, on its next run, deletes the old sent and cancelled notices with their deliveries and inbox items, and the old digest.
-        var left = await Eventually.UntilAsync(LeftAsync, l => l.Notices.Count == 4, "the retention job to delete what is old");
+        var left = await Eventually.UntilAsync(LeftAsync, l => l.Notices.Count == 4 && l.Digests.Count == 2, "the retention job to delete what is old");
         Assert.Equal(new HashSet<Guid> { sentJustInside.Id, recent.Id, oldPending.Id, oldStillRetrying.Id }, left.Notices);
         Assert.Equal(3 + 1, left.Deliveries); // one delivered each for the three sent that stay, and the one still retrying
         Assert.Equal(4, left.Inbox);

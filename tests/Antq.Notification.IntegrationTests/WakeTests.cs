@@ -1,10 +1,11 @@
 using Antq.Contracts.Reporting;
-using Antq.Notification.Api.Domain;
+using Antq.Notification.Api.Inbox;
+using Antq.Notification.Api.Notices;
 using Antq.Notification.IntegrationTests.Infrastructure;
 using Antq.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
-using Xunit.Abstractions;
 using StatementCounter = Antq.Testing.StatementCounter;
+using Xunit.Abstractions;
 
 namespace Antq.Notification.IntegrationTests;
 

@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using Antq.Notification.Api.Apis;
-using Antq.Notification.Api.Dispatch;
-using Antq.Notification.Api.Domain;
+using Antq.Notification.Api;
+using Antq.Notification.Api.ContactPoints;
+using Antq.Notification.Api.Deliveries;
+using Antq.Notification.Api.Notices;
 
 namespace Antq.Notification.Tests;
 

@@ -1,6 +1,9 @@
-using Antq.Notification.Api.Apis;
+using Antq.Notification.Api;
+using Antq.Notification.Api.ContactPoints;
+using Antq.Notification.Api.Deliveries;
 using Antq.Notification.Api.Digests;
-using Antq.Notification.Api.Domain;
+using Antq.Notification.Api.Notices;
+using Antq.Notification.Api.Recipients;
 using static Antq.Notification.Tests.Walk;
 
 namespace Antq.Notification.Tests;
@@ -130,6 +133,6 @@ public sealed class DigestTests
         var (_, _, window, errors) = ContactPointsApi.Validate(new ContactPointRequest(["caxa@congan.vn"], null, null, null), hasSecret: false);
         Assert.Empty(errors);
         Assert.Null(window);
-        Assert.Equal(TimeSpan.FromMinutes(15), new Api.Dispatch.NotificationOptions().Digest.Window);
+        Assert.Equal(TimeSpan.FromMinutes(15), new Api.NotificationOptions().Digest.Window);
     }
 }

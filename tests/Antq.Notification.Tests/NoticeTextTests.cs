@@ -1,4 +1,4 @@
-using Antq.Notification.Api.Domain;
+using Antq.Notification.Api.Notices;
 using static Antq.Notification.Tests.Walk;
 
 namespace Antq.Notification.Tests;

@@ -1,5 +1,6 @@
-using Antq.Notification.Api.Dispatch;
-using Antq.Notification.Api.Domain;
+using Antq.Notification.Api;
+using Antq.Notification.Api.Notices;
+using Antq.Notification.Api.Reminders;
 using Microsoft.Extensions.Configuration;
 using static Antq.Notification.Tests.Walk;
 

@@ -1,4 +1,5 @@
-using Antq.Notification.Api.Domain;
+using Antq.Notification.Api.Notices;
+using Antq.Notification.Api.Reminders;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Antq.Notification.Tests;

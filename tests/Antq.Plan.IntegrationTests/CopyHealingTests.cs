@@ -12,7 +12,6 @@ using Antq.UnitTree;
 using Npgsql;
 using Xunit.Abstractions;
 using static Antq.Plan.IntegrationTests.PlanApi;
-using NotificationConsumers = Antq.Notification.Api.Consumers;
 using IdentityConsumers = Antq.Identity.Api.Users;
 using ReportingDeadlines = Antq.Reporting.Api.Deadlines;
 
@@ -150,8 +149,8 @@ public sealed class CopyHealingTests(ITestOutputHelper output) : IAsyncLifetime
     async Task NotificationHealsAsync(TimeSpan within)
     {
         await AssertHealsAsync("Notification's unit tree", notificationDatabase, UnitTreeServiceCollectionExtensions.CopyRows, ReconcileCopyConsumer.UnitRows, within);
-        await AssertHealsAsync("Notification's deadlines", notificationDatabase, NotificationConsumers.DeadlinesChangedConsumer.CopyRows, ReconcileCopyConsumer.DeadlineRows, within);
-        await AssertHealsAsync("Notification's plans", notificationDatabase, NotificationConsumers.PlanIssuedConsumer.CopyRows, ReconcileCopyConsumer.PlanRows, within);
+        await AssertHealsAsync("Notification's deadlines", notificationDatabase, Antq.Notification.Api.Reminders.DeadlinesChangedConsumer.CopyRows, ReconcileCopyConsumer.DeadlineRows, within);
+        await AssertHealsAsync("Notification's plans", notificationDatabase, Antq.Notification.Api.Reminders.PlanIssuedConsumer.CopyRows, ReconcileCopyConsumer.PlanRows, within);
     }
 
     [Fact]
@@ -238,7 +237,7 @@ public sealed class CopyHealingTests(ITestOutputHelper output) : IAsyncLifetime
             var equal = await Eventually.TryAsync(async () =>
             {
                 users = await RowsAsync(identityDatabase, IdentityConsumers.ReconcileCopyConsumer.UserRows);
-                recipients = await RowsAsync(notificationDatabase, NotificationConsumers.UserChangedConsumer.CopyRows);
+                recipients = await RowsAsync(notificationDatabase, Antq.Notification.Api.Recipients.UserChangedConsumer.CopyRows);
                 return users.Count == 4 && users.SequenceEqual(recipients);
             }, TimeSpan.FromSeconds(60));
             Assert.True(equal, $"Notification holds {recipients.Count} recipients, Identity {users.Count} users");

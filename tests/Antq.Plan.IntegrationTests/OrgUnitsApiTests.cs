@@ -217,7 +217,7 @@ public sealed class OrgUnitsApiTests(UnitTreeFixture fixture, ITestOutputHelper 
     public async Task A_CSV_file_past_the_row_limit_is_refused_with_413_naming_the_limit()
     {
         var rows = new StringBuilder("code;name;kind;parentCode\r\n");
-        for (var i = 0; i <= new Antq.Plan.Api.Domain.Units.UnitFileLimits().MaxRows; i++) rows.Append($"KDC-L{i};Thôn {i};ResidentialArea;00008\r\n");
+        for (var i = 0; i <= new Antq.Plan.Api.Units.UnitFileLimits().MaxRows; i++) rows.Append($"KDC-L{i};Thôn {i};ResidentialArea;00008\r\n");
         var csv = new StringContent(rows.ToString(), Encoding.UTF8);
         csv.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         using var response = await fixture.Admin.PostAsync("/api/org-units/import?effectiveFrom=2026-01-01", csv);

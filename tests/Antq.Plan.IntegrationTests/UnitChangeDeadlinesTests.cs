@@ -7,7 +7,6 @@ using Antq.Messaging;
 using Antq.Notification.Api.Data;
 using Antq.Plan.Api.Data;
 using Antq.Plan.Api.Deadlines;
-using Antq.Plan.Api.Domain.Units;
 using Antq.Plan.Api.Units;
 using Antq.Reporting.Api.Data;
 using Antq.ServiceDefaults;

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Antq.Notification.Api.Data;
 using Antq.Plan.Api.Data;
-using Antq.Plan.Api.Domain.Units;
 using Antq.Plan.Api.Units;
 using Antq.Reporting.Api.Data;
 using Antq.ServiceDefaults;

@@ -1,4 +1,3 @@
-using Antq.Plan.Api.Domain.Units;
 using Antq.Plan.Api.Units;
 using Antq.Testing;
 

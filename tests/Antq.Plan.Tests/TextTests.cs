@@ -1,5 +1,4 @@
 using Antq.Plan.Api.Lineage;
-using Antq.Plan.Api.Domain.Units;
 using Antq.Plan.Api.Units;
 
 namespace Antq.Plan.Tests;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Antq.Plan.Api.Lineage;
-using Antq.Plan.Api.Domain.Units;
+using Antq.Plan.Api.Units;
 using Antq.Testing;
 using FsCheck;
 using FsCheck.Fluent;

@@ -1,5 +1,4 @@
 using System.Text;
-using Antq.Plan.Api.Domain.Units;
 using Antq.Plan.Api.Units;
 
 namespace Antq.Plan.Tests;

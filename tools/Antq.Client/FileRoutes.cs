@@ -5,7 +5,13 @@ using System.Text.Json;
 namespace Antq.Client
 {
     /// <summary>A file the platform answered: its bytes, its media type and the name the service gave it.</summary>
-    public sealed record DownloadedFile(byte[] Content, string ContentType, string? FileName);
+    /// <summary>A file as the platform answered it, with the answer's headers (Reporting's export says in <c>X-Antq-Figures</c> which figures it holds).</summary>
+    public sealed record DownloadedFile(byte[] Content, string ContentType, string? FileName, IReadOnlyDictionary<string, IEnumerable<string>>? Headers = null)
+    {
+        /// <summary>The first value of a header of the answer (any case), or null.</summary>
+        public string? Header(string name) =>
+            Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
+    }
 
     /// <summary>
     /// The routes whose bodies are files, sent and read as bytes. The documents describe them as a media type with no
@@ -48,7 +54,7 @@ namespace Antq.Client
                     Encoding.UTF8.GetString(bytes), Headers(response), null);
             var disposition = response.Content.Headers.ContentDisposition;
             return new DownloadedFile(bytes, response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream",
-                (disposition?.FileNameStar ?? disposition?.FileName)?.Trim('"'));
+                (disposition?.FileNameStar ?? disposition?.FileName)?.Trim('"'), Headers(response));
         }
 
         static Dictionary<string, IEnumerable<string>> Headers(HttpResponseMessage response) =>

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Antq.Notification.Api.Domain;
 
 namespace Antq.Notification.Api;
 
@@ -40,14 +39,10 @@ public static class NotificationMetrics
     public static void Recorded(Delivery delivery, DateTimeOffset at)
     {
         var channel = new KeyValuePair<string, object?>("antq.notification.channel", delivery.Channel);
-        var outcome = delivery.Status switch
-        {
-            DeliveryStatuses.Delivered => "delivered",
-            DeliveryStatuses.Failed => "failed",
-            _ => "retrying",
-        };
+        // The outcome is the delivery's final status (delivered, failed), or "retrying" while it is neither.
+        var outcome = delivery.Status is DeliveryStatuses.Delivered or DeliveryStatuses.Failed ? delivery.Status : "retrying";
         Deliveries.Add(1, channel, new KeyValuePair<string, object?>("antq.notification.outcome", outcome));
-        if (outcome == "delivered") DeliveryLag.Record(Math.Max(0, (at - delivery.CreatedAt).TotalSeconds), channel);
+        if (outcome == DeliveryStatuses.Delivered) DeliveryLag.Record(Math.Max(0, (at - delivery.CreatedAt).TotalSeconds), channel);
     }
 
     static KeyValuePair<string, object?> Kind(Notice notice) => new("antq.notification.notice.kind", notice.Kind);

@@ -1,11 +1,6 @@
 using Antq.Messaging;
 using Antq.Messaging.Copies;
-using Antq.Notification.Api.Apis;
 using Antq.Notification.Api.Data;
-using Antq.Notification.Api.Digests;
-using Antq.Notification.Api.Dispatch;
-using Antq.Notification.Api.Retention;
-using Antq.Notification.Api.Webhooks;
 using Antq.ServiceDefaults;
 using Antq.Settings;
 using Antq.UnitTree;
@@ -25,10 +20,10 @@ public static class NotificationServiceExtensions
         // The copy of the unit tree: names in the texts, the level of a unit (whose officers read its notices), the unit above.
         builder.Services.AddUnitTree<NotificationDbContext>();
         // The copies of deadlines and plans that reminders are planned from, healed from the Plan service's like the tree.
-        builder.Services.AddCopyHealing<NotificationDbContext>(CopyNames.Deadlines, Consumers.DeadlinesChangedConsumer.CopyRows);
-        builder.Services.AddCopyHealing<NotificationDbContext>(CopyNames.Plans, Consumers.PlanIssuedConsumer.CopyRows);
+        builder.Services.AddCopyHealing<NotificationDbContext>(CopyNames.Deadlines, DeadlinesChangedConsumer.CopyRows);
+        builder.Services.AddCopyHealing<NotificationDbContext>(CopyNames.Plans, PlanIssuedConsumer.CopyRows);
         // The recipients, healed from the Identity service's users.
-        builder.Services.AddCopyHealing<NotificationDbContext>(CopyNames.Recipients, Consumers.UserChangedConsumer.CopyRows);
+        builder.Services.AddCopyHealing<NotificationDbContext>(CopyNames.Recipients, UserChangedConsumer.CopyRows);
         builder.AddAntqBus(bus =>
         {
             bus.AddConsumers(typeof(NotificationServiceExtensions).Assembly);
@@ -40,7 +35,7 @@ public static class NotificationServiceExtensions
         builder.Services.AddSingleton<IValidateOptions<NotificationOptions>>(new SmtpTransportValidation(builder.Configuration));
         builder.Services.AddSingleton<Policies>();
         // The last deliveries given up on, on the status page (GET /api/status).
-        builder.Services.AddSingleton<IStatusSection, Antq.Notification.Api.Dispatch.FailedDeliveriesStatus>();
+        builder.Services.AddSingleton<IStatusSection, FailedDeliveriesStatus>();
         builder.Services.AddScoped<SchedulePlanner>();
         builder.Services.AddScoped<NoticeFiring>();
         builder.Services.AddScoped<DigestMail>();

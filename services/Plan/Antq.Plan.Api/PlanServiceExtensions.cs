@@ -1,9 +1,7 @@
 using Antq.Calendar;
 using Antq.Messaging;
-using Antq.Plan.Api.Apis;
 using MassTransit;
 using Antq.Plan.Api.Data;
-using Antq.Plan.Api.Domain.Units;
 using Antq.ServiceDefaults;
 using Antq.Settings;
 

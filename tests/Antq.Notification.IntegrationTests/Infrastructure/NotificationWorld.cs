@@ -3,6 +3,7 @@ using System.Text.Json;
 using Antq.Contracts.Identity;
 using Antq.Contracts.Plan;
 using Antq.Notification.Api.Data;
+using Antq.Notification.Api.Reminders;
 using Antq.ServiceDefaults;
 using Antq.Testing;
 using MassTransit;

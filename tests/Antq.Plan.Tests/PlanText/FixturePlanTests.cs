@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Antq.Plan.Api.Domain.PlanText;
+using Antq.Plan.Api.PlanText;
 
 namespace Antq.Plan.Tests.PlanText;
 

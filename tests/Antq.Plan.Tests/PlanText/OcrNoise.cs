@@ -39,7 +39,7 @@ public static class OcrNoise
         var random = new Random(seed);
         bool Chance(double rate) => random.NextDouble() < rate * level;
         var letters = new StringBuilder(text.Length);
-        foreach (var c in Antq.Plan.Api.Domain.PlanText.PlanTextReader.WithoutInvalidCharacters(text).Normalize(NormalizationForm.FormC))
+        foreach (var c in Antq.Plan.Api.PlanText.PlanTextReader.WithoutInvalidCharacters(text).Normalize(NormalizationForm.FormC))
         {
             var bare = Bare(c);
             var lookAlike = LookAlike(c, bare, random);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Antq.Plan.Api.Domain.PlanText;
+using Antq.Plan.Api.PlanText;
 using Xunit.Abstractions;
 
 namespace Antq.Plan.Tests.PlanText;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Antq.Plan.Api.Apis;
+using Antq.Plan.Api.PlanText;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

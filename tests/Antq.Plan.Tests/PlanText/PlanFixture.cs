@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Antq.Plan.Api.Domain.PlanText;
+using Antq.Plan.Api.PlanText;
 using Antq.Testing;
 
 namespace Antq.Plan.Tests.PlanText;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Antq.Plan.Api.Domain.PlanText;
+using Antq.Plan.Api.PlanText;
 using Xunit.Abstractions;
 
 namespace Antq.Plan.Tests.PlanText;

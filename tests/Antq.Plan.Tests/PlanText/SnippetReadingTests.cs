@@ -1,5 +1,5 @@
 using System.Text;
-using Antq.Plan.Api.Domain.PlanText;
+using Antq.Plan.Api.PlanText;
 
 namespace Antq.Plan.Tests.PlanText;
 

@@ -25,11 +25,16 @@ public static class PeriodCommands
             var periodCode = CommandContext.Period(context.Parse.GetValue(period)!);
             var kind = context.Parse.GetValue(format)!;
             context.Environment.Error.WriteLine($"Đang xuất tổng hợp {periodCode} của đơn vị {unit} ({kind})…");
-            var file = await context.Api.Reporting.DownloadRollupExportAsync(unit, periodCode, kind, context.Parse.GetValue(live) ? "live" : null, ct);
+            var wantedLive = context.Parse.GetValue(live);
+            var file = await context.Api.Reporting.DownloadRollupExportAsync(unit, periodCode, kind, wantedLive ? "live" : null, ct);
+            // The platform says which figures it wrote: before the period is closed there is no snapshot, and it gives the live ones.
+            var source = file.Header("X-Antq-Figures") ?? (wantedLive ? "live" : "snapshot");
+            if (!wantedLive && source == "live")
+                context.Environment.Error.WriteLine($"Kỳ {periodCode} chưa khóa sổ tại đơn vị {unit}: chưa có số liệu chốt, tệp ghi số liệu trực tiếp.");
             var path = context.Parse.GetValue(output)?.FullName
                        ?? Path.GetFullPath(file.FileName is { Length: > 0 } name ? Path.GetFileName(name) : $"tong-hop-{unit}-{periodCode}.{kind}");
             await Files.WriteAsync(path, file.Content, ct);
-            context.Output.Show(new { file = path, bytes = file.Content.Length, contentType = file.ContentType, unit, period = periodCode, source = context.Parse.GetValue(live) ? "live" : "snapshot" },
+            context.Output.Show(new { file = path, bytes = file.Content.Length, contentType = file.ContentType, unit, period = periodCode, source },
                 () => context.Output.Line($"Đã ghi {Output.Number(file.Content.Length)} byte vào {path}."));
             return ExitCodes.Done;
         }));

@@ -5,6 +5,7 @@ using Antq.Contracts.Classification;
 using Antq.Messaging;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -17,6 +18,9 @@ namespace Antq.Classification.Api.Evaluations;
 /// Scores by criterion code; a JSON null clears one. <c>selfScores</c>: the unit's own (điểm tự chấm);
 /// <c>approvedScores</c> and <c>disqualifiers</c>: the approving level's.
 /// </summary>
+/// <summary>A unit and a year, as the route names them.</summary>
+public sealed record UnitYear([FromRoute(Name = "code")] string Code, [FromRoute(Name = "year")] int Year);
+
 public sealed record EvaluationRequest(Dictionary<string, decimal?>? SelfScores, Dictionary<string, decimal?>? ApprovedScores, Dictionary<string, bool?>? Disqualifiers);
 
 public sealed record SheetRef(Guid? Id, int Version, bool IsDefault, string? Note, CutoffsDto Cutoffs, string? ReviewDeadline);
@@ -100,8 +104,9 @@ public static class ClassificationsApi
         Problem(400, $"{unit.Unit.Name} ({unit.Unit.Code}) không thuộc đối tượng phân loại phong trào và xét tiêu chuẩn \"An toàn về an ninh, trật tự\".");
 
     public static async Task<Results<Ok<ClassificationResponse>, ProblemHttpResult>> GetClassification(
-        string code, int year, ClaimsPrincipal user, ClassificationDbContext db, IOptions<DataWindowOptions> window, CancellationToken ct)
+        [AsParameters] UnitYear route, ClaimsPrincipal user, ClassificationDbContext db, IOptions<DataWindowOptions> window, CancellationToken ct)
     {
+        var (code, year) = route;
         var (unit, problem) = await ResolveAsync(db, code, year, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckRead(user, unit!) is { } forbidden) return forbidden;
@@ -124,9 +129,10 @@ public static class ClassificationsApi
         Problem(409, $"Chưa có bảng chấm điểm năm {year} cho {SubjectKinds.Label(kind)}; quản trị viên cần ban hành bảng chấm điểm trước khi chấm.");
 
     public static async Task<Results<Ok<ClassificationResponse>, ProblemHttpResult>> PutEvaluation(
-        string code, int year, EvaluationRequest request, ClaimsPrincipal user, ClassificationDbContext db, IOptions<DataWindowOptions> window,
+        [AsParameters] UnitYear route, EvaluationRequest request, ClaimsPrincipal user, ClassificationDbContext db, IOptions<DataWindowOptions> window,
         TimeProvider clock, CancellationToken ct)
     {
+        var (code, year) = route;
         var (unit, problem) = await ResolveAsync(db, code, year, window.Value, ct);
         if (problem is not null) return problem;
         // A unit outside the account's subtree is refused before anything else is said about it.
@@ -245,8 +251,9 @@ public static class ClassificationsApi
     }
 
     public static async Task<Results<Ok<SummaryResponse>, ProblemHttpResult>> GetSummary(
-        string code, int year, ClaimsPrincipal user, ClassificationDbContext db, IOptions<DataWindowOptions> window, CancellationToken ct)
+        [AsParameters] UnitYear route, ClaimsPrincipal user, ClassificationDbContext db, IOptions<DataWindowOptions> window, CancellationToken ct)
     {
+        var (code, year) = route;
         var (unit, problem) = await ResolveAsync(db, code, year, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckRead(user, unit!) is { } forbidden) return forbidden;
@@ -278,9 +285,10 @@ public static class ClassificationsApi
     }
 
     public static async Task<Results<Ok<SafeResultResponse>, ProblemHttpResult>> GetSafe(
-        string code, int year, ClaimsPrincipal user, ClassificationDbContext db, IOptions<ClassificationOptions> options, IOptions<DataWindowOptions> window,
+        [AsParameters] UnitYear route, ClaimsPrincipal user, ClassificationDbContext db, IOptions<ClassificationOptions> options, IOptions<DataWindowOptions> window,
         CancellationToken ct)
     {
+        var (code, year) = route;
         var (unit, problem) = await ResolveAsync(db, code, year, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckRead(user, unit!) is { } forbidden) return forbidden;
@@ -293,9 +301,10 @@ public static class ClassificationsApi
     }
 
     public static async Task<Results<Ok<SafeResultResponse>, Created<SafeResultResponse>, ProblemHttpResult>> RegisterSafe(
-        string code, int year, ClaimsPrincipal user, ClassificationDbContext db, IOptions<ClassificationOptions> options, IOptions<DataWindowOptions> window,
+        [AsParameters] UnitYear route, ClaimsPrincipal user, ClassificationDbContext db, IOptions<ClassificationOptions> options, IOptions<DataWindowOptions> window,
         TimeProvider clock, CancellationToken ct)
     {
+        var (code, year) = route;
         var (unit, problem) = await ResolveAsync(db, code, year, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckRead(user, unit!) is { } outside) return outside;
@@ -339,9 +348,10 @@ public static class ClassificationsApi
     }
 
     public static async Task<Results<Ok<SafeResultResponse>, ProblemHttpResult>> DecideSafe(
-        string code, int year, RecognitionRequest request, ClaimsPrincipal user, ClassificationDbContext db, IOptions<ClassificationOptions> options,
+        [AsParameters] UnitYear route, RecognitionRequest request, ClaimsPrincipal user, ClassificationDbContext db, IOptions<ClassificationOptions> options,
         IOptions<DataWindowOptions> window, TimeProvider clock, CancellationToken ct)
     {
+        var (code, year) = route;
         var (unit, problem) = await ResolveAsync(db, code, year, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckRead(user, unit!) is { } outside) return outside;

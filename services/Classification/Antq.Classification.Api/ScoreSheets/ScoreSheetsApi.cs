@@ -3,12 +3,16 @@ using Antq.Audit;
 using Antq.Classification.Api.Data;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using static Antq.ServiceDefaults.Problems;
 using static Antq.Classification.Api.Units.ApiSupport;
 
 namespace Antq.Classification.Api.ScoreSheets;
+
+/// <summary>A year and a kind of subject (<see cref="Units.SubjectKinds"/>), as the route names them.</summary>
+public sealed record SheetKey([FromRoute(Name = "year")] int Year, [FromRoute(Name = "kind")] string Kind);
 
 public sealed record ScoreRuleDto(string Indicator, string Method, string? Comparator, decimal Value);
 
@@ -66,8 +70,9 @@ public static class ScoreSheetsApi
     static ProblemHttpResult UnknownKind(string kind) =>
         Problem(400, $"Loại đơn vị \"{kind}\" không hợp lệ; dùng một trong: {string.Join(", ", SubjectKinds.All)}.", "kind");
 
-    public static async Task<Results<Ok<ScoreSheetResponse>, ProblemHttpResult>> GetScoreSheet(int year, string kind, ClassificationDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<ScoreSheetResponse>, ProblemHttpResult>> GetScoreSheet([AsParameters] SheetKey route, ClassificationDbContext db, CancellationToken ct)
     {
+        var (year, kind) = route;
         if (CheckYear(year) is { } bad) return bad;
         if (SubjectKinds.Parse(kind) is not { } subject) return UnknownKind(kind);
         var sheet = await db.SheetInForceAsync(year, subject, ct);
@@ -77,8 +82,9 @@ public static class ScoreSheetsApi
     }
 
     public static async Task<Results<Ok<ScoreSheetResponse>, ProblemHttpResult>> PublishScoreSheet(
-        int year, string kind, PublishScoreSheetRequest request, HttpContext http, ClaimsPrincipal user, ClassificationDbContext db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] SheetKey route, PublishScoreSheetRequest request, HttpContext http, ClaimsPrincipal user, ClassificationDbContext db, TimeProvider clock, CancellationToken ct)
     {
+        var (year, kind) = route;
         if (CheckAdmin(user) is { } forbidden) return forbidden;
         if (CheckYear(year) is { } bad) return bad;
         if (SubjectKinds.Parse(kind) is not { } subject) return UnknownKind(kind);
@@ -118,8 +124,9 @@ public static class ScoreSheetsApi
         return TypedResults.Ok(ToResponse(new SheetInForce(version, sheet)));
     }
 
-    public static async Task<Results<Ok<SafeStandardResponse>, ProblemHttpResult>> GetSafeStandard(int year, string kind, ClassificationDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<SafeStandardResponse>, ProblemHttpResult>> GetSafeStandard([AsParameters] SheetKey route, ClassificationDbContext db, CancellationToken ct)
     {
+        var (year, kind) = route;
         if (CheckYear(year) is { } bad) return bad;
         if (SubjectKinds.Parse(kind) is not { } subject) return UnknownKind(kind);
         var standard = await db.SafeInForceAsync(year, subject, ct);
@@ -129,8 +136,9 @@ public static class ScoreSheetsApi
     }
 
     public static async Task<Results<Ok<SafeStandardResponse>, ProblemHttpResult>> PublishSafeStandard(
-        int year, string kind, PublishSafeStandardRequest request, HttpContext http, ClaimsPrincipal user, ClassificationDbContext db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] SheetKey route, PublishSafeStandardRequest request, HttpContext http, ClaimsPrincipal user, ClassificationDbContext db, TimeProvider clock, CancellationToken ct)
     {
+        var (year, kind) = route;
         if (CheckAdmin(user) is { } forbidden) return forbidden;
         if (CheckYear(year) is { } bad) return bad;
         if (SubjectKinds.Parse(kind) is not { } subject) return UnknownKind(kind);

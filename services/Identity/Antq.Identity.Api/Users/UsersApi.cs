@@ -5,6 +5,7 @@ using Antq.Messaging;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using System.Security.Claims;
@@ -113,8 +114,9 @@ public static class UsersApi
 
     /// <summary>GET /api/users?role=&amp;unit=&amp;search=&amp;active=&amp;page=&amp;pageSize=: accounts by user name, a page at a time (Admin).</summary>
     public static async Task<Results<Ok<UserPage>, ProblemHttpResult>> ListUsers(
-        string? role, string? unit, string? search, bool? active, int? page, int? pageSize, IdentityDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        [AsParameters] UserListQuery filter, IdentityDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
+        var (role, unit, search, active, page, pageSize) = filter;
         var query = db.Users.AsNoTracking().Include(u => u.Lockouts).AsQueryable();
         if (!string.IsNullOrWhiteSpace(role))
         {
@@ -178,8 +180,9 @@ public static class UsersApi
 
     /// <summary>GET /api/users/audit?action=&amp;actor=&amp;service=&amp;subject=&amp;take=: the newest entries of the platform's trail first (Admin).</summary>
     public static async Task<Ok<List<AuditEntryView>>> GetAudit(
-        IdentityDbContext db, string? action, string? actor, string? service, string? subject, int? take, CancellationToken cancellationToken)
+        [AsParameters] AuditQuery filter, IdentityDbContext db, CancellationToken cancellationToken)
     {
+        var (action, actor, service, subject, take) = filter;
         var entries = db.AuditEntries.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(action)) entries = entries.Where(e => e.Action == action.Trim());
         if (!string.IsNullOrWhiteSpace(actor)) entries = entries.Where(e => e.Actor.ToLower() == actor.Trim().ToLowerInvariant());
@@ -349,6 +352,23 @@ public static class UsersApi
 }
 
 /// <summary>Body of POST /api/users. Every field is optional here so that a missing one is a validation error, not a binding failure.</summary>
+/// <summary>The account list's filters: role, unit, text in the user name or full name, active or not; the page and its size.</summary>
+public sealed record UserListQuery(
+    [FromQuery(Name = "role")] string? Role,
+    [FromQuery(Name = "unit")] string? Unit,
+    [FromQuery(Name = "search")] string? Search,
+    [FromQuery(Name = "active")] bool? Active,
+    [FromQuery(Name = "page")] int? Page,
+    [FromQuery(Name = "pageSize")] int? PageSize);
+
+/// <summary>The audit trail's filters: action, actor, service, subject; at most <c>take</c> entries (1–1000, 200 if not given).</summary>
+public sealed record AuditQuery(
+    [FromQuery(Name = "action")] string? Action,
+    [FromQuery(Name = "actor")] string? Actor,
+    [FromQuery(Name = "service")] string? Service,
+    [FromQuery(Name = "subject")] string? Subject,
+    [FromQuery(Name = "take")] int? Take);
+
 public sealed record CreateUserRequest(
     string? Username, string? Password, string? FullName, string? Role, string? OrgUnitCode, string? Email);
 

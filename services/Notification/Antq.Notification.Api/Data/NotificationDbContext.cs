@@ -1,5 +1,4 @@
 using Antq.Messaging;
-using Antq.Notification.Api.Domain;
 using Antq.UnitTree;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,3 @@
-using Antq.Notification.Api.Domain;
 
 namespace Antq.Notification.Api.Digests;
 

@@ -1,6 +1,4 @@
 using Antq.Notification.Api.Data;
-using Antq.Notification.Api.Dispatch;
-using Antq.Notification.Api.Domain;
 using Antq.UnitTree;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,4 @@
 using System.Text;
-using Antq.Notification.Api.Domain;
 
 namespace Antq.Notification.Api.Digests;
 

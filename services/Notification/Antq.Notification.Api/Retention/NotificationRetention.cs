@@ -1,5 +1,4 @@
 using Antq.Notification.Api.Data;
-using Antq.Notification.Api.Dispatch;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,4 @@
 using Antq.Notification.Api.Data;
-using Antq.Notification.Api.Domain;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 

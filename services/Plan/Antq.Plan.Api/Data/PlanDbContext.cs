@@ -1,5 +1,4 @@
 using Antq.Messaging;
-using Antq.Plan.Api.Domain.Units;
 using Microsoft.EntityFrameworkCore;
 
 namespace Antq.Plan.Api.Data;

@@ -4,11 +4,15 @@ using Antq.Calendar;
 using Antq.Plan.Api.Data;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.Plan.Api.Deadlines;
+
+/// <summary>A unit and a period, as the route names them.</summary>
+public sealed record UnitPeriod([FromRoute(Name = "code")] string Code, [FromRoute(Name = "period")] string Period);
 
 /// <summary>The deadline (hạn nộp) binding a unit for a period, as last computed from the plans and published.</summary>
 public static class DeadlinesApi
@@ -29,8 +33,9 @@ public static class DeadlinesApi
 
     /// <summary>A deadline of a unit of the account's subtree, as the tree stands today (<see cref="PlanScope"/>).</summary>
     public static async Task<Results<Ok<DeadlineResponse>, ProblemHttpResult>> GetDeadline(
-        string code, string period, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] UnitPeriod unit, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
     {
+        var (code, period) = unit;
         if (!ReportingPeriod.TryParse(period, out var parsed))
         {
             var detail = ReportingPeriod.InvalidMessage(period);

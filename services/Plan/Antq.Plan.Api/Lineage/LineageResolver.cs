@@ -1,4 +1,3 @@
-using Antq.Plan.Api.Domain.Units;
 
 namespace Antq.Plan.Api.Lineage;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Antq.Plan.Api.Domain.Units;
 
 namespace Antq.Plan.Api.Lineage;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Antq.Plan.Api.Domain.Units;
 
 namespace Antq.Plan.Api.Lineage;
 

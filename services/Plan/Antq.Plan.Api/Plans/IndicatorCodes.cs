@@ -1,4 +1,3 @@
-using Antq.Plan.Api.Domain.PlanText;
 
 namespace Antq.Plan.Api.Plans;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Antq.Calendar;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Antq.Plan.Api.Plans;
 
@@ -8,6 +9,15 @@ namespace Antq.Plan.Api.Plans;
 /// copied from the version superseded). Dates are YYYY-MM-DD; a deadline is a plain date (before 00:00 of that day,
 /// Vietnam time) or a timestamp with an offset.
 /// </summary>
+/// <summary>The plan list's filters: the issuing unit, the year, the state (Draft, Issued, Superseded).</summary>
+public sealed record PlanListQuery(
+    [FromQuery(Name = "issuer")] string? Issuer,
+    [FromQuery(Name = "year")] int? Year,
+    [FromQuery(Name = "status")] string? Status);
+
+/// <summary>A plan and the date its cascade is read at (<c>asOf</c>, dd/MM/yyyy or yyyy-MM-dd).</summary>
+public sealed record PlanAsOf([FromRoute(Name = "id")] Guid Id, [FromQuery(Name = "asOf")] string? AsOf);
+
 public sealed record CreatePlanRequest(
     string? Number,
     string? Title,

@@ -234,8 +234,9 @@ public static class PlansApi
 
     /// <summary>The plans the account may read (<see cref="PlanScope"/>), filtered; another unit's plans are simply not listed.</summary>
     public static async Task<Results<Ok<PlanListResponse>, ProblemHttpResult>> ListPlans(
-        string? issuer, int? year, string? status, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] PlanListQuery filter, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
     {
+        var (issuer, year, status) = filter;
         var query = PlanScope.Plans(db, user, VietnamTime.Today(clock), withAncestors: true);
         if (!string.IsNullOrWhiteSpace(issuer)) query = query.Where(p => p.IssuerCode == issuer.Trim());
         if (year is { } y) query = query.Where(p => p.Year == y);
@@ -255,8 +256,9 @@ public static class PlansApi
     /// else the plan's date) and whether each issued a plan implementing this one (any version of it) in time.
     /// </summary>
     public static async Task<Results<Ok<CascadeResponse>, ProblemHttpResult>> GetCascade(
-        Guid id, string? asOf, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] PlanAsOf route, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
     {
+        var (id, asOf) = route;
         var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (plan is null) return PlanNotFound(id);
         // Every child's status: for the issuer and the levels above it, not for the units below that implement it.

@@ -1,7 +1,7 @@
 using System.Text;
 using nietras.SeparatedValues;
 
-namespace Antq.Plan.Api.Domain.Units;
+namespace Antq.Plan.Api.Units;
 
 /// <summary>
 /// Units below the commune in bulk, as people make the file: one per row, <c>code,name,kind,parentCode</c>, an optional

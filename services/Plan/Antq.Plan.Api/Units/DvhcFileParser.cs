@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Antq.Plan.Api.Domain.Units;
+namespace Antq.Plan.Api.Units;
 
 /// <summary>
 /// Reads the two unit lists of ../shared/data/dvhc, telling them apart by their shape: provinces with <c>District</c>

@@ -2,7 +2,6 @@ using Antq.Calendar;
 using Antq.Contracts.Plan;
 using Antq.Messaging;
 using Antq.Plan.Api.Data;
-using Antq.Plan.Api.Domain.Units;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;

@@ -1,6 +1,16 @@
-using Antq.Plan.Api.Domain.Units;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Antq.Plan.Api.Units;
+
+/// <summary>A unit and the date its tree is read at (<c>asOf</c>, dd/MM/yyyy or yyyy-MM-dd; today if not given).</summary>
+public sealed record UnitAsOf([FromRoute(Name = "code")] string Code, [FromQuery(Name = "asOf")] string? AsOf);
+
+/// <summary>A search of units by name: the text (<c>search</c>, at least 2 characters), the date, the kind, at most <c>limit</c> units (1–500, 50 if not given).</summary>
+public sealed record UnitSearchQuery(
+    [FromQuery(Name = "search")] string? Search,
+    [FromQuery(Name = "asOf")] string? AsOf,
+    [FromQuery(Name = "kind")] string? Kind,
+    [FromQuery(Name = "limit")] int? Limit);
 
 public sealed record OrgUnitSummary(string Code, string Name, string Kind)
 {

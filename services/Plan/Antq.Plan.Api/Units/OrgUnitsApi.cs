@@ -3,7 +3,6 @@ using System.Security.Claims;
 using Antq.Audit;
 using Antq.Calendar;
 using Antq.Plan.Api.Data;
-using Antq.Plan.Api.Domain.Units;
 using Antq.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -56,8 +55,9 @@ public static class OrgUnitsApi
 
     /// <summary>A unit with its path up to the root: the account's unit, one below it or one of its ancestors (<see cref="PlanScope"/>).</summary>
     public static async Task<Results<Ok<OrgUnitResponse>, ProblemHttpResult>> GetOrgUnit(
-        string code, string? asOf, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] UnitAsOf at, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
     {
+        var (code, asOf) = at;
         if (!TryDate(asOf, clock, "asOf", out var date, out var problem)) return problem;
         var unit = await FindAsync(db, code, date, ct);
         if (unit is null) return NotFound(code, date);
@@ -68,8 +68,9 @@ public static class OrgUnitsApi
 
     /// <summary>The units directly below a unit of the account's subtree.</summary>
     public static async Task<Results<Ok<ChildrenResponse>, ProblemHttpResult>> GetChildren(
-        string code, string? asOf, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] UnitAsOf at, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
     {
+        var (code, asOf) = at;
         if (!TryDate(asOf, clock, "asOf", out var date, out var problem)) return problem;
         var unit = await FindAsync(db, code, date, ct);
         if (unit is null) return NotFound(code, date);
@@ -84,8 +85,9 @@ public static class OrgUnitsApi
 
     /// <summary>Units by name (without diacritics) among those the account may read at the date: its subtree and its ancestors.</summary>
     public static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchOrgUnits(
-        string? search, string? asOf, string? kind, int? limit, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] UnitSearchQuery request, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
     {
+        var (search, asOf, kind, limit) = request;
         if (!TryDate(asOf, clock, "asOf", out var date, out var problem)) return problem;
         var text = VietnameseText.Normalize(search ?? "");
         if (text.Length < 2) return Problem(400, "Nhập ít nhất 2 ký tự để tìm đơn vị theo tên.", "search");
@@ -106,8 +108,9 @@ public static class OrgUnitsApi
 
     /// <summary>What a unit of the account's subtree was formed from in a merge, and what it went into.</summary>
     public static async Task<Results<Ok<LineageResponse>, ProblemHttpResult>> GetLineage(
-        string code, string? asOf, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] UnitAsOf at, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
     {
+        var (code, asOf) = at;
         if (!TryDate(asOf, clock, "asOf", out var date, out var problem)) return problem;
         var unit = await FindAsync(db, code, date, ct);
         if (unit is null) return NotFound(code, date);

@@ -2,7 +2,6 @@ using Antq.Contracts.Copies;
 using Antq.Contracts.Plan;
 using Antq.Messaging;
 using Antq.Messaging.Copies;
-using Antq.Plan.Api.Apis;
 using Antq.Plan.Api.Data;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;

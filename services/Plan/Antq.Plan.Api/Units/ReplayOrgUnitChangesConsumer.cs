@@ -1,6 +1,5 @@
 using Antq.Contracts.Plan;
 using Antq.Messaging;
-using Antq.Plan.Api.Apis;
 using Antq.Plan.Api.Data;
 using MassTransit;
 

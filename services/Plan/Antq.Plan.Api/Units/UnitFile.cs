@@ -1,4 +1,4 @@
-namespace Antq.Plan.Api.Domain.Units;
+namespace Antq.Plan.Api.Units;
 
 /// <summary>One unit as a file describes it, before it becomes a version.</summary>
 public sealed record UnitRecord(string Code, string Name, OrgUnitKind Kind, CommuneKind? CommuneKind, string ParentCode);

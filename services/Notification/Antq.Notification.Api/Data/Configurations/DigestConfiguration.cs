@@ -1,4 +1,3 @@
-using Antq.Notification.Api.Digests;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

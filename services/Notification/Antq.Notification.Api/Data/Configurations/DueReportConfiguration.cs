@@ -1,4 +1,3 @@
-using Antq.Notification.Api.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

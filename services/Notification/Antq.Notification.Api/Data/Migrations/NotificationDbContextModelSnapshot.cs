@@ -216,7 +216,7 @@ namespace Antq.Notification.Api.Data.Migrations
                     b.ToTable("digest_items", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Notification.Api.Domain.AccountPreferences", b =>
+            modelBuilder.Entity("Antq.Notification.Api.Preferences.AccountPreferences", b =>
                 {
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid")
@@ -254,7 +254,7 @@ namespace Antq.Notification.Api.Data.Migrations
                     b.ToTable("account_preferences", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Notification.Api.Domain.ContactPoint", b =>
+            modelBuilder.Entity("Antq.Notification.Api.ContactPoints.ContactPoint", b =>
                 {
                     b.Property<string>("OrgUnitCode")
                         .HasMaxLength(50)
@@ -296,7 +296,7 @@ namespace Antq.Notification.Api.Data.Migrations
                     b.ToTable("contact_points", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Notification.Api.Domain.Delivery", b =>
+            modelBuilder.Entity("Antq.Notification.Api.Deliveries.Delivery", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -380,7 +380,7 @@ namespace Antq.Notification.Api.Data.Migrations
                     b.ToTable("deliveries", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Notification.Api.Domain.DueReport", b =>
+            modelBuilder.Entity("Antq.Notification.Api.Reminders.DueReport", b =>
                 {
                     b.Property<string>("OrgUnitCode")
                         .HasMaxLength(50)
@@ -430,7 +430,7 @@ namespace Antq.Notification.Api.Data.Migrations
                     b.ToTable("due_reports", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Notification.Api.Domain.InboxItem", b =>
+            modelBuilder.Entity("Antq.Notification.Api.Inbox.InboxItem", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -469,7 +469,7 @@ namespace Antq.Notification.Api.Data.Migrations
                     b.ToTable("inbox_items", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Notification.Api.Domain.Notice", b =>
+            modelBuilder.Entity("Antq.Notification.Api.Notices.Notice", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -586,7 +586,7 @@ namespace Antq.Notification.Api.Data.Migrations
                     b.ToTable("notices", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Notification.Api.Domain.PlanReminderSettings", b =>
+            modelBuilder.Entity("Antq.Notification.Api.Reminders.PlanReminderSettings", b =>
                 {
                     b.Property<Guid>("PlanId")
                         .HasColumnType("uuid")
@@ -648,7 +648,7 @@ namespace Antq.Notification.Api.Data.Migrations
                     b.ToTable("plan_reminder_policies", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Notification.Api.Domain.Recipient", b =>
+            modelBuilder.Entity("Antq.Notification.Api.Recipients.Recipient", b =>
                 {
                     b.Property<Guid>("UserId")
                         .ValueGeneratedOnAdd()
@@ -701,7 +701,7 @@ namespace Antq.Notification.Api.Data.Migrations
                     b.ToTable("recipients", (string)null);
                 });
 
-            modelBuilder.Entity("Antq.Notification.Api.Domain.UnitSchedule", b =>
+            modelBuilder.Entity("Antq.Notification.Api.Reminders.UnitSchedule", b =>
                 {
                     b.Property<string>("OrgUnitCode")
                         .HasMaxLength(50)
@@ -849,9 +849,9 @@ namespace Antq.Notification.Api.Data.Migrations
                         .HasConstraintName("fk_digest_items_digests_digest_id");
                 });
 
-            modelBuilder.Entity("Antq.Notification.Api.Domain.InboxItem", b =>
+            modelBuilder.Entity("Antq.Notification.Api.Inbox.InboxItem", b =>
                 {
-                    b.HasOne("Antq.Notification.Api.Domain.Notice", "Notice")
+                    b.HasOne("Antq.Notification.Api.Notices.Notice", "Notice")
                         .WithMany()
                         .HasForeignKey("NoticeId")
                         .OnDelete(DeleteBehavior.Cascade)

@@ -1,4 +1,3 @@
-using Antq.Plan.Api.Domain.Units;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -24,6 +24,7 @@ public sealed class ClusterFaultResult
     public FaultRun.NoticeCheck Notices { get; set; } = new();
     public int OutboxUnsent { get; set; } = -1;
     public int DeadLetters { get; set; } = -1;
+    public string PortalFailover { get; set; } = "not run";
     public double Seconds { get; set; }
 }
 
@@ -106,6 +107,17 @@ public static class ClusterFaults
             catch (InvalidOperationException e) when (e.Message.Contains(": 409 ", StringComparison.Ordinal)) { }
             await Api(HttpMethod.Put, $"api/contact-points/{province}", JsonContent.Create(new { emails = new[] { $"pv01.{province}@congan.example.vn" } }));
         }
+        // A commune officer who fills the report form in a browser while the portal replica holding the session stops
+        // (a commune outside the load's 1,200).
+        var person = communes[1300];
+        try
+        {
+            await Api(HttpMethod.Post, "api/users", JsonContent.Create(new
+            {
+                username = $"ca.{person.Code}", password = OfficerPassword, fullName = "Cán bộ xã thử", role = "CommuneOfficer", orgUnitCode = person.Code,
+            }));
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains(": 409 ", StringComparison.Ordinal)) { }
         await Eventually.UntilAsync(async () => await Sql.ScalarAsync<long>(notificationDb, "SELECT count(*) FROM recipients") >= provinces.Count,
             TimeSpan.FromMinutes(2), "Notification learns the province officers");
 
@@ -144,6 +156,19 @@ public static class ClusterFaults
                 if (quorum.Count == 0) result.Problems.Add("no quorum queue listed while a RabbitMQ node was down");
                 foreach (var q in without) result.Problems.Add($"queue {q} not available while {prefix}-rabbit-1 was down");
                 await Podman("start", $"{prefix}-rabbit-1");
+            }),
+            ("the portal replica holding a person's session stopped while the report form is filled", async () =>
+            {
+                try
+                {
+                    result.PortalFailover = await Antq.Bench.PortalFailover.RunAsync(gateway, prefix, $"ca.{person.Code}", OfficerPassword, a => Podman(a), log);
+                    log(result.PortalFailover);
+                }
+                catch (Exception e) when (e is InvalidOperationException or TimeoutException or Microsoft.Playwright.PlaywrightException)
+                {
+                    result.PortalFailover = "failed: " + e.Message.Split('\n')[0];
+                    result.Problems.Add($"portal replica stopped mid-fill: {e.Message}");
+                }
             }),
             ($"the second replica of every process stopped for {stopped.TotalSeconds:F0} s", async () =>
             {

@@ -89,6 +89,7 @@ switch (mode)
             submitted_in_this_run = result.SubmittedOnReload, counted_in_rollups = result.CountedInRollups,
             submitted_notices = result.Notices.NoticesSubmitted, emails_received = result.Notices.EmailsReceived, email_duplicates = result.Notices.EmailDuplicates,
             emails_repeated_across_a_kill = result.Notices.EmailsRepeatedAcrossKill, outbox_unsent = result.OutboxUnsent, dead_letters = result.DeadLetters,
+            portal_failover = result.PortalFailover,
             faults = result.Faults, problems = result.Problems,
         });
         return result.Problems.Count == 0 ? 0 : 1;

@@ -86,7 +86,9 @@ cluster_certificates() {
 cluster_server_certificate() { # cluster_server_certificate NAME SUBJECT_ALT_NAMES
   local tls="$CLUSTER_SECRETS/tls" name="$1" sans="$2"
   [ -s "$tls/$name.crt" ] && [ "$(cat "$tls/$name.names" 2>/dev/null)" = "$sans" ] && return   # made, for these names
-  openssl req -newkey rsa:2048 -nodes -subj "/CN=${sans#*:}" -keyout "$tls/$name.key" -out "$tls/$name.csr" 2>/dev/null
+  local cn="${sans%%,*}"; cn="${cn#*:}"   # the first name
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=$cn" -keyout "$tls/$name.key" -out "$tls/$name.csr" 2>/dev/null \
+    || die "making the $name key failed"
   openssl x509 -req -in "$tls/$name.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial -days 825 -out "$tls/$name.crt" \
     -extfile <(printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n' "$sans") 2>/dev/null \
     || die "making the $name certificate failed"

@@ -16,7 +16,8 @@
 #   test    the fault run against the cluster (deploy/cluster/faults.sh).
 # Settings: ANTQ_CLUSTER_PORT (58080), ANTQ_CLUSTER_SUBNET (10.89.58: a /24 of its own), ANTQ_CLUSTER_REPLICAS (2),
 # ANTQ_CLUSTER_SMTP_PORT (58025: the mail catcher on the network's host side), ANTQ_CLUSTER_CPUS (0.5 per container),
-# ANTQ_CLUSTER_MEMORY (384m per .NET container), ANTQ_CLUSTER_DIGEST_WINDOW (00:01:00: Notification's e-mail digests).
+# ANTQ_CLUSTER_MEMORY (384m per .NET container), ANTQ_CLUSTER_DIGEST_WINDOW (00:01:00: Notification's e-mail digests),
+# ANTQ_CLUSTER_CRL_PORT (58026: the CA's revocation list, served on the network's host side).
 
 CLUSTER_DIR="$STATE/cluster"
 CLUSTER_SECRETS="$CLUSTER_DIR/secrets"
@@ -29,6 +30,7 @@ CLUSTER_SMTP_PORT="${ANTQ_CLUSTER_SMTP_PORT:-58025}"
 CLUSTER_CPUS="${ANTQ_CLUSTER_CPUS:-0.5}"
 CLUSTER_MEMORY="${ANTQ_CLUSTER_MEMORY:-384m}"
 CLUSTER_DIGEST_WINDOW="${ANTQ_CLUSTER_DIGEST_WINDOW:-00:01:00}"
+CLUSTER_CRL_PORT="${ANTQ_CLUSTER_CRL_PORT:-58026}"
 CLUSTER_RABBIT_NODES=3
 CLUSTER_LABEL=antq.cluster=1
 
@@ -46,6 +48,7 @@ cluster_hosts() { # prints "NAME IP" for every container of the cluster
   done
   echo "$CLUSTER_PREFIX-gateway $CLUSTER_SUBNET.90"
 }
+cluster_gateway_url() { echo "http://$(cluster_ip "$CLUSTER_PREFIX-gateway"):8080/"; }
 cluster_ip() { cluster_hosts | awk -v n="$1" '$1 == n { print $2 }'; }
 cluster_add_hosts() { cluster_hosts | while read -r n ip; do echo "--add-host=$n:$ip"; done; }
 cluster_secret() { cat "$CLUSTER_SECRETS/$1"; }
@@ -77,22 +80,46 @@ cluster_certificates() {
       -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
     chmod 600 "$tls/ca.key"; chmod 644 "$tls/ca.crt"
   fi
+  cluster_crl
   local n rabbit_names=""
   for n in $(seq 1 "$CLUSTER_RABBIT_NODES"); do rabbit_names+="DNS:$CLUSTER_PREFIX-rabbit-$n,IP:$(cluster_ip "$CLUSTER_PREFIX-rabbit-$n"),"; done
   cluster_server_certificate postgres "DNS:$CLUSTER_PREFIX-pg,IP:$(cluster_ip "$CLUSTER_PREFIX-pg")"
   cluster_server_certificate rabbitmq "${rabbit_names%,}"
   cluster_server_certificate smtp "IP:$CLUSTER_SUBNET.1"
 }
+# The CA's certificate revocation list (empty: nothing revoked), made again at each `up` (valid 30 days) and served over
+# http on the network's host side, where each server certificate says it is: the mail client (MailKit) checks it.
+cluster_crl() {
+  local tls="$CLUSTER_SECRETS/tls" db="$CLUSTER_SECRETS/tls/crl-db"
+  mkdir -p "$db" "$CLUSTER_DIR/crl"
+  [ -f "$db/index.txt" ] || : > "$db/index.txt"
+  [ -f "$db/crlnumber" ] || echo 01 > "$db/crlnumber"
+  printf '[ca]\ndefault_ca = antq\n[antq]\ndatabase = %s\ncrlnumber = %s\ndefault_md = sha256\ndefault_crl_days = 30\n' \
+    "$db/index.txt" "$db/crlnumber" > "$db/openssl.cnf"
+  openssl ca -gencrl -config "$db/openssl.cnf" -keyfile "$tls/ca.key" -cert "$tls/ca.crt" -out "$db/ca.crl.pem" 2>/dev/null \
+    && openssl crl -in "$db/ca.crl.pem" -outform DER -out "$CLUSTER_DIR/crl/ca.crl" || die "making the CA's revocation list failed"
+}
+cluster_crl_url() { echo "http://$CLUSTER_SUBNET.1:$CLUSTER_CRL_PORT/ca.crl"; }
+cluster_crl_server() {
+  local pidfile="$CLUSTER_DIR/crl-server.pid"
+  pid_alive "$pidfile" 2>/dev/null && return
+  (exec setsid /usr/bin/python3 -m http.server "$CLUSTER_CRL_PORT" --bind "$CLUSTER_SUBNET.1" --directory "$CLUSTER_DIR/crl" \
+    >"$LOGS/cluster-crl-server.log" 2>&1 < /dev/null) &
+  echo $! > "$pidfile"
+  local i; for i in $(seq 1 50); do curl -fsS -o /dev/null --max-time 2 "$(cluster_crl_url)" 2>/dev/null && return; sleep 0.2; done
+  cat "$LOGS/cluster-crl-server.log" >&2; die "the cluster's revocation list is not served on $(cluster_crl_url)"
+}
 cluster_server_certificate() { # cluster_server_certificate NAME SUBJECT_ALT_NAMES
   local tls="$CLUSTER_SECRETS/tls" name="$1" sans="$2"
-  [ -s "$tls/$name.crt" ] && [ "$(cat "$tls/$name.names" 2>/dev/null)" = "$sans" ] && return   # made, for these names
+  [ -s "$tls/$name.crt" ] && [ "$(cat "$tls/$name.names" 2>/dev/null)" = "$sans $(cluster_crl_url)" ] && return   # made, for these names
   local cn="${sans%%,*}"; cn="${cn#*:}"   # the first name
   openssl req -newkey rsa:2048 -nodes -subj "/CN=$cn" -keyout "$tls/$name.key" -out "$tls/$name.csr" 2>/dev/null \
     || die "making the $name key failed"
   openssl x509 -req -in "$tls/$name.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial -days 825 -out "$tls/$name.crt" \
-    -extfile <(printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n' "$sans") 2>/dev/null \
+    -extfile <(printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\ncrlDistributionPoints=URI:%s\n' \
+      "$sans" "$(cluster_crl_url)") 2>/dev/null \
     || die "making the $name certificate failed"
-  rm -f "$tls/$name.csr"; echo "$sans" > "$tls/$name.names"
+  rm -f "$tls/$name.csr"; echo "$sans $(cluster_crl_url)" > "$tls/$name.names"
   # Read by the containers' own users (postgres copies its key to a 0600 file of its own); the folder is the host's lock.
   chmod 644 "$tls/$name.crt" "$tls/$name.key"
 }
@@ -158,6 +185,9 @@ cluster_env() { # cluster_env NAME REPLICA
   case "$name" in
     identity)
       echo "ANTQ_ADMIN_PASSWORD=$(cluster_secret admin-password)"
+      # The portal's addresses a browser is sent back to: the gateway's port on the host, and its address on the network.
+      echo "Identity__PortalRedirectUris=http://127.0.0.1:$CLUSTER_PORT/signin-oidc;$(cluster_gateway_url)signin-oidc"
+      echo "Identity__PortalPostLogoutRedirectUris=http://127.0.0.1:$CLUSTER_PORT/;$(cluster_gateway_url)"
       echo "Identity__SigningKeyFile=/run/secrets/identity-signing.pem" ;;
     notification)
       echo "Notification__Smtp__Host=$CLUSTER_SUBNET.1"; echo "Notification__Smtp__Port=$CLUSTER_SMTP_PORT"
@@ -166,7 +196,10 @@ cluster_env() { # cluster_env NAME REPLICA
       # run see every digest sent within its wait.
       echo "Notification__Digest__Window=$CLUSTER_DIGEST_WINDOW" ;;
     portal)
-      echo "Portal__Authority=http://$CLUSTER_PREFIX-gateway:8080/"; echo "Portal__ApiBaseAddress=http://$CLUSTER_PREFIX-gateway:8080/" ;;
+      # Identity's sign-in page is where a browser goes: its address in Identity's discovery document follows the
+      # address the portal reads it at, so an address both the portal and a browser on this machine reach (the
+      # gateway's on the network; a container name would not resolve in the browser, 127.0.0.1 not in the portal).
+      echo "Portal__Authority=$(cluster_gateway_url)"; echo "Portal__ApiBaseAddress=http://$CLUSTER_PREFIX-gateway:8080/" ;;
     gateway)
       local backend
       for backend in $(cluster_backends); do
@@ -299,6 +332,7 @@ cluster_up() {
     --label "$CLUSTER_LABEL" "$CLUSTER_NET" >/dev/null
   say "PostgreSQL"; cluster_postgres
   cluster_mail_catcher
+  cluster_crl_server
   say "RabbitMQ: $CLUSTER_RABBIT_NODES nodes"; cluster_rabbitmq
   say "RabbitMQ cluster: $(cluster_rabbit_members) ($((SECONDS - t0)) s)"
   # Identity first (the others read its keys through the gateway when a token comes), then the rest two by two: the
@@ -328,8 +362,10 @@ cluster_containers() { podman ps -a --filter "label=$CLUSTER_LABEL" --format '{{
 cluster_down() {
   local c
   for c in $(cluster_containers); do podman rm -f -t 10 "$c" >/dev/null 2>&1 || true; done
-  local pidfile="$CLUSTER_DIR/smtp-catcher.pid"
-  [ -f "$pidfile" ] && kill -TERM "$(cat "$pidfile")" 2>/dev/null; rm -f "$pidfile"
+  local pidfile
+  for pidfile in "$CLUSTER_DIR/smtp-catcher.pid" "$CLUSTER_DIR/crl-server.pid"; do
+    [ -f "$pidfile" ] && kill -TERM "$(cat "$pidfile")" 2>/dev/null; rm -f "$pidfile"
+  done
   podman network exists "$CLUSTER_NET" && podman network rm "$CLUSTER_NET" >/dev/null
   if [ "${1:-}" = --wipe ]; then
     podman volume ls -q --filter "label=$CLUSTER_LABEL" | xargs -r podman volume rm -f >/dev/null

@@ -1,6 +1,6 @@
 using System.IO.Hashing;
 using System.Text;
-using System.Text.RegularExpressions;
+using Antq.EndToEnd;
 using Microsoft.Playwright;
 
 namespace Antq.Bench;
@@ -31,12 +31,7 @@ public static class PortalFailover
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = gateway, Locale = "vi-VN", TimezoneId = "Asia/Ho_Chi_Minh" });
         context.SetDefaultTimeout(60_000);
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/dang-nhap");
-        await page.WaitForURLAsync(new Regex("/account/login"));
-        await page.FillAsync("#username", username);
-        await page.FillAsync("#password", password);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(new Regex("^" + Regex.Escape(gateway) + "$"));
+        await PortalSignIn.SignInAsync(page, gateway, username, password);
         await page.GotoAsync($"/bao-cao/{Period}");
         await Interactive(page);
 
@@ -88,7 +83,7 @@ public static class PortalFailover
         }
     }
 
-    static Task Interactive(IPage page) => page.Locator(".app[data-interactive=true]").WaitForAsync();
+    static Task Interactive(IPage page) => PortalSignIn.InteractiveAsync(page);
 
     /// <summary>YARP's HashCookie affinity value of a destination id.</summary>
     static string Hash(string destinationId) => XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(destinationId)).ToString("x16");

@@ -31,20 +31,12 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
         });
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/dang-nhap");
-        // The Identity service's own login page, reached through the authorization request with PKCE.
-        await page.WaitForURLAsync(new Regex("/account/login"));
-        await page.FillAsync("#username", username);
-        await page.FillAsync("#password", password);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(new Regex("^" + Regex.Escape(platform.Address) + "$"));
+        await PortalSignIn.SignInAsync(page, platform.Address, username, password);
         await InteractiveAsync(page);
         return page;
     }
 
-    /// <summary>Waits until the page's circuit is live, so clicks and typing reach the components.</summary>
-    static Task InteractiveAsync(IPage page) =>
-        page.Locator(".app[data-interactive=true]").WaitForAsync();
+    static Task InteractiveAsync(IPage page) => PortalSignIn.InteractiveAsync(page);
 
     static ILocator Field(IPage page, string code) => page.Locator($"#v-{code}");
 

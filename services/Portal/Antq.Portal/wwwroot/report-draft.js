@@ -23,7 +23,7 @@ export function track(form, key, version) {
   if (!form) return;
   versions.set(key, version);
   const previous = tracked.get(form);
-  if (previous) form.removeEventListener("input", previous), form.removeEventListener("change", previous);
+  if (previous) form.removeEventListener("input", previous);
   const record = e => {
     const field = e.target;
     if (!field?.name || field.disabled) return;
@@ -32,8 +32,9 @@ export function track(form, key, version) {
     draft.at = Date.now();
     write(key, draft);
   };
+  // Input only (a select fires it too): a change event comes again on leaving a field, after the autosave may have
+  // saved and forgotten its value, and would keep it as unsaved.
   form.addEventListener("input", record);
-  form.addEventListener("change", record);
   tracked.set(form, record);
 }
 

@@ -31,6 +31,8 @@ public static class PortalFailover
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = gateway, Locale = "vi-VN", TimezoneId = "Asia/Ho_Chi_Minh" });
         context.SetDefaultTimeout(60_000);
         var page = await context.NewPageAsync();
+        // What the page says of its circuit (a failed reconnection, an error) goes to the run's log.
+        page.Console += (_, message) => { if (message.Type is "error" or "warning") log($"browser {message.Type}: {message.Text}"); };
         await PortalSignIn.SignInAsync(page, gateway, username, password);
         await page.GotoAsync($"/bao-cao/{Period}");
         await Interactive(page);
@@ -85,6 +87,6 @@ public static class PortalFailover
 
     static Task Interactive(IPage page) => PortalSignIn.InteractiveAsync(page);
 
-    /// <summary>YARP's HashCookie affinity value of a destination id.</summary>
-    static string Hash(string destinationId) => XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(destinationId)).ToString("x16");
+    /// <summary>YARP's HashCookie affinity value of a destination id (XxHash64 of its upper-case UTF-16 text, in hex).</summary>
+    static string Hash(string destinationId) => Convert.ToHexStringLower(XxHash64.Hash(Encoding.Unicode.GetBytes(destinationId.ToUpperInvariant())));
 }

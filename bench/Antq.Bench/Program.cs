@@ -75,7 +75,19 @@ switch (mode)
         });
         return result.Problems.Count == 0 ? 0 : 1;
     }
-    case "cluster-faults":
+    case "portal-failover":
+    {
+        // Against deploy/antq cluster: the cluster run's portal step alone (an officer's account must exist).
+        Console.WriteLine(await PortalFailover.RunAsync(Text("--gateway"), Text("--prefix"), Text("--user"), File.ReadAllText(Text("--password-file")).Trim(),
+            async a =>
+            {
+                using var process = Process.Start(new ProcessStartInfo("podman", a) { RedirectStandardOutput = true })!;
+                await process.WaitForExitAsync();
+                return await process.StandardOutput.ReadToEndAsync();
+            }, Log));
+        return 0;
+    }
+        case "cluster-faults":
     {
         // Against deploy/antq cluster (deploy/cluster/faults.sh): podman hurts its containers while communes submit.
         var processes = Text("--processes").Split(',', StringSplitOptions.RemoveEmptyEntries);

@@ -13,6 +13,7 @@
 #           from Debian's packages on the same base (deploy/cluster/).
 #   down    stops and removes the containers (and the network); --wipe also the volumes and the secrets.
 #   status  each container's state and readiness, the RabbitMQ cluster's members, the queues and their type, memory.
+#   restart PROCESS...  its containers again from the current images, one replica at a time (a rolling restart).
 #   test    the fault run against the cluster (deploy/cluster/faults.sh).
 # Settings: ANTQ_CLUSTER_PORT (58080), ANTQ_CLUSTER_SUBNET (10.89.58: a /24 of its own), ANTQ_CLUSTER_REPLICAS (2),
 # ANTQ_CLUSTER_SMTP_PORT (58025: the mail catcher on the network's host side), ANTQ_CLUSTER_CPUS (0.5 per container),
@@ -357,6 +358,22 @@ cluster_up() {
   say "cluster ready in $((SECONDS - t0)) s: http://127.0.0.1:$CLUSTER_PORT/ (admin's password: $CLUSTER_SECRETS/admin-password)"
 }
 
+# The named processes' containers made again from their current images (after `deploy/antq images NAME`), one replica
+# at a time, each waited for: a rolling restart.
+cluster_restart() {
+  [ $# -gt 0 ] || die "usage: deploy/antq cluster restart PROCESS..."
+  local name n ctr
+  for name in "$@"; do
+    for n in $(seq 1 "$CLUSTER_REPLICAS"); do
+      ctr="$CLUSTER_PREFIX-$name-$n"; [ "$name" = gateway ] && ctr="$CLUSTER_PREFIX-gateway"
+      cluster_start_process "$name" "$n"
+      cluster_wait 600 cluster_ready "$ctr"
+      say "$ctr restarted"
+      [ "$name" = gateway ] && break
+    done
+  done
+}
+
 cluster_containers() { podman ps -a --filter "label=$CLUSTER_LABEL" --format '{{.Names}}' | sort -V; }
 
 cluster_down() {
@@ -419,7 +436,8 @@ cmd_cluster() {
     up) cluster_up ;;
     down) shift; cluster_down "$@" ;;
     status) cluster_status ;;
+    restart) shift; cluster_restart "$@" ;;
     test) shift; . "$ROOT/deploy/cluster/faults.sh"; cluster_faults "$@" ;;
-    *) die "usage: deploy/antq cluster up | down [--wipe] | status | test" ;;
+    *) die "usage: deploy/antq cluster up | down [--wipe] | status | restart PROCESS... | test" ;;
   esac
 }

@@ -13,10 +13,12 @@
 #           from Debian's packages on the same base (deploy/cluster/).
 #   down    stops and removes the containers (and the network); --wipe also the volumes and the secrets.
 #   status  each container's state and readiness, the RabbitMQ cluster's members, the queues and their type, memory.
+#   restart PROCESS...  its containers again from the current images, one replica at a time (a rolling restart).
 #   test    the fault run against the cluster (deploy/cluster/faults.sh).
 # Settings: ANTQ_CLUSTER_PORT (58080), ANTQ_CLUSTER_SUBNET (10.89.58: a /24 of its own), ANTQ_CLUSTER_REPLICAS (2),
 # ANTQ_CLUSTER_SMTP_PORT (58025: the mail catcher on the network's host side), ANTQ_CLUSTER_CPUS (0.5 per container),
-# ANTQ_CLUSTER_MEMORY (384m per .NET container).
+# ANTQ_CLUSTER_MEMORY (384m per .NET container), ANTQ_CLUSTER_DIGEST_WINDOW (00:01:00: Notification's e-mail digests),
+# ANTQ_CLUSTER_CRL_PORT (58026: the CA's revocation list, served on the network's host side).
 
 CLUSTER_DIR="$STATE/cluster"
 CLUSTER_SECRETS="$CLUSTER_DIR/secrets"
@@ -28,6 +30,8 @@ CLUSTER_REPLICAS="${ANTQ_CLUSTER_REPLICAS:-2}"
 CLUSTER_SMTP_PORT="${ANTQ_CLUSTER_SMTP_PORT:-58025}"
 CLUSTER_CPUS="${ANTQ_CLUSTER_CPUS:-0.5}"
 CLUSTER_MEMORY="${ANTQ_CLUSTER_MEMORY:-384m}"
+CLUSTER_DIGEST_WINDOW="${ANTQ_CLUSTER_DIGEST_WINDOW:-00:01:00}"
+CLUSTER_CRL_PORT="${ANTQ_CLUSTER_CRL_PORT:-58026}"
 CLUSTER_RABBIT_NODES=3
 CLUSTER_LABEL=antq.cluster=1
 
@@ -45,6 +49,7 @@ cluster_hosts() { # prints "NAME IP" for every container of the cluster
   done
   echo "$CLUSTER_PREFIX-gateway $CLUSTER_SUBNET.90"
 }
+cluster_gateway_url() { echo "http://$(cluster_ip "$CLUSTER_PREFIX-gateway"):8080/"; }
 cluster_ip() { cluster_hosts | awk -v n="$1" '$1 == n { print $2 }'; }
 cluster_add_hosts() { cluster_hosts | while read -r n ip; do echo "--add-host=$n:$ip"; done; }
 cluster_secret() { cat "$CLUSTER_SECRETS/$1"; }
@@ -58,10 +63,66 @@ cluster_secrets() {
   gen() { [ -s "$CLUSTER_SECRETS/$1" ] || { openssl rand -hex 24 > "$CLUSTER_SECRETS/$1"; chmod 644 "$CLUSTER_SECRETS/$1"; }; }
   for f in pg-password rabbitmq-password erlang-cookie admin-password; do gen "$f"; done
   for name in $(cluster_backends); do gen "db-$name"; done
+  cluster_certificates
   if [ ! -s "$CLUSTER_SECRETS/identity-signing.pem" ]; then
     openssl genrsa -out "$CLUSTER_SECRETS/identity-signing.pem" 3072 2>/dev/null
     chmod 644 "$CLUSTER_SECRETS/identity-signing.pem"   # read by the container's app user; the folder is the host's lock
   fi
+}
+
+# A private certificate authority made for this cluster (never leaves the state folder), and a server certificate for
+# PostgreSQL, one for the RabbitMQ nodes (all three names: a client that moves to another node keeps the first node's
+# name as the TLS server name) and one for the mail catcher on the network's host side. The services trust the CA alone.
+cluster_certificates() {
+  local tls="$CLUSTER_SECRETS/tls"
+  mkdir -p "$tls"
+  if [ ! -s "$tls/ca.crt" ]; then
+    openssl req -x509 -newkey rsa:3072 -nodes -days 3650 -subj "/CN=AntqPlatform cluster CA" -keyout "$tls/ca.key" -out "$tls/ca.crt" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+    chmod 600 "$tls/ca.key"; chmod 644 "$tls/ca.crt"
+  fi
+  cluster_crl
+  local n rabbit_names=""
+  for n in $(seq 1 "$CLUSTER_RABBIT_NODES"); do rabbit_names+="DNS:$CLUSTER_PREFIX-rabbit-$n,IP:$(cluster_ip "$CLUSTER_PREFIX-rabbit-$n"),"; done
+  cluster_server_certificate postgres "DNS:$CLUSTER_PREFIX-pg,IP:$(cluster_ip "$CLUSTER_PREFIX-pg")"
+  cluster_server_certificate rabbitmq "${rabbit_names%,}"
+  cluster_server_certificate smtp "IP:$CLUSTER_SUBNET.1"
+}
+# The CA's certificate revocation list (empty: nothing revoked), made again at each `up` (valid 30 days) and served over
+# http on the network's host side, where each server certificate says it is: the mail client (MailKit) checks it.
+cluster_crl() {
+  local tls="$CLUSTER_SECRETS/tls" db="$CLUSTER_SECRETS/tls/crl-db"
+  mkdir -p "$db" "$CLUSTER_DIR/crl"
+  [ -f "$db/index.txt" ] || : > "$db/index.txt"
+  [ -f "$db/crlnumber" ] || echo 01 > "$db/crlnumber"
+  printf '[ca]\ndefault_ca = antq\n[antq]\ndatabase = %s\ncrlnumber = %s\ndefault_md = sha256\ndefault_crl_days = 30\n' \
+    "$db/index.txt" "$db/crlnumber" > "$db/openssl.cnf"
+  openssl ca -gencrl -config "$db/openssl.cnf" -keyfile "$tls/ca.key" -cert "$tls/ca.crt" -out "$db/ca.crl.pem" 2>/dev/null \
+    && openssl crl -in "$db/ca.crl.pem" -outform DER -out "$CLUSTER_DIR/crl/ca.crl" || die "making the CA's revocation list failed"
+}
+cluster_crl_url() { echo "http://$CLUSTER_SUBNET.1:$CLUSTER_CRL_PORT/ca.crl"; }
+cluster_crl_server() {
+  local pidfile="$CLUSTER_DIR/crl-server.pid"
+  pid_alive "$pidfile" 2>/dev/null && return
+  (exec setsid /usr/bin/python3 -m http.server "$CLUSTER_CRL_PORT" --bind "$CLUSTER_SUBNET.1" --directory "$CLUSTER_DIR/crl" \
+    >"$LOGS/cluster-crl-server.log" 2>&1 < /dev/null) &
+  echo $! > "$pidfile"
+  local i; for i in $(seq 1 50); do curl -fsS -o /dev/null --max-time 2 "$(cluster_crl_url)" 2>/dev/null && return; sleep 0.2; done
+  cat "$LOGS/cluster-crl-server.log" >&2; die "the cluster's revocation list is not served on $(cluster_crl_url)"
+}
+cluster_server_certificate() { # cluster_server_certificate NAME SUBJECT_ALT_NAMES
+  local tls="$CLUSTER_SECRETS/tls" name="$1" sans="$2"
+  [ -s "$tls/$name.crt" ] && [ "$(cat "$tls/$name.names" 2>/dev/null)" = "$sans $(cluster_crl_url)" ] && return   # made, for these names
+  local cn="${sans%%,*}"; cn="${cn#*:}"   # the first name
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=$cn" -keyout "$tls/$name.key" -out "$tls/$name.csr" 2>/dev/null \
+    || die "making the $name key failed"
+  openssl x509 -req -in "$tls/$name.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial -days 825 -out "$tls/$name.crt" \
+    -extfile <(printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\ncrlDistributionPoints=URI:%s\n' \
+      "$sans" "$(cluster_crl_url)") 2>/dev/null \
+    || die "making the $name certificate failed"
+  rm -f "$tls/$name.csr"; echo "$sans $(cluster_crl_url)" > "$tls/$name.names"
+  # Read by the containers' own users (postgres copies its key to a 0600 file of its own); the folder is the host's lock.
+  chmod 644 "$tls/$name.crt" "$tls/$name.key"
 }
 
 # ---------------------------------------------------------------- images
@@ -73,13 +134,15 @@ cluster_images() {
     podman image exists "$(image_name "$name"):latest" || missing+=("$name")
   done
   if [ ${#missing[@]} -gt 0 ]; then say "building the missing images: ${missing[*]}"; cmd_images "${missing[@]}"; fi
-  local infra
+  local infra recipe
   for infra in postgres rabbitmq; do
-    podman image exists "$(image_name "$infra"):latest" && continue
+    # Tagged with its recipe's digest: a changed Dockerfile or entry script makes a new image.
+    recipe="$(cat "$ROOT/deploy/cluster/Dockerfile.$infra" "$ROOT/deploy/cluster/$infra-entrypoint.sh" | sha256sum | cut -c1-12)"
+    podman image exists "$(image_name "$infra"):$recipe" && continue
     images_stamp; build_base
     say "building $(image_name "$infra") from Debian's packages on the base"
     podman build --runtime runc --format docker -f "$ROOT/deploy/cluster/Dockerfile.$infra" --build-arg BASE="$(base_image)" \
-      -t "$(image_name "$infra"):latest" "$ROOT/deploy/cluster" >"$LOGS/image-$infra.log" 2>&1 \
+      -t "$(image_name "$infra"):$recipe" -t "$(image_name "$infra"):latest" "$ROOT/deploy/cluster" >"$LOGS/image-$infra.log" 2>&1 \
       || { tail -20 "$LOGS/image-$infra.log" >&2; die "building the $infra image failed (log: $LOGS/image-$infra.log)"; }
   done
 }
@@ -111,23 +174,33 @@ cluster_env() { # cluster_env NAME REPLICA
   echo "DOTNET_gcServer=0"
   echo "Auth__Issuer=http://127.0.0.1:$CLUSTER_PORT/"
   echo "Auth__JwksUri=http://$CLUSTER_PREFIX-gateway:8080/.well-known/jwks"
-  # PostgreSQL and RabbitMQ are reached over the podman bridge, which never leaves this machine: plain connections
-  # (production elsewhere requires TLS to both, docs/security.md; certificates for the cluster are not made yet).
-  echo "Transport__AllowPlaintext=true"
+  # TLS to PostgreSQL (VerifyFull), RabbitMQ (amqps, and its management API over https) and the mail server, each
+  # server's certificate from the cluster's own CA, the only one trusted (SSL_CERT_FILE: .NET's root store on Linux).
+  echo "SSL_CERT_FILE=/run/secrets/tls/ca.crt"
   echo "ForwardedHeaders__KnownNetworks__0=$CLUSTER_SUBNET.0/24"
   echo "Metrics__AllowedNetworks__0=$CLUSTER_SUBNET.0/24"
-  echo "ConnectionStrings__rabbitmq=amqp://antq:$(cluster_secret rabbitmq-password)@$CLUSTER_PREFIX-rabbit-$(( (replica - 1) % CLUSTER_RABBIT_NODES + 1 )):5672/antq"
-  echo "Bus__ManagementUrl=http://$CLUSTER_PREFIX-rabbit-$(( (replica - 1) % CLUSTER_RABBIT_NODES + 1 )):15672/"
-  local i=0; for n in $nodes; do echo "Bus__ClusterNodes__$i=$n"; i=$((i + 1)); done
-  [ "$name" = gateway ] || echo "ConnectionStrings__$name=Host=$CLUSTER_PREFIX-pg;Port=5432;Username=$(cluster_db "$name");Password=$(cluster_secret "db-$name");Database=$(cluster_db "$name");Maximum Pool Size=10"
+  echo "ConnectionStrings__rabbitmq=amqps://antq:$(cluster_secret rabbitmq-password)@$CLUSTER_PREFIX-rabbit-$(( (replica - 1) % CLUSTER_RABBIT_NODES + 1 )):5671/antq"
+  echo "Bus__ManagementUrl=https://$CLUSTER_PREFIX-rabbit-$(( (replica - 1) % CLUSTER_RABBIT_NODES + 1 )):15671/"
+  local i=0; for n in $nodes; do echo "Bus__ClusterNodes__$i=$n:5671"; i=$((i + 1)); done
+  [ "$name" = gateway ] || echo "ConnectionStrings__$name=$(cluster_pg_connection "$name" "$CLUSTER_PREFIX-pg" /run/secrets/tls/ca.crt);Maximum Pool Size=10"
   case "$name" in
     identity)
       echo "ANTQ_ADMIN_PASSWORD=$(cluster_secret admin-password)"
+      # The portal's addresses a browser is sent back to: the gateway's port on the host, and its address on the network.
+      echo "Identity__PortalRedirectUris=http://127.0.0.1:$CLUSTER_PORT/signin-oidc;$(cluster_gateway_url)signin-oidc"
+      echo "Identity__PortalPostLogoutRedirectUris=http://127.0.0.1:$CLUSTER_PORT/;$(cluster_gateway_url)"
       echo "Identity__SigningKeyFile=/run/secrets/identity-signing.pem" ;;
     notification)
-      echo "Notification__Smtp__Host=$CLUSTER_SUBNET.1"; echo "Notification__Smtp__Port=$CLUSTER_SMTP_PORT" ;;
+      echo "Notification__Smtp__Host=$CLUSTER_SUBNET.1"; echo "Notification__Smtp__Port=$CLUSTER_SMTP_PORT"
+      echo "Notification__Smtp__Security=StartTls"
+      # Submissions reach the province as e-mail digests; a one-minute window (production: the default) lets the fault
+      # run see every digest sent within its wait.
+      echo "Notification__Digest__Window=$CLUSTER_DIGEST_WINDOW" ;;
     portal)
-      echo "Portal__Authority=http://$CLUSTER_PREFIX-gateway:8080/"; echo "Portal__ApiBaseAddress=http://$CLUSTER_PREFIX-gateway:8080/" ;;
+      # Identity's sign-in page is where a browser goes: its address in Identity's discovery document follows the
+      # address the portal reads it at, so an address both the portal and a browser on this machine reach (the
+      # gateway's on the network; a container name would not resolve in the browser, 127.0.0.1 not in the portal).
+      echo "Portal__Authority=$(cluster_gateway_url)"; echo "Portal__ApiBaseAddress=http://$CLUSTER_PREFIX-gateway:8080/" ;;
     gateway)
       local backend
       for backend in $(cluster_backends); do
@@ -138,11 +211,16 @@ cluster_env() { # cluster_env NAME REPLICA
   esac
 }
 
+# The connection string of a service's own database, over TLS that checks the server's name against the cluster's CA.
+cluster_pg_connection() { # cluster_pg_connection NAME HOST CA_FILE
+  echo "Host=$2;Port=5432;Username=$(cluster_db "$1");Password=$(cluster_secret "db-$1");Database=$(cluster_db "$1");SSL Mode=VerifyFull;Root Certificate=$3"
+}
+
 cluster_start_process() { # cluster_start_process NAME REPLICA
   local name="$1" replica="$2" ctr="$CLUSTER_PREFIX-$1-$2"
   [ "$name" = gateway ] && ctr="$CLUSTER_PREFIX-gateway"
   local envs=(); while IFS= read -r line; do envs+=(-e "$line"); done < <(cluster_env "$name" "$replica")
-  local extra=()
+  local extra=(-v "$CLUSTER_SECRETS/tls/ca.crt:/run/secrets/tls/ca.crt:ro")
   [ "$name" = identity ] && extra+=(-v "$CLUSTER_SECRETS/identity-signing.pem:/run/secrets/identity-signing.pem:ro")
   [ "$name" = gateway ] && extra+=(-p "127.0.0.1:$CLUSTER_PORT:8080")
   cluster_start "$ctr" "$(image_name "$name"):latest" --read-only --memory "$CLUSTER_MEMORY" --restart on-failure \
@@ -190,7 +268,8 @@ cluster_rabbit_joined() { [ "$(cluster_rabbit_members | wc -w)" -ge "$CLUSTER_RA
 cluster_postgres() {
   podman volume exists "$CLUSTER_PREFIX-pg" || podman volume create --label "$CLUSTER_LABEL" "$CLUSTER_PREFIX-pg" >/dev/null
   cluster_start "$CLUSTER_PREFIX-pg" "$(image_name postgres):latest" --memory 512m --restart on-failure --shm-size 128m \
-    -v "$CLUSTER_PREFIX-pg:/var/lib/postgresql/data:U" -v "$CLUSTER_SECRETS/pg-password:/run/secrets/pg-password:ro"
+    -v "$CLUSTER_PREFIX-pg:/var/lib/postgresql/data:U" -v "$CLUSTER_SECRETS/pg-password:/run/secrets/pg-password:ro" \
+    -v "$CLUSTER_SECRETS/tls/postgres.crt:/run/secrets/tls/server.crt:ro" -v "$CLUSTER_SECRETS/tls/postgres.key:/run/secrets/tls/server.key:ro"
   cluster_wait 120 cluster_pg_ready "$CLUSTER_PREFIX-pg"
   # One role per service, owning its database and able to reach no other (CONNECT is revoked from PUBLIC).
   local name db
@@ -214,7 +293,9 @@ cluster_rabbitmq() {
       -e "RABBITMQ_NODENAME=rabbit@$ctr" -e "RABBITMQ_CLUSTER_NODES=$nodes" -e RABBITMQ_DEFAULT_USER=antq \
       -e "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=+S 1:1 +sbwt none +sbwtdcpu none +sbwtdio none" \
       -v "$ctr:/var/lib/rabbitmq:U" -v "$CLUSTER_SECRETS/erlang-cookie:/run/secrets/erlang-cookie:ro" \
-      -v "$CLUSTER_SECRETS/rabbitmq-password:/run/secrets/rabbitmq-password:ro"
+      -v "$CLUSTER_SECRETS/rabbitmq-password:/run/secrets/rabbitmq-password:ro" \
+      -v "$CLUSTER_SECRETS/tls/ca.crt:/run/secrets/tls/ca.crt:ro" -v "$CLUSTER_SECRETS/tls/rabbitmq.crt:/run/secrets/tls/server.crt:ro" \
+      -v "$CLUSTER_SECRETS/tls/rabbitmq.key:/run/secrets/tls/server.key:ro"
     # A new cluster: the first node alone, so that it forms the cluster the others then join (classic peer discovery,
     # no race). An existing one: all at once, since a node that was not the last to stop waits for its peers to boot.
     [ "$n" = 1 ] && [ -n "$fresh" ] && cluster_wait 180 cluster_rabbit_ready "$ctr"
@@ -235,7 +316,8 @@ cluster_mail_catcher() {
   python3 -c 'import aiosmtpd' 2>/dev/null || apt_install python3-aiosmtpd
   mkdir -p "$CLUSTER_DIR/mail"
   (exec setsid /usr/bin/python3 "$ROOT/deploy/smtp-catcher.py" --host "$CLUSTER_SUBNET.1" --port "$CLUSTER_SMTP_PORT" \
-    --dir "$CLUSTER_DIR/mail" >"$LOGS/cluster-smtp-catcher.log" 2>&1 < /dev/null) &
+    --dir "$CLUSTER_DIR/mail" --tls-cert "$CLUSTER_SECRETS/tls/smtp.crt" --tls-key "$CLUSTER_SECRETS/tls/smtp.key" \
+    >"$LOGS/cluster-smtp-catcher.log" 2>&1 < /dev/null) &
   echo $! > "$pidfile"
   local i; for i in $(seq 1 50); do grep -q listening "$LOGS/cluster-smtp-catcher.log" 2>/dev/null && return; sleep 0.2; done
   cat "$LOGS/cluster-smtp-catcher.log" >&2; die "the cluster's SMTP catcher did not start"
@@ -251,6 +333,7 @@ cluster_up() {
     --label "$CLUSTER_LABEL" "$CLUSTER_NET" >/dev/null
   say "PostgreSQL"; cluster_postgres
   cluster_mail_catcher
+  cluster_crl_server
   say "RabbitMQ: $CLUSTER_RABBIT_NODES nodes"; cluster_rabbitmq
   say "RabbitMQ cluster: $(cluster_rabbit_members) ($((SECONDS - t0)) s)"
   # Identity first (the others read its keys through the gateway when a token comes), then the rest two by two: the
@@ -258,7 +341,12 @@ cluster_up() {
   local name n ctrs=()
   for name in $(cluster_backends); do
     local batch=()
-    for n in $(seq 1 "$CLUSTER_REPLICAS"); do cluster_start_process "$name" "$n"; batch+=("$CLUSTER_PREFIX-$name-$n"); done
+    for n in $(seq 1 "$CLUSTER_REPLICAS"); do
+      cluster_start_process "$name" "$n"; batch+=("$CLUSTER_PREFIX-$name-$n")
+      # Identity's first replica alone until ready: two first starts at once both migrate and seed the antq-cli client
+      # (a duplicate column, then OpenIddict's duplicate application), and one of them failed and was restarted.
+      [ "$name" = identity ] && [ "$n" = 1 ] && cluster_wait 600 cluster_ready "$CLUSTER_PREFIX-$name-1"
+    done
     say "$name: ${batch[*]}"
     cluster_wait 600 cluster_ready "${batch[@]}"
     ctrs+=("${batch[@]}")
@@ -270,13 +358,31 @@ cluster_up() {
   say "cluster ready in $((SECONDS - t0)) s: http://127.0.0.1:$CLUSTER_PORT/ (admin's password: $CLUSTER_SECRETS/admin-password)"
 }
 
+# The named processes' containers made again from their current images (after `deploy/antq images NAME`), one replica
+# at a time, each waited for: a rolling restart.
+cluster_restart() {
+  [ $# -gt 0 ] || die "usage: deploy/antq cluster restart PROCESS..."
+  local name n ctr
+  for name in "$@"; do
+    for n in $(seq 1 "$CLUSTER_REPLICAS"); do
+      ctr="$CLUSTER_PREFIX-$name-$n"; [ "$name" = gateway ] && ctr="$CLUSTER_PREFIX-gateway"
+      cluster_start_process "$name" "$n"
+      cluster_wait 600 cluster_ready "$ctr"
+      say "$ctr restarted"
+      [ "$name" = gateway ] && break
+    done
+  done
+}
+
 cluster_containers() { podman ps -a --filter "label=$CLUSTER_LABEL" --format '{{.Names}}' | sort -V; }
 
 cluster_down() {
   local c
   for c in $(cluster_containers); do podman rm -f -t 10 "$c" >/dev/null 2>&1 || true; done
-  local pidfile="$CLUSTER_DIR/smtp-catcher.pid"
-  [ -f "$pidfile" ] && kill -TERM "$(cat "$pidfile")" 2>/dev/null; rm -f "$pidfile"
+  local pidfile
+  for pidfile in "$CLUSTER_DIR/smtp-catcher.pid" "$CLUSTER_DIR/crl-server.pid"; do
+    [ -f "$pidfile" ] && kill -TERM "$(cat "$pidfile")" 2>/dev/null; rm -f "$pidfile"
+  done
   podman network exists "$CLUSTER_NET" && podman network rm "$CLUSTER_NET" >/dev/null
   if [ "${1:-}" = --wipe ]; then
     podman volume ls -q --filter "label=$CLUSTER_LABEL" | xargs -r podman volume rm -f >/dev/null
@@ -330,7 +436,8 @@ cmd_cluster() {
     up) cluster_up ;;
     down) shift; cluster_down "$@" ;;
     status) cluster_status ;;
+    restart) shift; cluster_restart "$@" ;;
     test) shift; . "$ROOT/deploy/cluster/faults.sh"; cluster_faults "$@" ;;
-    *) die "usage: deploy/antq cluster up | down [--wipe] | status | test" ;;
+    *) die "usage: deploy/antq cluster up | down [--wipe] | status | restart PROCESS... | test" ;;
   esac
 }

@@ -52,9 +52,12 @@ dotnet_runtime_version() {
 
 # ---------------------------------------------------------------- the base image
 # debootstrap's minbase (dpkg, apt, bash, coreutils) plus ICU (the platform is not invariant-globalised: Vietnamese
-# sorting and casing), OpenSSL, the CA certificates and time zones; then the runtimes copied from the SDK. The root file
+# sorting and casing), OpenSSL, the CA certificates and time zones, and GSSAPI (libgssapi-krb5-2); then the runtimes copied from the SDK. The root file
 # system is kept under .antq/images/ so that a base for a newer runtime does not download Debian again.
-base_image() { echo "$IMAGE_PREFIX/base:$(debian_suite)-aspnet$(dotnet_runtime_version)"; }
+# The recipe's revision is in the tag, so that a changed recipe makes a new base (r2: libgssapi-krb5-2, which Npgsql
+# loads for Kerberos and warns of when it is missing).
+BASE_RECIPE=r2
+base_image() { echo "$IMAGE_PREFIX/base:$(debian_suite)-aspnet$(dotnet_runtime_version)-$BASE_RECIPE"; }
 
 build_base() {
   local base; base="$(base_image)"
@@ -76,7 +79,8 @@ build_base() {
   say "applying $suite's updates and security updates to the base"
   printf 'deb %s %s main\ndeb %s %s-updates main\ndeb %s %s-security main\n' "$mirror" "$suite" "$mirror" "$suite" \
     "$(debian_mirror "$suite-security")" "$suite" > "$rootfs/etc/apt/sources.list"
-  { chroot "$rootfs" apt-get update -qq && DEBIAN_FRONTEND=noninteractive chroot "$rootfs" apt-get upgrade -y -qq; } \
+  { chroot "$rootfs" apt-get update -qq && DEBIAN_FRONTEND=noninteractive chroot "$rootfs" apt-get upgrade -y -qq \
+      && DEBIAN_FRONTEND=noninteractive chroot "$rootfs" apt-get install -y -qq --no-install-recommends libgssapi-krb5-2; } \
     >"$LOGS/base-upgrade.log" 2>&1 || { tail -20 "$LOGS/base-upgrade.log" >&2; die "updating the base failed (log: $LOGS/base-upgrade.log)"; }
   # What a running service never reads: package lists and caches, documentation, manuals, translations, logs.
   rm -rf "$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/debconf/*-old "$rootfs"/var/log/* \
@@ -98,7 +102,7 @@ build_base() {
     --change "ENV APP_UID=1654" --change "ENV DOTNET_ROOT=/usr/share/dotnet" --change "ENV LANG=C.UTF-8" \
     --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
     --change "LABEL org.opencontainers.image.title=antq-base" \
-    --change "LABEL org.opencontainers.image.description=Debian $suite minbase, ICU, OpenSSL, CA certificates, tzdata, .NET and ASP.NET Core $v" \
+    --change "LABEL org.opencontainers.image.description=Debian $suite minbase, ICU, OpenSSL, GSSAPI, CA certificates, tzdata, .NET and ASP.NET Core $v" \
     --change "CMD [\"bash\"]" - "$base" >/dev/null 2>"$LOGS/base-import.log" \
     || { cat "$LOGS/base-import.log" >&2; die "podman import failed"; }
 }

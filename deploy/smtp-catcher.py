@@ -6,7 +6,8 @@ test) can read what the platform sent. Debian's python3-aiosmtpd; no other depen
 
 Each file is written under a temporary name and renamed when complete, so a reader never sees half a message. The
 envelope (MAIL FROM, RCPT TO) is added on top as X-Catcher-* headers. It prints "smtp-catcher listening on HOST:PORT"
-once it accepts connections, and stops cleanly on SIGTERM or SIGINT.
+once it accepts connections, and stops cleanly on SIGTERM or SIGINT. With --tls-cert and --tls-key it offers STARTTLS
+and requires it before a message (deploy/antq cluster: a certificate of the cluster's own CA).
 """
 import argparse
 import asyncio
@@ -56,10 +57,18 @@ def main():
     parser.add_argument("--host", default=os.environ.get("ANTQ_SMTP_CATCHER_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("ANTQ_SMTP_CATCHER_PORT", "2525")))
     parser.add_argument("--dir", default=os.environ.get("ANTQ_SMTP_CATCHER_DIR", ".antq/mail"))
+    parser.add_argument("--tls-cert", help="a certificate (PEM) to offer STARTTLS with; then STARTTLS is required")
+    parser.add_argument("--tls-key", help="the certificate's private key (PEM)")
     args = parser.parse_args()
 
+    tls = {}
+    if args.tls_cert:
+        import ssl
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        tls = {"tls_context": context, "require_starttls": True}
     controller = Controller(KeepEachMessage(os.path.abspath(args.dir)), hostname=args.host, port=args.port,
-                            data_size_limit=32 * 1024 * 1024)
+                            data_size_limit=32 * 1024 * 1024, **tls)
     controller.start()
     print(f"smtp-catcher listening on {args.host}:{args.port}, keeping messages in {os.path.abspath(args.dir)}", flush=True)
 

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Antq.Testing;
+using Antq.Testing.Faults;
 using Antq.Testing.Load;
 
 namespace Antq.Bench;
@@ -20,6 +21,10 @@ public sealed class ClusterFaultResult
     public long Retries { get; set; }
     public int SubmittedOnReload { get; set; }
     public int CountedInRollups { get; set; }
+    public FaultRun.NoticeCheck Notices { get; set; } = new();
+    public int OutboxUnsent { get; set; } = -1;
+    public int DeadLetters { get; set; } = -1;
+    public string PortalFailover { get; set; } = "not run";
     public double Seconds { get; set; }
 }
 
@@ -30,15 +35,19 @@ public sealed class ClusterFaultResult
 /// of every process stopped together and started again. Afterwards, through the API only (the cluster publishes
 /// nothing but the gateway): every submission answered 2xx is submitted, each province's roll-up counts exactly the
 /// submitted reports once each with their values, and the platform's status page shows every outbox empty and no dead
-/// letter (error queue) anywhere. Notices and e-mail are not checked here (they are in the process fault run).
+/// letter (error queue) anywhere. Notices and e-mail with the process fault run's own check
+/// (<see cref="FaultRun.CheckNoticesAsync"/>): Notification's database read over TLS from the host's side of the
+/// cluster's network, and the e-mails the cluster's SMTP catcher kept.
 /// </summary>
 public static class ClusterFaults
 {
     const string Period = "2026-H1";
     static readonly string[] CheckedIndicators = ["CONF_BRIEFINGS", "TIPS_TOTAL", "HOTSPOTS"];
 
+    const string OfficerPassword = "Can-bo-Cum-may-2026";
+
     public static async Task<ClusterFaultResult> RunAsync(string gateway, string adminPassword, string prefix, string[] processes,
-        double perSecond, TimeSpan down, TimeSpan stopped, Action<string> log)
+        double perSecond, TimeSpan down, TimeSpan stopped, string notificationDb, string mailDir, Action<string> log)
     {
         var result = new ClusterFaultResult();
         using var http = new HttpClient { BaseAddress = new Uri(gateway), Timeout = TimeSpan.FromSeconds(30) };
@@ -85,6 +94,33 @@ public static class ClusterFaults
         }
         await Eventually.UntilAsync(TreeIsThere, TimeSpan.FromMinutes(3), $"Reporting has the {largest.Count()} communes of {largest.Key}");
 
+        // Each province's officer, told of its communes' submissions by e-mail digests (once: a second run finds them).
+        foreach (var province in provinces)
+        {
+            try
+            {
+                await Api(HttpMethod.Post, "api/users", JsonContent.Create(new
+                {
+                    username = $"pv01.{province}", password = OfficerPassword, fullName = $"Cán bộ tỉnh {province}", role = "ProvinceOfficer", orgUnitCode = province,
+                }));
+            }
+            catch (InvalidOperationException e) when (e.Message.Contains(": 409 ", StringComparison.Ordinal)) { }
+            await Api(HttpMethod.Put, $"api/contact-points/{province}", JsonContent.Create(new { emails = new[] { $"pv01.{province}@congan.example.vn" } }));
+        }
+        // A commune officer who fills the report form in a browser while the portal replica holding the session stops
+        // (a commune outside the load's 1,200).
+        var person = communes[1300];
+        try
+        {
+            await Api(HttpMethod.Post, "api/users", JsonContent.Create(new
+            {
+                username = $"ca.{person.Code}", password = OfficerPassword, fullName = "Cán bộ xã thử", role = "CommuneOfficer", orgUnitCode = person.Code,
+            }));
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains(": 409 ", StringComparison.Ordinal)) { }
+        await Eventually.UntilAsync(async () => await Sql.ScalarAsync<long>(notificationDb, "SELECT count(*) FROM recipients") >= provinces.Count,
+            TimeSpan.FromMinutes(2), "Notification learns the province officers");
+
         // Communes already submitted by an earlier run are left out of this one.
         var client = new ReportClient(http, Token) { Patience = TimeSpan.FromMinutes(4) };
         var fresh = new List<Commune>();
@@ -93,6 +129,7 @@ public static class ClusterFaults
         var alreadySubmitted = communes.Take(1200).Where(c => !fresh.Contains(c)).ToList();
         log($"{fresh.Count} communes not yet submitted; load at {perSecond}/s");
 
+        var notificationKills = new List<DateTime>();
         var steps = new List<(string Name, Func<Task> Act)>
         {
             ($"{prefix}-reporting-1 killed (SIGKILL) and started", async () =>
@@ -103,6 +140,7 @@ public static class ClusterFaults
             }),
             ($"{prefix}-notification-1 killed (SIGKILL) and started", async () =>
             {
+                notificationKills.Add(DateTime.UtcNow);
                 await Podman("kill", $"{prefix}-notification-1");
                 await Task.Delay(down);
                 await Podman("start", $"{prefix}-notification-1");
@@ -118,6 +156,19 @@ public static class ClusterFaults
                 if (quorum.Count == 0) result.Problems.Add("no quorum queue listed while a RabbitMQ node was down");
                 foreach (var q in without) result.Problems.Add($"queue {q} not available while {prefix}-rabbit-1 was down");
                 await Podman("start", $"{prefix}-rabbit-1");
+            }),
+            ("the portal replica holding a person's session stopped while the report form is filled", async () =>
+            {
+                try
+                {
+                    result.PortalFailover = await Antq.Bench.PortalFailover.RunAsync(gateway, prefix, $"ca.{person.Code}", OfficerPassword, a => Podman(a), log);
+                    log(result.PortalFailover);
+                }
+                catch (Exception e) when (e is InvalidOperationException or TimeoutException or Microsoft.Playwright.PlaywrightException)
+                {
+                    result.PortalFailover = "failed: " + e.Message.Split('\n')[0];
+                    result.Problems.Add($"portal replica stopped mid-fill: {e.Message}");
+                }
             }),
             ($"the second replica of every process stopped for {stopped.TotalSeconds:F0} s", async () =>
             {
@@ -168,9 +219,10 @@ public static class ClusterFaults
         result.Retries = client.Retries;
         log($"load stopped at {clock.Elapsed.TotalSeconds:F0} s: {result.Submitted} 2xx, {result.FoundSubmitted} found submitted, {result.Failed} given up, {result.Retries} retries");
 
-        // Quiet: every outbox empty and no dead letter, as the status page (through the gateway) reports them.
+        // Quiet: every outbox empty and no dead letter, as the status page (through the gateway) reports them, and every
+        // notice and e-mail of the submissions sent (the digests' window included).
         string? busy = "not checked";
-        var quietBy = DateTime.UtcNow.AddMinutes(3);
+        var quietBy = DateTime.UtcNow.AddMinutes(5);
         while (DateTime.UtcNow < quietBy)
         {
             try
@@ -179,9 +231,11 @@ public static class ClusterFaults
                 int Total(string name) => totals.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : -1;
                 busy = Total("down") != 0 || Total("notReady") != 0 ? $"{Total("down")} processes down, {Total("notReady")} not ready"
                     : Total("outboxUnsent") != 0 || Total("outboxParked") != 0 ? $"{Total("outboxUnsent")} unsent and {Total("outboxParked")} parked outbox messages"
-                    : Total("deadLetters") != 0 ? $"{Total("deadLetters")} dead letters (error queues, parked outbox messages)" : null;
+                    : Total("deadLetters") != 0 ? $"{Total("deadLetters")} dead letters (error queues, parked outbox messages)"
+                    : await FaultRun.NoticesBusyAsync(notificationDb, [Period]);
+                (result.OutboxUnsent, result.DeadLetters) = (Total("outboxUnsent"), Total("deadLetters"));
             }
-            catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or TaskCanceledException) { busy = ex.Message; }
+            catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or TaskCanceledException or Npgsql.NpgsqlException) { busy = ex.Message; }
             if (busy is null) break;
             await Task.Delay(2000);
         }
@@ -222,6 +276,12 @@ public static class ClusterFaults
                 result.Problems.Add($"province {province}: completeness says {counted} submitted, {mine.Count} are");
             result.CountedInRollups += mine.Count;
         }
+
+        // Every submission (this run's and earlier runs') notified once; every e-mail delivered once but for the repeat
+        // a kill of Notification allows.
+        result.Notices = await FaultRun.CheckNoticesAsync(notificationDb, submitted.Select(code => (code, Period)).ToList(), [Period],
+            SmtpSink.ReceivedIn(mailDir), notificationKills);
+        result.Problems.AddRange(result.Notices.Problems);
 
         result.Seconds = clock.Elapsed.TotalSeconds;
         return result;

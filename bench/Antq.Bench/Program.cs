@@ -7,7 +7,7 @@
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll plantext [--turns 3]   the plan reader on 2 MB of plan text, in process (PlanTextBench.cs)
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll hostile               the hostile upload corpus against a running Reporting, its peak memory (HostileUploadBench.cs)
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll faults [--minutes 10]  the long fault run (Antq.Testing/Faults)
-//   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll cluster-faults --gateway URL --admin-password-file F --prefix P --processes a,b
+//   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll cluster-faults --gateway URL --admin-password-file F --prefix P --processes a,b --notification-db C --mail-dir D
 //                                                                   the fault run against deploy/antq cluster (ClusterFaults.cs, deploy/cluster/faults.sh)
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll bare --port P --connection C   the reference endpoint of ingest
 //   dotnet bench/Antq.Bench/bin/Release/net10.0/Antq.Bench.dll bare-proxy --port P --destination URL   bare YARP, beside the gateway
@@ -75,17 +75,34 @@ switch (mode)
         });
         return result.Problems.Count == 0 ? 0 : 1;
     }
-    case "cluster-faults":
+    case "portal-failover":
+    {
+        // Against deploy/antq cluster: the cluster run's portal step alone (an officer's account must exist).
+        Console.WriteLine(await PortalFailover.RunAsync(Text("--gateway"), Text("--prefix"), Text("--user"), File.ReadAllText(Text("--password-file")).Trim(),
+            async a =>
+            {
+                using var process = Process.Start(new ProcessStartInfo("podman", a) { RedirectStandardOutput = true })!;
+                await process.WaitForExitAsync();
+                return await process.StandardOutput.ReadToEndAsync();
+            }, Log));
+        return 0;
+    }
+        case "cluster-faults":
     {
         // Against deploy/antq cluster (deploy/cluster/faults.sh): podman hurts its containers while communes submit.
         var processes = Text("--processes").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var result = await ClusterFaults.RunAsync(Text("--gateway"), File.ReadAllText(Text("--admin-password-file")).Trim(), Text("--prefix"),
-            processes, Option("--per-second", 3), TimeSpan.FromSeconds(Option("--down", 15)), TimeSpan.FromSeconds(Option("--stopped", 60)), Log);
+            processes, Option("--per-second", 3), TimeSpan.FromSeconds(Option("--down", 15)), TimeSpan.FromSeconds(Option("--stopped", 60)),
+            Text("--notification-db"), Text("--mail-dir"), Log);
         Emit(new
         {
             name = "cluster-faults", seconds = Math.Round(result.Seconds, 1), started = result.Started, submitted_2xx = result.Submitted,
             found_submitted_on_reload = result.FoundSubmitted, given_up = result.Failed, retries = result.Retries,
-            submitted_in_this_run = result.SubmittedOnReload, counted_in_rollups = result.CountedInRollups, faults = result.Faults, problems = result.Problems,
+            submitted_in_this_run = result.SubmittedOnReload, counted_in_rollups = result.CountedInRollups,
+            submitted_notices = result.Notices.NoticesSubmitted, emails_received = result.Notices.EmailsReceived, email_duplicates = result.Notices.EmailDuplicates,
+            emails_repeated_across_a_kill = result.Notices.EmailsRepeatedAcrossKill, outbox_unsent = result.OutboxUnsent, dead_letters = result.DeadLetters,
+            portal_failover = result.PortalFailover,
+            faults = result.Faults, problems = result.Problems,
         });
         return result.Problems.Count == 0 ? 0 : 1;
     }

@@ -3,8 +3,9 @@
 # deploy/cluster.sh. Builds bench/Antq.Bench (Release) and runs its cluster-faults mode (ClusterFaults.cs): commune
 # submissions through the gateway while a service replica is killed and started, a RabbitMQ node is killed (its quorum
 # queues must keep a leader on the other nodes) and started, and the second replica of every process is stopped for a
-# minute; then every 2xx submission must be submitted and counted once in the roll-ups, every outbox empty and every
-# error queue empty. Prints the counts as one JSON line (RESULT ...) and exits non-zero on a problem.
+# minute; then every 2xx submission must be submitted and counted once in the roll-ups, notified once (one notice, one
+# digest, one e-mail but for the repeat a kill of Notification allows: the process fault run's check, reading
+# Notification's database over TLS and the catcher's mail folder), every outbox empty and every error queue empty. Prints the counts as one JSON line (RESULT ...) and exits non-zero on a problem.
 cluster_faults() {
   local per_second=3 down=15 stopped=60
   while [ $# -gt 0 ]; do case "$1" in
@@ -20,5 +21,7 @@ cluster_faults() {
   say "fault run: $per_second submissions/s, faults of $down s, replicas stopped for $stopped s"
   ANTQ_SHARED_DIR="$SHARED_DIR" ANTQ_ROOT="$ROOT" dotnet "$ROOT/bench/Antq.Bench/bin/$CONFIGURATION/net10.0/Antq.Bench.dll" cluster-faults \
     --gateway "http://127.0.0.1:$CLUSTER_PORT/" --admin-password-file "$CLUSTER_SECRETS/admin-password" --prefix "$CLUSTER_PREFIX" \
-    --processes "$processes" --per-second "$per_second" --down "$down" --stopped "$stopped"
+    --processes "$processes" --per-second "$per_second" --down "$down" --stopped "$stopped" \
+    --notification-db "$(cluster_pg_connection notification "$(cluster_ip "$CLUSTER_PREFIX-pg")" "$CLUSTER_SECRETS/tls/ca.crt")" \
+    --mail-dir "$CLUSTER_DIR/mail"
 }

@@ -16,6 +16,22 @@ conf="$home/rabbitmq.conf"
   echo "loopback_users = none"
   echo "vm_memory_high_watermark.absolute = ${RABBITMQ_MEMORY:-256MiB}"
   echo "disk_free_limit.absolute = 100MB"
+  # TLS with the cluster's certificate (mounted at /run/secrets/tls): AMQP on 5671 and the management API on 15671,
+  # no plaintext AMQP listener.
+  if [ -s /run/secrets/tls/server.key ]; then
+    echo "listeners.tcp = none"
+    echo "listeners.ssl.default = 5671"
+    for o in ssl_options management.ssl; do
+      echo "$o.cacertfile = /run/secrets/tls/ca.crt"
+      echo "$o.certfile = /run/secrets/tls/server.crt"
+      echo "$o.keyfile = /run/secrets/tls/server.key"
+    done
+    echo "ssl_options.verify = verify_none"
+    echo "ssl_options.fail_if_no_peer_cert = false"
+    echo "ssl_options.versions.1 = tlsv1.3"
+    echo "ssl_options.versions.2 = tlsv1.2"
+    echo "management.ssl.port = 15671"
+  fi
   echo "log.console = true"
   echo "log.file = false"
 } > "$conf"

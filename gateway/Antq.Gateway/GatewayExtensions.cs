@@ -120,6 +120,13 @@ public static class GatewayExtensions
 
                 await next();
             });
+            // The steps a custom pipeline must name itself (the parameterless MapReverseProxy adds them): without them
+            // the portal's sticky sessions (SessionAffinity) and the clusters' LoadBalancingPolicy were ignored, each
+            // request went to a destination chosen at random, and a Blazor circuit's connection could reach the replica
+            // that did not hold it (404).
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
         });
 
         app.MapDeadLetterFanOut();

@@ -31,20 +31,12 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
         });
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/dang-nhap");
-        // The Identity service's own login page, reached through the authorization request with PKCE.
-        await page.WaitForURLAsync(new Regex("/account/login"));
-        await page.FillAsync("#username", username);
-        await page.FillAsync("#password", password);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(new Regex("^" + Regex.Escape(platform.Address) + "$"));
+        await PortalSignIn.SignInAsync(page, platform.Address, username, password);
         await InteractiveAsync(page);
         return page;
     }
 
-    /// <summary>Waits until the page's circuit is live, so clicks and typing reach the components.</summary>
-    static Task InteractiveAsync(IPage page) =>
-        page.Locator(".app[data-interactive=true]").WaitForAsync();
+    static Task InteractiveAsync(IPage page) => PortalSignIn.InteractiveAsync(page);
 
     static ILocator Field(IPage page, string code) => page.Locator($"#v-{code}");
 
@@ -164,6 +156,77 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
 
         await province.Context.CloseAsync();
         await commune.Context.CloseAsync();
+    }
+
+    const string DraftKeys = "() => Object.keys(localStorage).filter(k => k.startsWith('antq-report-draft:'))";
+
+    [Fact]
+    public async Task Unsaved_input_comes_back_from_the_browsers_storage_after_a_reload_and_never_silently_over_a_newer_version()
+    {
+        var (communeCode, _) = platform.Communes[7];
+        await platform.CreateUserAsync("ca.xa8", Password, "Vàng A Dơ", "CommuneOfficer", communeCode);
+        var page = await SignInAsync("ca.xa8");
+        await page.GotoAsync($"/bao-cao/{Platform.Period}");
+        await InteractiveAsync(page);
+
+        // A value that is not a number stops the autosave: nothing of this reaches the service.
+        await Field(page, "TIPS_TOTAL").FillAsync("7");
+        await Field(page, "KDC_TOTAL").FillAsync("abc");
+        await page.FillAsync("#n-KET_QUA", "Ghi chép chưa lưu của xã.");
+        await Assertions.Expect(page.Locator("[data-test=save-state]")).ToHaveTextAsync("Chưa lưu: còn số liệu không hợp lệ");
+        Assert.Single(await page.EvaluateAsync<string[]>(DraftKeys));
+
+        // The circuit is gone with the page (as when the portal replica holding it is lost): a new one restores the input.
+        await page.ReloadAsync();
+        await InteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-test=draft-notice]")).ToContainTextAsync("Đã khôi phục 3 mục bạn nhập chưa lưu");
+        await Assertions.Expect(Field(page, "TIPS_TOTAL")).ToHaveValueAsync("7");
+        await Assertions.Expect(Field(page, "KDC_TOTAL")).ToHaveValueAsync("abc");
+        await Assertions.Expect(page.Locator("#n-KET_QUA")).ToHaveValueAsync("Ghi chép chưa lưu của xã.");
+        await Assertions.Expect(page.Locator("[data-test=error-KDC_TOTAL]")).ToBeVisibleAsync();
+        await Browser.ShotAsync(page, "11-report-form-restored");
+
+        // Corrected and saved: the service has it, and the browser keeps nothing more.
+        await Field(page, "KDC_TOTAL").FillAsync("12");
+        await page.ClickAsync("button:has-text('Lưu nháp')");
+        await Assertions.Expect(page.Locator("[data-test=save-state]")).ToContainTextAsync("Đã lưu lúc");
+        await page.WaitForFunctionAsync($"() => ({DraftKeys})().length === 0");
+        await Assertions.Expect(page.Locator("[data-test=draft-notice]")).ToHaveCountAsync(0);
+        var saved = await platform.Admin.GetStringAsync($"api/reports/{communeCode}/{Platform.Period}");
+        Assert.Contains("\"TIPS_TOTAL\":7", saved);
+        Assert.Contains("\"KDC_TOTAL\":12", saved);
+        Assert.Contains("Ghi chép chưa lưu của xã.", saved);
+
+        // Input typed on version N while someone else saves N+1: after the reload it is offered, not applied.
+        await Field(page, "TIPS_TOTAL").FillAsync("8");
+        await Field(page, "KDC_TOTAL").FillAsync("x");
+        await Assertions.Expect(page.Locator("[data-test=save-state]")).ToHaveTextAsync("Chưa lưu: còn số liệu không hợp lệ");
+        using (var current = await platform.Admin.GetAsync($"api/reports/{communeCode}/{Platform.Period}"))
+        {
+            using var put = new HttpRequestMessage(HttpMethod.Put, $"api/reports/{communeCode}/{Platform.Period}")
+            {
+                Content = JsonContent.Create(new { values = new Dictionary<string, object> { ["TIPS_VALUABLE"] = 2 }, narrative = new Dictionary<string, string>() }),
+            };
+            put.Headers.IfMatch.Add(current.Headers.ETag!);
+            using var answer = await platform.Admin.SendAsync(put);
+            Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync());
+        }
+
+        await page.ReloadAsync();
+        await InteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-test=draft-notice]")).ToContainTextAsync("Báo cáo trên hệ thống đã thay đổi");
+        await Assertions.Expect(Field(page, "TIPS_TOTAL")).ToHaveValueAsync("7");
+        await Assertions.Expect(Field(page, "TIPS_VALUABLE")).ToHaveValueAsync("2");
+        await page.ClickAsync("[data-test=draft-restore]");
+        await Assertions.Expect(Field(page, "TIPS_TOTAL")).ToHaveValueAsync("8");
+        await Assertions.Expect(page.Locator("[data-test=draft-notice]")).ToContainTextAsync("Đã khôi phục 2 mục");
+        // Discarded: the service's values again, and nothing kept in the browser.
+        await page.ClickAsync("[data-test=draft-discard]");
+        await Assertions.Expect(Field(page, "TIPS_TOTAL")).ToHaveValueAsync("7");
+        await Assertions.Expect(Field(page, "KDC_TOTAL")).ToHaveValueAsync("12");
+        await Assertions.Expect(page.Locator("[data-test=draft-notice]")).ToHaveCountAsync(0);
+        Assert.Empty(await page.EvaluateAsync<string[]>(DraftKeys));
+        await page.Context.CloseAsync();
     }
 
     [Fact]

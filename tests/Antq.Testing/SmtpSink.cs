@@ -54,9 +54,12 @@ public sealed class SmtpSink : IAsyncDisposable
     /// Every message received so far with the moment the server accepted it: its file is written and flushed before
     /// the server answers 250, and the rename that makes it visible keeps that time.
     /// </summary>
-    public IReadOnlyList<(MimeMessage Message, DateTime AcceptedAt)> Received() =>
-        System.IO.Directory.Exists(Directory)
-            ? System.IO.Directory.GetFiles(Directory, "*.eml").Order(StringComparer.Ordinal)
+    public IReadOnlyList<(MimeMessage Message, DateTime AcceptedAt)> Received() => ReceivedIn(Directory);
+
+    /// <summary>The messages a catcher kept in <paramref name="directory"/>, also one this class did not start (the cluster's).</summary>
+    public static IReadOnlyList<(MimeMessage Message, DateTime AcceptedAt)> ReceivedIn(string directory) =>
+        System.IO.Directory.Exists(directory)
+            ? System.IO.Directory.GetFiles(directory, "*.eml").Order(StringComparer.Ordinal)
                 .Select(f => (MimeMessage.Load(f), File.GetLastWriteTimeUtc(f))).ToList()
             : [];
 

@@ -458,12 +458,7 @@ public static class FaultRun
                 if (unsent > 0) return $"{unsent} unsent outbox messages in {service}";
             }
 
-            var pending = await Sql.ScalarAsync<long>(notificationDb, $"SELECT count(*) FROM notices WHERE kind = 'submitted' AND status = 'pending' AND period IN ({inPeriods})", ct);
-            if (pending > 0) return $"{pending} 'submitted' notices not sent yet";
-            var open = await Sql.ScalarAsync<long>(notificationDb, "SELECT count(*) FROM digests WHERE status = 'open'", ct);
-            if (open > 0) return $"{open} digests whose window has not ended";
-            var deliveries = await Sql.ScalarAsync<long>(notificationDb, "SELECT count(*) FROM deliveries WHERE status IN ('pending', 'sending')", ct);
-            if (deliveries > 0) return $"{deliveries} deliveries not done yet";
+            if (await NoticesBusyAsync(notificationDb, result.Periods, ct) is { } notifying) return notifying;
             foreach (var deadline in deadlines)
             {
                 if (await Sql.ScalarAsync<long>(reportingDb, $"SELECT count(*) FROM period_closings WHERE org_unit_code = '{deadline.Unit}' AND period = '{DeadlinePeriod}'", ct) == 0)
@@ -514,23 +509,68 @@ public static class FaultRun
             }
         }
 
+        var notices = await CheckNoticesAsync(notificationDb, submitted, result.Periods, smtp.Received(), notificationKills, ct);
+        (result.NoticesSubmitted, result.EmailsReceived, result.EmailDuplicates, result.EmailsRepeatedAcrossKill) =
+            (notices.NoticesSubmitted, notices.EmailsReceived, notices.EmailDuplicates, notices.EmailsRepeatedAcrossKill);
+        result.Problems.AddRange(notices.Problems);
+
+        await CheckDeadlinesAsync(platform, deadlines, result, ct);
+        await CheckCopiesAsync(platform, result, log, ct);
+        await CheckOutboxesAndErrorQueuesAsync(platform, services, quietAt, result, ct);
+        log($"checked: {result}");
+    }
+
+    /// <summary>Notification's work for <paramref name="periods"/> not done yet ('submitted' notices, open digests, deliveries), or null.</summary>
+    public static async Task<string?> NoticesBusyAsync(string notificationDb, IEnumerable<string> periods, CancellationToken ct = default)
+    {
+        var inPeriods = string.Join(", ", periods.Select(p => $"'{p}'"));
+        var pending = await Sql.ScalarAsync<long>(notificationDb, $"SELECT count(*) FROM notices WHERE kind = 'submitted' AND status = 'pending' AND period IN ({inPeriods})", ct);
+        if (pending > 0) return $"{pending} 'submitted' notices not sent yet";
+        var open = await Sql.ScalarAsync<long>(notificationDb, "SELECT count(*) FROM digests WHERE status = 'open'", ct);
+        if (open > 0) return $"{open} digests whose window has not ended";
+        var deliveries = await Sql.ScalarAsync<long>(notificationDb, "SELECT count(*) FROM deliveries WHERE status IN ('pending', 'sending')", ct);
+        return deliveries > 0 ? $"{deliveries} deliveries not done yet" : null;
+    }
+
+    /// <summary>What <see cref="CheckNoticesAsync"/> counted and found wrong.</summary>
+    public sealed class NoticeCheck
+    {
+        public int NoticesSubmitted { get; set; }
+        public int EmailsReceived { get; set; }
+        public int EmailDuplicates { get; set; }
+        public int EmailsRepeatedAcrossKill { get; set; }
+        public List<string> Problems { get; } = [];
+    }
+
+    /// <summary>
+    /// Every submission notified once: one 'submitted' notice each, sent, with one inbox item (one officer); each in
+    /// exactly one e-mail digest; each digest one e-mail, delivered, that reached the SMTP server (<paramref name="received"/>)
+    /// once, but for the one repeat a kill of the Notification service allows (<see cref="IsRepeatAcrossKill"/>).
+    /// Used by the process fault run and by the cluster's (bench/Antq.Bench/ClusterFaults.cs).
+    /// </summary>
+    public static async Task<NoticeCheck> CheckNoticesAsync(string notificationDb, IReadOnlyCollection<(string Code, string Period)> submitted,
+        IEnumerable<string> periods, IReadOnlyList<(MimeKit.MimeMessage Message, DateTime AcceptedAt)> received, IReadOnlyList<DateTime> notificationKills,
+        CancellationToken ct = default)
+    {
+        var check = new NoticeCheck();
+        var inPeriods = string.Join(", ", periods.Select(p => $"'{p}'"));
         // The province was told of each submission exactly once.
         var notices = await Sql.RowsAsync(notificationDb, $"""
             SELECT n.org_unit_code, n.period, count(DISTINCT n.id), count(i.id), min(n.status), max(n.status)
             FROM notices n LEFT JOIN inbox_items i ON i.notice_id = n.id
             WHERE n.kind = 'submitted' AND n.period IN ({inPeriods}) GROUP BY n.org_unit_code, n.period
             """, ct);
-        result.NoticesSubmitted = notices.Sum(r => Convert.ToInt32(r[2], System.Globalization.CultureInfo.InvariantCulture));
+        check.NoticesSubmitted = notices.Sum(r => Convert.ToInt32(r[2], System.Globalization.CultureInfo.InvariantCulture));
         var noticed = notices.ToDictionary(r => ((string)r[0]!, (string)r[1]!), r => r);
         foreach (var key in submitted)
         {
-            if (!noticed.TryGetValue(key, out var row)) { result.Problems.Add($"no 'submitted' notice for {key.Code} {key.Period}"); continue; }
-            if (Convert.ToInt64(row[2], System.Globalization.CultureInfo.InvariantCulture) != 1) result.Problems.Add($"{row[2]} 'submitted' notices for {key.Code} {key.Period}");
-            if (Convert.ToInt64(row[3], System.Globalization.CultureInfo.InvariantCulture) != 1) result.Problems.Add($"{row[3]} inbox items for the notice of {key.Code} {key.Period} (one officer)");
-            if ((string)row[4]! != "sent" || (string)row[5]! != "sent") result.Problems.Add($"the notice of {key.Code} {key.Period} is {row[4]}");
+            if (!noticed.TryGetValue(key, out var row)) { check.Problems.Add($"no 'submitted' notice for {key.Code} {key.Period}"); continue; }
+            if (Convert.ToInt64(row[2], System.Globalization.CultureInfo.InvariantCulture) != 1) check.Problems.Add($"{row[2]} 'submitted' notices for {key.Code} {key.Period}");
+            if (Convert.ToInt64(row[3], System.Globalization.CultureInfo.InvariantCulture) != 1) check.Problems.Add($"{row[3]} inbox items for the notice of {key.Code} {key.Period} (one officer)");
+            if ((string)row[4]! != "sent" || (string)row[5]! != "sent") check.Problems.Add($"the notice of {key.Code} {key.Period} is {row[4]}");
         }
 
-        foreach (var key in noticed.Keys.Where(k => !submitted.Contains(k))) result.Problems.Add($"a 'submitted' notice for {key.Item1} {key.Item2}, which is not submitted");
+        foreach (var key in noticed.Keys.Where(k => !submitted.Contains(k))) check.Problems.Add($"a 'submitted' notice for {key.Item1} {key.Item2}, which is not submitted");
 
         // By e-mail, each submission in exactly one digest; each digest one e-mail, delivered, that reached the SMTP server
         // (once, or counted as a duplicate).
@@ -541,8 +581,8 @@ public static class FaultRun
         var inDigests = listed.ToDictionary(r => ((string)r[0]!, (string)r[1]!), r => Convert.ToInt64(r[2], System.Globalization.CultureInfo.InvariantCulture));
         foreach (var key in submitted)
         {
-            if (!inDigests.TryGetValue(key, out var times)) result.Problems.Add($"{key.Code} {key.Period} is in no e-mail digest");
-            else if (times != 1) result.Problems.Add($"{key.Code} {key.Period} is in {times} e-mail digests");
+            if (!inDigests.TryGetValue(key, out var times)) check.Problems.Add($"{key.Code} {key.Period} is in no e-mail digest");
+            else if (times != 1) check.Problems.Add($"{key.Code} {key.Period} is in {times} e-mail digests");
         }
 
         var emails = await Sql.RowsAsync(notificationDb, """
@@ -550,17 +590,17 @@ public static class FaultRun
             WHERE d.channel = 'email' AND n.kind = 'submittedDigest'
             """, ct);
         var digests = await Sql.ScalarAsync<long>(notificationDb, "SELECT count(*) FROM digests WHERE status = 'sent'", ct);
-        var copies = smtp.Received().GroupBy(m => m.Message.Headers["X-Antq-Idempotency-Key"] ?? "")
+        var copies = received.GroupBy(m => m.Message.Headers["X-Antq-Idempotency-Key"] ?? "")
             .ToDictionary(g => g.Key, g => g.OrderBy(m => m.AcceptedAt).ToList());
-        var received = copies.ToDictionary(c => c.Key, c => c.Value.Count);
-        result.EmailsReceived = received.Values.Sum();
-        result.EmailDuplicates = received.Values.Sum(n => n - 1);
-        if (emails.Count != digests) result.Problems.Add($"{emails.Count} e-mail deliveries for {digests} digests sent");
+        var counts = copies.ToDictionary(c => c.Key, c => c.Value.Count);
+        check.EmailsReceived = counts.Values.Sum();
+        check.EmailDuplicates = counts.Values.Sum(n => n - 1);
+        if (emails.Count != digests) check.Problems.Add($"{emails.Count} e-mail deliveries for {digests} digests sent");
         foreach (var row in emails)
         {
             var key = (string)row[0]!;
-            if ((string)row[1]! != "delivered") result.Problems.Add($"e-mail {key} is {row[1]}");
-            if (!received.ContainsKey(key)) result.Problems.Add($"e-mail {key} never reached the SMTP server");
+            if ((string)row[1]! != "delivered") check.Problems.Add($"e-mail {key} is {row[1]}");
+            if (!counts.ContainsKey(key)) check.Problems.Add($"e-mail {key} never reached the SMTP server");
         }
 
         // SMTP has no idempotency: if the Notification service dies after the server's 250 and before it records the
@@ -569,17 +609,14 @@ public static class FaultRun
         var unexplained = new List<string>();
         foreach (var (key, list) in copies.Where(c => c.Value.Count > 1))
         {
-            if (IsRepeatAcrossKill(list.Select(m => (m.Message.MessageId, m.AcceptedAt)).ToList(), notificationKills)) result.EmailsRepeatedAcrossKill++;
+            if (IsRepeatAcrossKill(list.Select(m => (m.Message.MessageId, m.AcceptedAt)).ToList(), notificationKills)) check.EmailsRepeatedAcrossKill++;
             else unexplained.Add($"{key} ({list.Count} copies at {string.Join(", ", list.Select(m => $"{m.AcceptedAt:HH:mm:ss.fff}"))}, Message-IDs {string.Join(", ", list.Select(m => m.Message.MessageId).Distinct())})");
         }
 
         if (unexplained.Count > 0)
-            result.Problems.Add($"{unexplained.Count} e-mails reached the SMTP server more than once without a kill of the Notification service between the copies: {string.Join("; ", unexplained.Take(5))}");
+            check.Problems.Add($"{unexplained.Count} e-mails reached the SMTP server more than once without a kill of the Notification service between the copies: {string.Join("; ", unexplained.Take(5))}");
 
-        await CheckDeadlinesAsync(platform, deadlines, result, ct);
-        await CheckCopiesAsync(platform, result, log, ct);
-        await CheckOutboxesAndErrorQueuesAsync(platform, services, quietAt, result, ct);
-        log($"checked: {result}");
+        return check;
     }
 
     /// <summary>

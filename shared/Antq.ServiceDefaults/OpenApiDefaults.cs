@@ -163,6 +163,25 @@ public static class OpenApiDefaults
             return Task.CompletedTask;
         });
 
+    /// <summary>
+    /// Declares the <c>If-Match</c> header that the handler reads itself (the version from the resource's ETag), so that
+    /// the document and the clients made from it carry it as a parameter, not only in prose.
+    /// </summary>
+    public static TBuilder WithIfMatch<TBuilder>(this TBuilder builder, bool required, string description) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "If-Match",
+                In = ParameterLocation.Header,
+                Required = required,
+                Description = description,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+            return Task.CompletedTask;
+        });
+
     /// <summary>An example of the JSON body the endpoint takes, shown in the document.</summary>
     public static TBuilder WithRequestExample<TBuilder>(this TBuilder builder, object example) where TBuilder : IEndpointConventionBuilder
     {

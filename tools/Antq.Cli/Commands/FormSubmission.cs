@@ -62,7 +62,7 @@ public static class FormSubmission
 
             var bytes = await File.ReadAllBytesAsync(form.FullName, ct);
             var saved = await context.Api.Reporting.UploadReportFormFileAsync(unit, periodCode, bytes, ct);
-            var submitted = await context.Api.Reporting.WithVersionAsync(saved.Version, r => r.SubmitReportAsync(unit, periodCode, null, ct));
+            var submitted = await context.Api.Reporting.SubmitReportAsync(unit, periodCode, Antq.Client.Reporting.ReportingClient.IfMatchOf(saved.Version), cancellationToken: ct);
             return new FormResult(form.Name, unit, submitted.OrgUnit.Name, periodCode, submitted.Status, submitted.Version, 200, []);
         }
         catch (CliException ex)

@@ -74,9 +74,8 @@ public static class ReportCommands
                 Values = figures.For(catalogue.Indicators.Where(i => i.ValueType == "boolean").Select(i => i.Code).ToHashSet(StringComparer.Ordinal)),
                 Narrative = figures.Narrative is null ? existing?.Narrative : new Dictionary<string, string>(figures.Narrative),
             };
-            var submitted = existing is null
-                ? await context.Api.Reporting.SubmitReportAsync(unit, periodCode, body, ct)
-                : await context.Api.Reporting.WithVersionAsync(existing.Version, r => r.SubmitReportAsync(unit, periodCode, body, ct));
+            var submitted = await context.Api.Reporting.SubmitReportAsync(
+                unit, periodCode, existing is null ? null : ReportingClient.IfMatchOf(existing.Version), body, ct);
 
             context.Output.Show(submitted, () =>
             {

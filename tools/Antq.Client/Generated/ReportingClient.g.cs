@@ -851,9 +851,10 @@ namespace Antq.Client.Reporting
         /// </remarks>
         /// <param name="code">Mã đơn vị: mã đơn vị hành chính (dvhc, ví dụ 38 Thanh Hóa, 14758 Phường Hàm Rồng) hoặc mã đơn vị dưới cấp xã.</param>
         /// <param name="period">Kỳ báo cáo: YYYY-H1 (sơ kết 6 tháng) hoặc YYYY-Y (tổng kết năm), ví dụ 2026-H1.</param>
+        /// <param name="if_Match">Phiên bản của báo cáo (ETag của lần đọc gần nhất); không gửi thì dùng phiên bản ghi trong biểu mẫu.</param>
         /// <returns>Thành công</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<ReportResponse> UploadReportFormAsync(string code, string period, FileParameter body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<ReportResponse> UploadReportFormAsync(string code, string period, FileParameter body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (code == null)
                 throw new System.ArgumentNullException("code");
@@ -870,6 +871,9 @@ namespace Antq.Client.Reporting
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (if_Match != null)
+                        request_.Headers.TryAddWithoutValidation("If-Match", ConvertToString(if_Match, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
@@ -1305,9 +1309,10 @@ namespace Antq.Client.Reporting
         /// </remarks>
         /// <param name="code">Mã đơn vị: mã đơn vị hành chính (dvhc, ví dụ 38 Thanh Hóa, 14758 Phường Hàm Rồng) hoặc mã đơn vị dưới cấp xã.</param>
         /// <param name="period">Kỳ báo cáo: YYYY-H1 (sơ kết 6 tháng) hoặc YYYY-Y (tổng kết năm), ví dụ 2026-H1.</param>
+        /// <param name="if_Match">Phiên bản của báo cáo (ETag của lần đọc gần nhất, ví dụ "3"): cần khi báo cáo đã có (428 nếu thiếu, 412 nếu đã bị người khác thay đổi); không gửi, hoặc "*", khi báo cáo chưa có.</param>
         /// <returns>Thành công</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<ReportResponse> SubmitReportAsync(string code, string period, SaveReportRequest? body = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<ReportResponse> SubmitReportAsync(string code, string period, string? if_Match = null, SaveReportRequest? body = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (code == null)
                 throw new System.ArgumentNullException("code");
@@ -1321,6 +1326,9 @@ namespace Antq.Client.Reporting
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (if_Match != null)
+                        request_.Headers.TryAddWithoutValidation("If-Match", ConvertToString(if_Match, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -1468,9 +1476,10 @@ namespace Antq.Client.Reporting
         /// </remarks>
         /// <param name="code">Mã đơn vị: mã đơn vị hành chính (dvhc, ví dụ 38 Thanh Hóa, 14758 Phường Hàm Rồng) hoặc mã đơn vị dưới cấp xã.</param>
         /// <param name="period">Kỳ báo cáo: YYYY-H1 (sơ kết 6 tháng) hoặc YYYY-Y (tổng kết năm), ví dụ 2026-H1.</param>
+        /// <param name="if_Match">Phiên bản của báo cáo (ETag của lần đọc gần nhất, ví dụ "3"): 428 nếu thiếu, 412 nếu đã bị người khác thay đổi.</param>
         /// <returns>Thành công</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<ReportResponse> ReturnReportAsync(string code, string period, ReturnReportRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<ReportResponse> ReturnReportAsync(string code, string period, string if_Match, ReturnReportRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (code == null)
                 throw new System.ArgumentNullException("code");
@@ -1487,6 +1496,10 @@ namespace Antq.Client.Reporting
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (if_Match == null)
+                        throw new System.ArgumentNullException("if_Match");
+                    request_.Headers.TryAddWithoutValidation("If-Match", ConvertToString(if_Match, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -1634,9 +1647,10 @@ namespace Antq.Client.Reporting
         /// </remarks>
         /// <param name="code">Mã đơn vị: mã đơn vị hành chính (dvhc, ví dụ 38 Thanh Hóa, 14758 Phường Hàm Rồng) hoặc mã đơn vị dưới cấp xã.</param>
         /// <param name="period">Kỳ báo cáo: YYYY-H1 (sơ kết 6 tháng) hoặc YYYY-Y (tổng kết năm), ví dụ 2026-H1.</param>
+        /// <param name="if_Match">Phiên bản của báo cáo (ETag của lần đọc gần nhất, ví dụ "3"): 428 nếu thiếu, 412 nếu đã bị người khác thay đổi.</param>
         /// <returns>Thành công</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<ReportResponse> AcceptReportAsync(string code, string period, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<ReportResponse> AcceptReportAsync(string code, string period, string if_Match, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (code == null)
                 throw new System.ArgumentNullException("code");
@@ -1650,6 +1664,10 @@ namespace Antq.Client.Reporting
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (if_Match == null)
+                        throw new System.ArgumentNullException("if_Match");
+                    request_.Headers.TryAddWithoutValidation("If-Match", ConvertToString(if_Match, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Content = new System.Net.Http.StringContent(string.Empty, System.Text.Encoding.UTF8, "application/json");
                     request_.Method = new System.Net.Http.HttpMethod("POST");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));

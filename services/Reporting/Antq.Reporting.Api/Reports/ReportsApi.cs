@@ -54,6 +54,9 @@ public static class ReportsApi
     public const int MaxReasonLength = 2000;
     public const int MaxNarrativeLength = 100_000;
 
+    const string IfMatchWhenExists = "Phiên bản của báo cáo (ETag của lần đọc gần nhất, ví dụ \"3\"): cần khi báo cáo đã có (428 nếu thiếu, 412 nếu đã bị người khác thay đổi); không gửi, hoặc \"*\", khi báo cáo chưa có.";
+    const string IfMatchRequired = "Phiên bản của báo cáo (ETag của lần đọc gần nhất, ví dụ \"3\"): 428 nếu thiếu, 412 nếu đã bị người khác thay đổi.";
+
     public static RouteGroupBuilder MapReportsApi(this IEndpointRouteBuilder app)
     {
         // Every route names a unit and a period (2026-H1, 2026-Y …): a period it cannot be read as is a 400, a unit outside
@@ -65,7 +68,7 @@ public static class ReportsApi
         group.MapPut("/{code}/{period}", SaveReport).WithName("saveReport")
             .WithSummary("Lưu báo cáo (dự thảo)")
             .WithDescription("Lưu số liệu (`values`, theo mã chỉ tiêu của danh mục) và phần lời (`narrative`) của báo cáo đang soạn; tạo báo cáo nếu chưa có (201). Báo cáo đã có cần If-Match (428 nếu thiếu, 412 nếu đã bị người khác thay đổi). Cùng địa chỉ nhận biểu mẫu Excel đã điền (Content-Type xlsx). Số liệu sai được nêu theo từng chỉ tiêu trong `errors`.")
-            .Problems(409, 412, 428)
+            .Problems(409, 412, 428).WithIfMatch(false, IfMatchWhenExists)
             .WithRequestExample(new SaveReportRequest(
                 new Dictionary<string, JsonElement> { ["PROP_SESSIONS"] = JsonSerializer.SerializeToElement(12), ["TIPS_TOTAL"] = JsonSerializer.SerializeToElement(45), ["TIPS_VALUABLE"] = JsonSerializer.SerializeToElement(9) },
                 new Dictionary<string, string?> { ["KET_QUA"] = "Tổ chức 12 buổi tuyên truyền; tiếp nhận 45 tin báo, 9 tin có giá trị." }));
@@ -73,7 +76,7 @@ public static class ReportsApi
         group.MapPut("/{code}/{period}", UploadReport).Accepts<Stream>(ReportTemplate.ContentType).DisableAntiforgery().WithName("uploadReportForm")
             .WithSummary("Lưu báo cáo từ biểu mẫu Excel")
             .WithDescription("Lưu báo cáo từ biểu mẫu Excel (tải tại template.xlsx) đã điền; ô sai được nêu tên, và khi có ô sai thì không lưu gì. Phiên bản ghi trong biểu mẫu thay cho If-Match.")
-            .Problems(409, 412, 413, 428);
+            .Problems(409, 412, 413, 428).WithIfMatch(false, "Phiên bản của báo cáo (ETag của lần đọc gần nhất); không gửi thì dùng phiên bản ghi trong biểu mẫu.");
         group.MapGet("/{code}/{period}/template.xlsx", GetTemplate).WithName("getReportTemplate")
             .WithSummary("Tải biểu mẫu Excel của báo cáo")
             .WithDescription("Biểu mẫu Excel của báo cáo kỳ `period` cho đơn vị `code`, theo danh mục chỉ tiêu của kỳ, điền sẵn số liệu đã lưu.")
@@ -85,15 +88,15 @@ public static class ReportsApi
         group.MapPost("/{code}/{period}/submit", SubmitReport).WithName("submitReport")
             .WithSummary("Nộp báo cáo")
             .WithDescription("Nộp báo cáo lên cấp trên; có thể gửi kèm số liệu lần cuối (lưu và nộp trong cùng một giao dịch). Báo cáo đã có cần If-Match. Báo cáo thiếu số liệu bắt buộc hoặc sai quy tắc của danh mục bị từ chối, nêu từng chỉ tiêu.")
-            .Problems(409, 412, 428);
+            .Problems(409, 412, 428).WithIfMatch(false, IfMatchWhenExists);
         group.MapPost("/{code}/{period}/return", ReturnReport).WithName("returnReport")
             .WithSummary("Trả lại báo cáo")
             .WithDescription("Cấp trên trả lại báo cáo đã nộp để đơn vị sửa, với lý do (`reason`, tối đa 2000 ký tự). Cần If-Match.")
-            .Problems(409, 412, 428).WithRequestExample(new ReturnReportRequest("Thiếu số liệu về mô hình tự quản ở khu dân cư."));
+            .Problems(409, 412, 428).WithIfMatch(true, IfMatchRequired).WithRequestExample(new ReturnReportRequest("Thiếu số liệu về mô hình tự quản ở khu dân cư."));
         group.MapPost("/{code}/{period}/accept", AcceptReport).WithName("acceptReport")
             .WithSummary("Duyệt báo cáo")
             .WithDescription("Cấp trên duyệt báo cáo đã nộp. Cần If-Match.")
-            .Problems(409, 412, 428);
+            .Problems(409, 412, 428).WithIfMatch(true, IfMatchRequired);
         return group;
     }
 

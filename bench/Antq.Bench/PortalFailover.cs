@@ -35,7 +35,7 @@ public static class PortalFailover
         page.Console += (_, message) => { if (message.Type is "error" or "warning") log($"browser {message.Type}: {message.Text}"); };
         await PortalSignIn.SignInAsync(page, gateway, username, password);
         await page.GotoAsync($"/bao-cao/{Period}");
-        await Interactive(page);
+        await PortalSignIn.DraftTrackedAsync(page);
 
         var total = (DateTime.UtcNow.Second + 10).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var note = $"Ghi chép lúc {DateTime.UtcNow:HH:mm:ss}, chưa lưu.";

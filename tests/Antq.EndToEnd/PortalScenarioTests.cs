@@ -167,7 +167,7 @@ public sealed class PortalScenarioTests(Platform platform, Browser browser)
         await platform.CreateUserAsync("ca.xa8", Password, "Vàng A Dơ", "CommuneOfficer", communeCode);
         var page = await SignInAsync("ca.xa8");
         await page.GotoAsync($"/bao-cao/{Platform.Period}");
-        await InteractiveAsync(page);
+        await PortalSignIn.DraftTrackedAsync(page);
 
         // A value that is not a number stops the autosave: nothing of this reaches the service.
         await Field(page, "TIPS_TOTAL").FillAsync("7");

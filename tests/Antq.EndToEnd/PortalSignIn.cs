@@ -22,4 +22,14 @@ public static class PortalSignIn
 
     /// <summary>Waits until the page's circuit is live, so clicks and typing reach the components.</summary>
     public static Task InteractiveAsync(IPage page) => page.Locator(".app[data-interactive=true]").WaitForAsync();
+
+    /// <summary>
+    /// Interactive, and the report form's input kept by the browser from now on: report-draft.js attaches to the form
+    /// after the circuit starts, so input typed before that would not be kept.
+    /// </summary>
+    public static async Task DraftTrackedAsync(IPage page)
+    {
+        await InteractiveAsync(page);
+        await page.Locator("form[data-draft-tracked=true]").WaitForAsync();
+    }
 }

@@ -36,6 +36,7 @@ export function track(form, key, version) {
   // saved and forgotten its value, and would keep it as unsaved.
   form.addEventListener("input", record);
   tracked.set(form, record);
+  form.dataset.draftTracked = "true"; // what is typed from now on is kept (the browser tests wait for it before typing)
 }
 
 /** The draft kept under key, as JSON (null when none). */

@@ -52,6 +52,10 @@ public sealed class ClosingOutageTests(ITestOutputHelper output) : IAsyncLifetim
         notification = new ServiceFactory<NotificationDbContext>("notification", notificationDatabase, virtualHost) { Clock = clock };
         notification.Settings["Logging:LogLevel:Default"] = "Warning";
         notification.Settings["Notification:Dispatcher:PollInterval"] = "00:00:00.500";
+        // The overdue notices a minute after the deadline go at that minute whatever the hour the test runs (the working
+        // hour and the night's quiet hours are Notification's own tests' subject).
+        notification.Settings["Notification:Reminders:RemindAt"] = "";
+        notification.Settings["Notification:Reminders:QuietHours"] = "";
         _ = reporting.Server;
         _ = notification.Server;
         await using (var scope = reporting.Services.CreateAsyncScope())

@@ -163,6 +163,9 @@ public static class FaultRun
                 {
                     ["Notification:Dispatcher:FirstRetryDelay"] = "00:00:02", ["Notification:Dispatcher:MaxRetryDelay"] = "00:00:10",
                     ["Notification:Digest:Window"] = "00:01:00",
+                    // Overdue notices go at their exact offset whatever the hour: the run checks that they are sent once,
+                    // and it runs at any time of day, so the working hour and the night's quiet hours are off here.
+                    ["Notification:Reminders:RemindAt"] = "", ["Notification:Reminders:QuietHours"] = "",
                 },
                 // A deadline that passes inside an outage is looked for every few seconds once the service can look.
                 ["reporting"] = new() { ["Closing:PollInterval"] = "00:00:02" },

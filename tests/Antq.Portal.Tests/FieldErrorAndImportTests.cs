@@ -42,6 +42,9 @@ public sealed class FieldErrorAndImportTests
         var csv = "code,name,kind,parentCode\r\n14758-TDP01,Tổ dân phố 1,ResidentialArea,14758\r\n\r\n14758-CQ1,\"Trường THCS\nHàm Rồng\",School,14758\n14758-TDP02,Tổ 2,ResidentialArea,14758";
         Assert.Equal(3, ImportRows.Count(Encoding.UTF8.GetBytes(csv), csv: true));
         Assert.Equal(0, ImportRows.Count(Encoding.UTF8.GetBytes("code,name,kind,parentCode\n"), csv: true));
+        // Excel's "CSV UTF-8": a BOM, ';' between fields, a quoted name holding the separator.
+        var excel = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("code;name;kind;parentCode\r\n14758-TDP01;\"Tổ 1; khu A\";ResidentialArea;14758\r\n14758-TDP02;Tổ 2;ResidentialArea;14758\r\n")).ToArray();
+        Assert.Equal(2, ImportRows.Count(excel, csv: true));
     }
 
     [Fact]

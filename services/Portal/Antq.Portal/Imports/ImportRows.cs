@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using nietras.SeparatedValues;
 
 namespace Antq.Portal.Imports;
 
@@ -18,25 +19,24 @@ public static class ImportRows
     /// </summary>
     public static int? Count(ReadOnlySpan<byte> content, bool csv) => csv ? CsvRecords(content) : JsonUnits(content);
 
+    /// <summary>Read with Sep as Plan's unit-list reader reads it (any separator, quoted fields), header row excluded.</summary>
     static int CsvRecords(ReadOnlySpan<byte> content)
     {
-        int records = 0;
-        bool quoted = false, filled = false;
-        foreach (var b in content)
+        var text = new UTF8Encoding(false).GetString(content.StartsWith(Encoding.UTF8.Preamble) ? content[Encoding.UTF8.Preamble.Length..] : content);
+        using var reader = Sep.Reader(o => o with { HasHeader = false, DisableColCountCheck = true, Unescape = true }).FromText(text);
+        var records = 0;
+        foreach (var row in reader)
         {
-            if (b == (byte)'"') quoted = !quoted;
-            if (!quoted && b == (byte)'\n')
+            for (var i = 0; i < row.ColCount; i++)
             {
-                if (filled) records++;
-                filled = false;
-            }
-            else if (b is not ((byte)'\r' or (byte)' ' or (byte)'\t' or (byte)',' or (byte)';'))
-            {
-                filled = true;
+                if (!row[i].Span.IsWhiteSpace())
+                {
+                    records++;
+                    break;
+                }
             }
         }
 
-        if (filled) records++;
         return Math.Max(0, records - 1); // the header row
     }
 

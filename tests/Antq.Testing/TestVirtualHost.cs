@@ -23,9 +23,17 @@ public sealed class TestVirtualHost : IAsyncDisposable
         var name = $"t-{label.ToLowerInvariant()}-{Guid.NewGuid():N}";
         var json = new StringContent("{}", Encoding.UTF8, "application/json");
         (await Api.PutAsync($"vhosts/{Uri.EscapeDataString(name)}", json)).EnsureSuccessStatusCode();
+        var host = new TestVirtualHost(name);
+        await host.GrantAsync();
+        return host;
+    }
+
+    string PermissionsPath => $"permissions/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(User)}";
+
+    async Task GrantAsync()
+    {
         var permissions = new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json");
-        (await Api.PutAsync($"permissions/{Uri.EscapeDataString(name)}/{Uri.EscapeDataString(User)}", permissions)).EnsureSuccessStatusCode();
-        return new TestVirtualHost(name);
+        (await Api.PutAsync(PermissionsPath, permissions)).EnsureSuccessStatusCode();
     }
 
     /// <summary>Messages waiting in a queue of this virtual host, as the broker's management API reports them.</summary>
@@ -39,10 +47,13 @@ public sealed class TestVirtualHost : IAsyncDisposable
 
     /// <summary>
     /// The broker becomes unreachable for this virtual host only, as in an outage of the broker that the tests sharing
-    /// it do not see: no connection may open (a limit of none) and the open ones are closed. <see cref="UnblockAsync"/> ends it.
+    /// it do not see: the user loses its permissions on the virtual host (so that a connection opened a moment ago, which
+    /// the management API does not list yet, cannot publish either), no connection may open (a limit of none) and the
+    /// open ones are closed. <see cref="UnblockAsync"/> ends it.
     /// </summary>
     public async Task BlockAsync()
     {
+        (await Api.DeleteAsync(PermissionsPath)).EnsureSuccessStatusCode();
         var limit = new StringContent("""{"value":0}""", Encoding.UTF8, "application/json");
         (await Api.PutAsync($"vhost-limits/{Uri.EscapeDataString(Name)}/max-connections", limit)).EnsureSuccessStatusCode();
         // The management API lists a connection a moment after it opens: close until none is listed on two readings in a
@@ -68,8 +79,11 @@ public sealed class TestVirtualHost : IAsyncDisposable
     }
 
     /// <summary>Connections may open again (<see cref="BlockAsync"/>).</summary>
-    public async Task UnblockAsync() =>
+    public async Task UnblockAsync()
+    {
+        await GrantAsync();
         (await Api.DeleteAsync($"vhost-limits/{Uri.EscapeDataString(Name)}/max-connections")).EnsureSuccessStatusCode();
+    }
 
     /// <summary>The names of this virtual host's queues: a service's endpoint exists once its queue does.</summary>
     public async Task<List<string>> QueuesAsync()

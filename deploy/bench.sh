@@ -118,6 +118,13 @@ for m in result["measurements"]:
                      f"(bound {f(m.get('peak_bound_mb'), 0)} MB); all 4xx: {m.get('all_4xx')}; {m.get('statuses')}")
     elif m["name"] == "bus":
         heads.append(f"bus through the outbox and inbox: {f(m.get('ours'))}/s, raw RabbitMQ.Client {f(m.get('reference'))}/s, ratio {f(m.get('ratio'), 3)} (goal >= 0.35)")
+        for path, cpu in (m.get("cpu_ms_per_message") or {}).items():
+            heads.append(f"bus CPU ms per message, {path}: " + ", ".join(f"{k} {v}" for k, v in cpu.items()))
+    elif m["name"] == "gateway":
+        heads.append(f"gateway: {f(m.get('ratio'), 3)} of direct throughput (bare YARP {f(m.get('bare_proxy_ratio'), 3)}); one request at a time "
+                     f"+{f(m.get('added_p50_ms_one_at_a_time'), 3)} ms over direct, bare YARP +{f(m.get('bare_proxy_added_p50_ms_one_at_a_time'), 3)} ms")
+        for path, cpu in (m.get("cpu_ms_per_request") or {}).items():
+            heads.append(f"gateway CPU ms per request, {path}: " + ", ".join(f"{k} {v}" for k, v in cpu.items()))
 for h in heads:
     print("headline: " + h)
 print(f"{'name':<10} {'ours':>10} {'reference':>10} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'s':>6}  units")

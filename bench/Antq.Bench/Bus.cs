@@ -10,6 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -39,21 +40,45 @@ static class BusBench
         double raw = 0, outbox = 0, masstransit = 0;
         long duplicates = 0, unsent = 0;
         int rawCount = 0, outboxCount = 0, masstransitCount = 0;
+        // Where each path's messages spend CPU (this program hosts both ends of every path): the program, PostgreSQL,
+        // RabbitMQ, the machine. The readings take in a run's set-up (a virtual host, a database), the same for each side.
+        var rawCpu = new MachineCpu.Accumulator();
+        var outboxCpu = new MachineCpu.Accumulator();
+        var masstransitCpu = new MachineCpu.Accumulator();
+        const string Self = "bench process";
+        Profile? profile = null;
         for (var turn = 0; turn < 2; turn++)
         {
             var count = turn == 0 ? messages / 2 : messages - messages / 2;
+            var before = MachineCpu.ReadServers(Self);
             var seconds = await RawAsync(message, count);
+            rawCpu.Add(before, MachineCpu.ReadServers(Self), count);
             Console.WriteLine($"RabbitMQ.Client     : {count} published+consumed in {seconds:F2} s = {count / seconds:F0}/s");
             raw += seconds; rawCount += count;
 
-            var (outboxSeconds, outboxDuplicates, outboxUnsent) = await OutboxAsync(message, count);
+            before = MachineCpu.ReadServers(Self);
+            // The second turn's outbox run also says what PostgreSQL did: its statements and its sessions' waits.
+            var (outboxSeconds, outboxDuplicates, outboxUnsent, outboxProfile) = await OutboxAsync(message, count, profiled: turn == 1);
+            outboxCpu.Add(before, MachineCpu.ReadServers(Self), count);
+            profile ??= outboxProfile;
             Console.WriteLine($"outbox → inbox      : {count} written, dispatched, consumed in {outboxSeconds:F2} s = {count / outboxSeconds:F0}/s");
             outbox += outboxSeconds; outboxCount += count; duplicates += outboxDuplicates; unsent += outboxUnsent;
 
+            before = MachineCpu.ReadServers(Self);
             seconds = await MassTransitAsync(message, count);
+            masstransitCpu.Add(before, MachineCpu.ReadServers(Self), count);
             Console.WriteLine($"MassTransit publish : {count} published+consumed in {seconds:F2} s = {count / seconds:F0}/s");
             masstransit += seconds; masstransitCount += count;
         }
+
+        var cpuPerMessage = new Dictionary<string, Dictionary<string, double>>
+        {
+            ["outbox → inbox"] = outboxCpu.PerOperation(), ["RabbitMQ.Client"] = rawCpu.PerOperation(), ["MassTransit publish"] = masstransitCpu.PerOperation(),
+        };
+        foreach (var (path, perMessage) in cpuPerMessage)
+            Console.WriteLine($"CPU ms per message, {path}: {string.Join(", ", perMessage.Select(c => $"{c.Key} {c.Value}"))}");
+        foreach (var row in profile?.Statements ?? []) Console.WriteLine($"  pg: {row.calls_per_op} calls, {row.exec_ms_per_op} ms per message: {row.query}");
+        if (profile is not null) Console.WriteLine($"  pg sessions by wait: {WaitSampler.Describe(profile.Waits)}");
 
         var rawRate = rawCount / raw;
         var outboxRate = outboxCount / outbox;
@@ -70,6 +95,9 @@ static class BusBench
             outbox_unsent_at_end = unsent,
             masstransit_publish_per_second = Math.Round(masstransitRate, 1),
             masstransit_publish_ratio = Math.Round(masstransitRate / rawRate, 3),
+            cpu_ms_per_message = cpuPerMessage,
+            pg_statements_per_message = profile?.Statements,
+            pg_sessions_by_wait = profile?.Waits,
         };
     }
 
@@ -123,7 +151,9 @@ static class BusBench
     /// as it does in production, and the consumer handles each through the inbox. Timed from the first row written
     /// until the last message's inbox row has committed.
     /// </summary>
-    static async Task<(double Seconds, long Duplicates, long Unsent)> OutboxAsync(ReportSubmitted message, int messages)
+    sealed record Profile(StatementProfile.StatementRow[] Statements, WaitSampler.WaitShare[] Waits);
+
+    static async Task<(double Seconds, long Duplicates, long Unsent, Profile? Profile)> OutboxAsync(ReportSubmitted message, int messages, bool profiled)
     {
         await using var database = await TestDatabase.CreateAsync("bench-outbox");
         await using var vhost = await TestVirtualHost.CreateAsync("bench-outbox");
@@ -162,12 +192,20 @@ static class BusBench
 
             await WriteAsync(1); // warm-up: the whole path once (exchange, binding, pools)
             await counter.WarmedUp.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var databases = new Dictionary<string, string> { ["bench"] = new NpgsqlConnectionStringBuilder(database.ConnectionString).Database! };
+            var statementsProfiled = profiled && await StatementProfile.ResetAsync();
             var started = Stopwatch.GetTimestamp();
-            for (var i = 0; i < messages; i += Window) await WriteAsync(Math.Min(Window, messages - i));
-            // The dispatcher publishes one row at a time; on a busy machine that may be slow, so the wait scales with the count.
-            if (await Task.WhenAny(counter.AllIn.Task, Task.Delay(TimeSpan.FromSeconds(Math.Max(180, messages / 25.0)))) != counter.AllIn.Task)
-                throw new TimeoutException($"outbox: {counter.Count} of {messages} consumed");
+            async Task<bool> RunAsync()
+            {
+                for (var i = 0; i < messages; i += Window) await WriteAsync(Math.Min(Window, messages - i));
+                // On a busy machine the path may be slow, so the wait scales with the count.
+                return await Task.WhenAny(counter.AllIn.Task, Task.Delay(TimeSpan.FromSeconds(Math.Max(180, messages / 25.0)))) == counter.AllIn.Task;
+            }
+
+            var (allIn, waits, _) = profiled ? await WaitSampler.DuringAsync(databases, RunAsync) : (await RunAsync(), [], 0);
+            if (!allIn) throw new TimeoutException($"outbox: {counter.Count} of {messages} consumed");
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var profile = profiled ? new Profile(statementsProfiled ? await StatementProfile.TopAsync(databases, messages, top: 8) : [], waits) : null;
 
             // The dispatcher marks a batch sent when its round commits, which may be just after the batch's last
             // message has been consumed: give it a moment before counting rows left unsent.
@@ -179,7 +217,7 @@ static class BusBench
                 if (unsent == 0) break;
             }
 
-            return (seconds, counter.Duplicates, unsent);
+            return (seconds, counter.Duplicates, unsent, profile);
         }
         finally
         {

@@ -13,11 +13,43 @@ static class MachineCpu
     public static Dictionary<string, double> Read(PlatformProcesses platform)
     {
         var seconds = new Dictionary<string, double>(platform.CpuSeconds());
-        seconds["postgresql"] = ByName("postgres", withReapedChildren: true);
-        seconds["rabbitmq"] = ByName("beam.smp", withReapedChildren: true);
-        seconds["load generator"] = PlatformProcesses.ProcessCpuSeconds(Environment.ProcessId);
-        seconds["machine"] = Machine();
+        foreach (var (name, value) in ReadServers("load generator")) seconds[name] = value;
         return seconds;
+    }
+
+    /// <summary>
+    /// PostgreSQL, RabbitMQ, this program (named <paramref name="self"/>: the load generator, or the bus measurement's
+    /// own host) and the whole machine, for a measurement without the platform's processes.
+    /// </summary>
+    public static Dictionary<string, double> ReadServers(string self) => new()
+    {
+        ["postgresql"] = ByName("postgres", withReapedChildren: true),
+        ["rabbitmq"] = ByName("beam.smp", withReapedChildren: true),
+        [self] = PlatformProcesses.ProcessCpuSeconds(Environment.ProcessId),
+        ["machine"] = Machine(),
+    };
+
+    /// <summary>What this program's ended children (wrk runs, once waited for) have used, from /proc/self/stat.</summary>
+    public static double ReapedChildren()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (Long(fields[13]) + Long(fields[14])) / 100.0;
+    }
+
+    /// <summary>The sum of several steps' CPU per operation, weighted by their operations (for measurements taken in turns).</summary>
+    public sealed class Accumulator
+    {
+        readonly Dictionary<string, double> seconds = new();
+        long operations;
+
+        public void Add(Dictionary<string, double> before, Dictionary<string, double> after, long count)
+        {
+            foreach (var (name, value) in after) seconds[name] = seconds.GetValueOrDefault(name) + value - before.GetValueOrDefault(name);
+            operations += count;
+        }
+
+        public Dictionary<string, double> PerOperation() => MachineCpu.PerOperation(new Dictionary<string, double>(), seconds, operations);
     }
 
     /// <summary>CPU ms per operation between two readings, by process (and "machine": every process on it).</summary>

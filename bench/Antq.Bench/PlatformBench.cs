@@ -163,8 +163,34 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
             // Throughput: the paths take turns, twice each.
             var half = Math.Max(2, sizes.GatewaySeconds / 2);
             var loaded = targets.ToDictionary(t => t, _ => new List<WrkResult>());
+            // Where each path's requests spend CPU: the gateway, the bare proxy, the service behind them, wrk, the machine.
+            var cpu = targets.ToDictionary(t => t, _ => new MachineCpu.Accumulator());
+            Dictionary<string, double> ReadCpu()
+            {
+                var all = MachineCpu.Read(platform);
+                var read = all.Where(c => c.Key is "gateway" or "reporting" or "postgresql" or "machine").ToDictionary();
+                read["bare proxy"] = proxy.HasExited ? 0 : PlatformProcesses.ProcessCpuSeconds(proxy.Id);
+                read["wrk"] = MachineCpu.ReapedChildren();
+                return read;
+            }
+
             for (var turn = 0; turn < 2; turn++)
-                foreach (var target in targets) loaded[target].Add(await Wrk.RunAsync(target, token, 16, 2, half));
+            {
+                foreach (var target in targets)
+                {
+                    var before = ReadCpu();
+                    var result = await Wrk.RunAsync(target, token, 16, 2, half);
+                    cpu[target].Add(before, ReadCpu(), result.Requests);
+                    loaded[target].Add(result);
+                }
+            }
+
+            var cpuPerRequest = new Dictionary<string, Dictionary<string, double>>
+            {
+                ["direct"] = cpu[direct].PerOperation(), ["gateway"] = cpu[through].PerOperation(), ["bare proxy"] = cpu[bareProxy].PerOperation(),
+            };
+            foreach (var (route, perRequest) in cpuPerRequest)
+                log($"CPU ms per request, {route}: {string.Join(", ", perRequest.Select(c => $"{c.Key} {c.Value}"))}");
             var d = WrkResult.Merge(loaded[direct][0], loaded[direct][1]);
             var g = WrkResult.Merge(loaded[through][0], loaded[through][1]);
             var y = WrkResult.Merge(loaded[bareProxy][0], loaded[bareProxy][1]);
@@ -215,6 +241,7 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
                 bare_proxy_ratio = Math.Round(y.PerSecond / d.PerSecond, 3),
                 bare_proxy_added_p50_ms_one_at_a_time = Math.Round(proxyAddedP50, 3),
                 bare_proxy_added_p99_ms_one_at_a_time = Math.Round(Added(proxyRounds, r => r.P99Ms), 3),
+                cpu_ms_per_request = cpuPerRequest,
             });
         }
         finally
@@ -297,15 +324,17 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
 
             // Ours at 70 % of its highest rate: latency, and where each submission's CPU goes.
             var rate70 = highest * 0.7;
+            var databases = StatementProfile.DatabasesOf(platform, "reporting", "notification", "classification", "plan", "identity");
             var profiled = await StatementProfile.ResetAsync();
             var cpuBefore = MachineCpu.Read(platform);
-            var run = await OpenLoop.RunAsync(rate70, TimeSpan.FromSeconds(sizes.IngestRunSeconds), Ours);
+            // What PostgreSQL's sessions wait on meanwhile (running, a row lock, the WAL, the service's next statement).
+            var (run, waits, waitSamples) = await WaitSampler.DuringAsync(databases,
+                () => OpenLoop.RunAsync(rate70, TimeSpan.FromSeconds(sizes.IngestRunSeconds), Ours));
             var cpuPerSubmission = MachineCpu.PerOperation(cpuBefore, MachineCpu.Read(platform), run.Completed);
             // Where PostgreSQL's share goes: the statements of every service's database during that step, per submission.
-            var statements = profiled
-                ? await StatementProfile.TopAsync(StatementProfile.DatabasesOf(platform, "reporting", "notification", "classification", "plan", "identity"), run.Completed)
-                : [];
+            var statements = profiled ? await StatementProfile.TopAsync(databases, run.Completed) : [];
             foreach (var row in statements) log($"  pg: {row.service} {row.calls_per_op} calls, {row.exec_ms_per_op} ms per submission: {row.query}");
+            log($"  pg sessions by wait ({waitSamples} samples, every {WaitSampler.Interval.TotalMilliseconds} ms): {WaitSampler.Describe(waits)}");
             await Settle();
             // Asked for (ANTQ_BENCH_TRACE): the same rate again with sampling traces of the named services attached; the
             // figures above are not taken from this run.
@@ -352,6 +381,8 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
                 errors_at_70pct = run.Errors,
                 cpu_ms_per_submission = cpuPerSubmission,
                 pg_statements_per_submission = statements,
+                pg_sessions_by_wait = waits,
+                pg_wait_samples = waitSamples,
                 cpu_traces = traces,
                 reference_p50_ms_at_70pct = bareRun.P50Ms,
                 reference_p99_ms_at_70pct = bareRun.P99Ms,
@@ -439,6 +470,8 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
 
         var fromRequest = new LongHistogram(1, 600_000_000, 3);
         var fromAnswer = new LongHistogram(1, 600_000_000, 3);
+        // The submission's own answer (request sent to answer read): the part of the time before the roll-up is read.
+        var toAnswer = new LongHistogram(1, 600_000_000, 3);
         // The live board: the portal hears RollupChanged on its own queue, then reads the board (children of the unit).
         var toEvent = new LongHistogram(1, 600_000_000, 3);
         var toBoard = new LongHistogram(1, 600_000_000, 3);
@@ -458,6 +491,7 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
             var requested = Stopwatch.GetTimestamp();
             using (var submitted = await probeHttp.SendAsync(submit)) submitted.EnsureSuccessStatusCode();
             var answered = Stopwatch.GetTimestamp();
+            toAnswer.RecordValue(Math.Max(1, (long)Stopwatch.GetElapsedTime(requested, answered).TotalMicroseconds));
             var expected = counts[commune.Province] = counts.GetValueOrDefault(commune.Province) + 1;
             for (var attempt = 1; ; attempt++)
             {
@@ -503,6 +537,8 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
             max_ms = Ms(fromRequest.GetMaxValue()),
             seconds = Math.Round(probeSeconds, 1),
             units = $"ms from sending a commune's submit (POST …/submit through the gateway) until GET of its province's roll-up shows it; {probes.Count} submissions one after another while {load.OfferedPerSecond:F1} other full reports/s (50 % of the highest sustained ingest rate) were submitted, open loop",
+            submit_answer_p50_ms = Ms(toAnswer.GetValueAtPercentile(50)),
+            submit_answer_p99_ms = Ms(toAnswer.GetValueAtPercentile(99)),
             answer_to_visible_p50_ms = Ms(fromAnswer.GetValueAtPercentile(50)),
             answer_to_visible_p99_ms = Ms(fromAnswer.GetValueAtPercentile(99)),
             first_read_showed_it = firstRead,
@@ -621,6 +657,7 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
         var repairServerMs = new List<double>();
         var repairReference = new List<double>();
         long cells = 0, referenceRewritten = 0, repairDiffering = 0, referenceRepairDiffering = 0;
+        StatementProfile.StatementRow[] emptyStatements = [];
         // Each round: ours from empty, the SQL from empty, ours repairing, the SQL repairing, so that a slow minute of
         // the shared machine falls on every one of them; the first round warms up and is not counted. Each one's
         // set-up is not timed and ends with VACUUM ANALYZE of the table it changed, so no side meets dead rows of the
@@ -632,7 +669,11 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
             // From nothing: the period's cells are deleted first, so the rebuild writes every one.
             await Sql.ExecuteAsync(reporting, $"DELETE FROM rollup_cells WHERE period = '{period}'");
             await Sql.ExecuteAsync(reporting, "VACUUM ANALYZE rollup_cells");
+            // The last round's rebuild also says where PostgreSQL's part of it goes, statement by statement.
+            var lastRound = round == sizes.RecomputeRounds;
+            var statementsProfiled = lastRound && await StatementProfile.ResetAsync();
             var (ms, response) = await TimedRecomputeAsync(period);
+            if (statementsProfiled) emptyStatements = await StatementProfile.TopAsync(StatementProfile.DatabasesOf(platform, "reporting"), 1, top: 6);
             cells = response.GetProperty("cells").GetInt32();
             if (timed) { emptyOurs.Add(ms); emptyServerMs.Add(response.GetProperty("elapsedMs").GetDouble()); }
 
@@ -686,6 +727,7 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
         var repairReferenceMedian = Median(repairReference);
         static string Ms(IEnumerable<double> values) => string.Join(", ", values.Select(o => o.ToString("F0", CultureInfo.InvariantCulture)));
         log($"recompute {period} from empty: {Ms(emptyOurs)} ms (server {Ms(emptyServerMs)}); SQL {Ms(emptyReference)} ms; {counted} reports, {cells} cells vs {referenceCells}, {differing} differ");
+        foreach (var row in emptyStatements) log($"  pg, from empty: {row.calls_per_op} calls, {row.exec_ms_per_op} ms, {row.rows_per_op} rows: {row.query}");
         log($"recompute {period} repair ({madeWrong} of {referenceCells} cells wrong, in {unitsWithWrong} of {allUnits} units): {Ms(repairOurs)} ms (server {Ms(repairServerMs)}); SQL {Ms(repairReference)} ms, {referenceRewritten} cells rewritten; afterwards {repairDiffering} differ (ours), {referenceRepairDiffering} (SQL); nothing to repair {warmMs:F0} ms");
         emit(new
         {
@@ -699,6 +741,7 @@ sealed class PlatformBench(BenchSizes sizes, Action<object> emit, Action<string>
             units = $"seconds, median of {emptyOurs.Count}: POST /api/rollups/{period}/recompute through the gateway, whole country {what}: {counted} submitted reports of {communes} communes, {cells} cells; two paths, taking turns round by round: from empty (every cell of the period deleted first; reference: one SQL GROUP BY GROUPING SETS into a new table) and repair (every cell present as live submissions left them, a tenth of them wrong; reference: the same GROUP BY upserted into a table of one row per cell, only where a cell differs, with work_mem as the service sets it); ratio = ours / SQL (lower is better); ours/reference/ratio/p50 are the from-empty path, repair_* the repair path",
             cells_differing_from_sql = differing,
             server_elapsed_ms_median = Median(emptyServerMs),
+            pg_statements_from_empty = emptyStatements,
             nothing_to_repair_ms = Math.Round(warmMs, 1),
             repair_ours = Math.Round(repairMedian / 1000, 3),
             repair_reference = Math.Round(repairReferenceMedian / 1000, 3),

@@ -82,6 +82,12 @@ public sealed class ConcurrencyTests(ReportingFixture fixture)
         Assert.Empty(await CellsAsync(period));
         await fixture.Admin.PostJsonAsync($"/api/rollups/{period}/recompute").OkJsonAsync();
         Assert.Equal(rebuilt.OrderBy(c => c.Key), (await CellsAsync(period)).OrderBy(c => c.Key));
+        // Each rebuilt row keeps its indicators in "C" order (a submission's upsert merges into them in that order).
+        var unordered = await fixture.InDbAsync(db => db.Database.SqlQuery<int>($"""
+            SELECT count(*)::int AS "Value" FROM rollup_cells
+            WHERE period = {period} AND indicators <> (SELECT array_agg(i ORDER BY i COLLATE "C") FROM unnest(indicators) AS i)
+            """).SingleAsync());
+        Assert.Equal(0, unordered);
         var path = await fixture.InDbAsync(db => db.Reports.Where(r => r.Period == period && r.OrgUnitCode == kept[1]).Select(r => r.RollupPath).SingleAsync());
         Assert.Equal(["BCA", province, kept[1]], path);
         foreach (var unit in new[] { province, "BCA", "01" })

@@ -1,13 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using Antq.Testing;
-using Antq.Testing.Load;
-using HdrHistogram;
-
 namespace Antq.Bench;
 
 sealed partial class PlatformBench

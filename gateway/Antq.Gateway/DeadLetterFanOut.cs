@@ -1,10 +1,19 @@
 using System.Net.Http.Headers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Antq.Messaging;
 using Antq.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Yarp.ReverseProxy;
 using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.Gateway;
+
+/// <summary>The platform's dead letters: every service's, and the services that did not answer (the list may then be short).</summary>
+public sealed record PlatformDeadLetters(IReadOnlyList<DeadLetter> Items, IReadOnlyList<string> Unreachable);
+
+/// <summary>How many dead letters the services sent back, and the services that did not answer.</summary>
+public sealed record PlatformRedrive(int Redriven, IReadOnlyList<string> Unreachable);
 
 /// <summary>
 /// The platform's dead letters in one place, for administrators: <c>GET /api/dead-letters</c> asks every service
@@ -17,6 +26,8 @@ public static class DeadLetterFanOut
 {
     public const string HttpClientName = "dead-letters";
 
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     public static IServiceCollection AddDeadLetterFanOut(this IServiceCollection services)
     {
         services.AddHttpClient(HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(60));
@@ -26,58 +37,74 @@ public static class DeadLetterFanOut
     public static IEndpointRouteBuilder MapDeadLetterFanOut(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(DeadLetterEndpoints.Path).WithTags("Thư chết (dead letters)")
-            .RequireAuthorization(policy => policy.RequireRole(AntqRoles.Admin));
+            .RequireAuthorization(policy => policy.RequireRole(AntqRoles.Admin)).Problems(401, 403);
 
-        group.MapGet("/", async (HttpContext http, IProxyStateLookup proxy, IHttpClientFactory clients, CancellationToken cancellationToken) =>
-        {
-            var answers = await Task.WhenAll(Services(proxy).Select(s => SendAsync(http, clients, s, HttpMethod.Get, DeadLetterEndpoints.Path, cancellationToken)));
-            var items = new JsonArray();
-            var unreachable = new List<string>();
-            foreach (var (service, status, body) in answers)
-            {
-                if (status == StatusCodes.Status404NotFound) continue; // a service without a bus (the portal)
-                if (status != StatusCodes.Status200OK || JsonNode.Parse(body ?? "") is not JsonArray list)
-                {
-                    unreachable.Add(service);
-                    continue;
-                }
-
-                foreach (var item in list.ToList())
-                {
-                    list.Remove(item);
-                    items.Add(item);
-                }
-            }
-
-            return Results.Ok(new { items, unreachable });
-        }).WithName("listPlatformDeadLetters");
-
-        group.MapPost("/redrive", async (HttpContext http, IProxyStateLookup proxy, IHttpClientFactory clients, CancellationToken cancellationToken) =>
-        {
-            var answers = await Task.WhenAll(Services(proxy).Select(s =>
-                SendAsync(http, clients, s, HttpMethod.Post, DeadLetterEndpoints.Path + "/redrive", cancellationToken)));
-            var redriven = answers.Where(a => a.Status == StatusCodes.Status200OK)
-                .Sum(a => JsonNode.Parse(a.Body!)?["redriven"]?.GetValue<int>() ?? 0);
-            var unreachable = answers.Where(a => a.Status is not (StatusCodes.Status200OK or StatusCodes.Status404NotFound)).Select(a => a.Service).ToList();
-            return Results.Ok(new { redriven, unreachable });
-        }).WithName("redriveAllPlatformDeadLetters");
-
-        group.MapPost("/{id}/redrive", async (string id, HttpContext http, IProxyStateLookup proxy, IHttpClientFactory clients, CancellationToken cancellationToken) =>
-        {
-            var service = Services(proxy).FirstOrDefault(s => s.Cluster == id.Split(':')[0]);
-            if (service.Cluster is null)
-            {
-                return Problem(StatusCodes.Status404NotFound, $"Mã thư chết '{id}' không bắt đầu bằng tên một dịch vụ của nền tảng.");
-            }
-
-            var (_, status, body) = await SendAsync(http, clients, service, HttpMethod.Post,
-                $"{DeadLetterEndpoints.Path}/{Uri.EscapeDataString(id)}/redrive", cancellationToken);
-            return status == 0
-                ? Problem(StatusCodes.Status503ServiceUnavailable, $"Dịch vụ {service.Cluster} không phản hồi; hãy thử gửi lại sau.")
-                : Results.Content(body ?? "", "application/json", statusCode: status);
-        }).WithName("redrivePlatformDeadLetter");
+        group.MapGet("/", ListDeadLetters).WithName("listPlatformDeadLetters")
+            .WithSummary("Thư chết của toàn nền tảng (quản trị)")
+            .WithDescription("Cổng hỏi mọi dịch vụ (mỗi dịch vụ một phiên bản chạy) và gộp danh sách thư chết của chúng: thông điệp bị chuyển vào hàng đợi `_error` và thông điệp hộp thư đi đã tạm giữ; mỗi mục cho biết là gì, ở đâu, vì sao và từ lúc nào. Dịch vụ không trả lời được nêu tên trong `unreachable`, khi đó danh sách có thể chưa đủ. Chỉ quản trị viên.");
+        group.MapPost("/redrive", RedriveAll).WithName("redriveAllPlatformDeadLetters")
+            .WithSummary("Gửi lại mọi thư chết của toàn nền tảng (quản trị)")
+            .WithDescription("Cổng yêu cầu mọi dịch vụ gửi lại tất cả thư chết của mình, sau khi nguyên nhân đã được khắc phục; trả về tổng số thông điệp đã gửi lại và các dịch vụ không trả lời (`unreachable`). Chỉ quản trị viên.");
+        group.MapPost("/{id}/redrive", RedriveOne).WithName("redrivePlatformDeadLetter")
+            .WithSummary("Gửi lại một thư chết (quản trị)")
+            .WithDescription("Cổng chuyển yêu cầu tới dịch vụ có tên đứng đầu mã thư chết `id` (ví dụ `reporting:outbox:…`) và trả lại câu trả lời của dịch vụ đó. Mã không bắt đầu bằng tên một dịch vụ, hoặc dịch vụ không còn thư đó: 404; dịch vụ không phản hồi: 503. Chỉ quản trị viên.")
+            .Produces<DeadLetterEndpoints.RedriveResult>()
+            .Problems(404, 503);
 
         return app;
+    }
+
+    /// <summary>Every service's list, merged; a portal without a bus (404) is left out, a service that did not answer named.</summary>
+    public static async Task<Ok<PlatformDeadLetters>> ListDeadLetters(HttpContext http, IProxyStateLookup proxy, IHttpClientFactory clients)
+    {
+        var answers = await Task.WhenAll(Services(proxy).Select(s => SendAsync(http, clients, s, HttpMethod.Get, DeadLetterEndpoints.Path, http.RequestAborted)));
+        var items = new List<DeadLetter>();
+        var unreachable = new List<string>();
+        foreach (var (service, status, body) in answers)
+        {
+            if (status == StatusCodes.Status404NotFound) continue; // a service without a bus (the portal)
+            if (status != StatusCodes.Status200OK || Read<List<DeadLetter>>(body) is not { } list)
+            {
+                unreachable.Add(service);
+                continue;
+            }
+
+            items.AddRange(list);
+        }
+
+        return TypedResults.Ok(new PlatformDeadLetters(items, unreachable));
+    }
+
+    public static async Task<Ok<PlatformRedrive>> RedriveAll(HttpContext http, IProxyStateLookup proxy, IHttpClientFactory clients)
+    {
+        var answers = await Task.WhenAll(Services(proxy).Select(s =>
+            SendAsync(http, clients, s, HttpMethod.Post, DeadLetterEndpoints.Path + "/redrive", http.RequestAborted)));
+        var redriven = answers.Where(a => a.Status == StatusCodes.Status200OK)
+            .Sum(a => JsonNode.Parse(a.Body!)?["redriven"]?.GetValue<int>() ?? 0);
+        var unreachable = answers.Where(a => a.Status is not (StatusCodes.Status200OK or StatusCodes.Status404NotFound)).Select(a => a.Service).ToList();
+        return TypedResults.Ok(new PlatformRedrive(redriven, unreachable));
+    }
+
+    /// <summary>Passed on to the service the id names; its answer (200 with the count, or its problem) goes back as it came.</summary>
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> RedriveOne(string id, HttpContext http, IProxyStateLookup proxy, IHttpClientFactory clients)
+    {
+        var service = Services(proxy).FirstOrDefault(s => s.Cluster == id.Split(':')[0]);
+        if (service.Cluster is null)
+        {
+            return Problem(StatusCodes.Status404NotFound, $"Mã thư chết '{id}' không bắt đầu bằng tên một dịch vụ của nền tảng.");
+        }
+
+        var (_, status, body) = await SendAsync(http, clients, service, HttpMethod.Post,
+            $"{DeadLetterEndpoints.Path}/{Uri.EscapeDataString(id)}/redrive", http.RequestAborted);
+        return status == 0
+            ? Problem(StatusCodes.Status503ServiceUnavailable, $"Dịch vụ {service.Cluster} không phản hồi; hãy thử gửi lại sau.")
+            : TypedResults.Content(body ?? "", "application/json", statusCode: status);
+    }
+
+    static T? Read<T>(string? body) where T : class
+    {
+        try { return JsonSerializer.Deserialize<T>(body ?? "", Json); }
+        catch (JsonException) { return null; }
     }
 
     /// <summary>Each cluster with one address to ask: a healthy instance if the proxy knows one.</summary>

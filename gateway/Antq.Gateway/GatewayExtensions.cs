@@ -132,6 +132,8 @@ public static class GatewayExtensions
         app.MapDeadLetterFanOut();
         app.MapStatusFanOut();
 
+        // The gateway's own document (the routes it answers itself) next to the services' (routed to each).
+        app.MapOpenApi("/openapi/gateway.json").AllowAnonymous();
         var documents = app.Configuration.GetSection("Gateway:ApiDocuments").Get<string[]>() ?? [];
         app.MapScalarApiReference("/docs", options =>
         {

@@ -2,9 +2,47 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Antq.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Yarp.ReverseProxy;
 
 namespace Antq.Gateway;
+
+/// <summary>
+/// The platform's status as <c>GET /api/status</c> answers it (its document; the answer is merged from each service's
+/// own JSON, see <see cref="StatusFanOut"/>): one entry per service, the sections only one service knows lifted to the
+/// top (present when a service gave them), and the totals.
+/// </summary>
+public sealed record PlatformStatus(DateTimeOffset CheckedAt, PlatformTotals Totals, IReadOnlyList<PlatformServiceStatus> Services)
+{
+    /// <summary>Reporting's section: the latest closings (khóa sổ).</summary>
+    public IReadOnlyList<JsonElement>? Closings { get; init; }
+
+    /// <summary>Notification's section: the latest deliveries that failed.</summary>
+    public IReadOnlyList<JsonElement>? FailedDeliveries { get; init; }
+}
+
+/// <summary>What an operator looks at first: services asked, down, not ready, the outboxes' backlog and the dead letters.</summary>
+public sealed record PlatformTotals(int Services, int Down, int NotReady, long OutboxUnsent, long OutboxParked, double? OldestUnsentAgeSeconds, long DeadLetters);
+
+/// <summary>
+/// One service's status (<c>GET /api/status/self</c>, without its sections, which are lifted to the top), with
+/// <c>up</c>; a service that did not answer has only its name, <c>up</c> = false, <c>ready</c> = false, the HTTP status it
+/// gave if any and the reason in Vietnamese.
+/// </summary>
+public sealed record PlatformServiceStatus(string Service, bool Up, bool Ready)
+{
+    public int? HttpStatus { get; init; }
+    public string? Reason { get; init; }
+    public string? Version { get; init; }
+    public string? Commit { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? CheckedAt { get; init; }
+    public IReadOnlyDictionary<string, string>? Checks { get; init; }
+    public IReadOnlyList<ServiceStatusEndpoints.OutboxStatus>? Outboxes { get; init; }
+    public long? DeadLetters { get; init; }
+    public IReadOnlyList<BrokerQueue>? Queues { get; init; }
+    public IReadOnlyList<string>? Problems { get; init; }
+}
 
 /// <summary>
 /// The platform's status page for administrators: <c>GET /api/status</c> asks every service behind the gateway for its
@@ -33,19 +71,26 @@ public static class StatusFanOut
 
     public static IEndpointRouteBuilder MapStatusFanOut(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Path, async (HttpContext http, IProxyStateLookup proxy, IHttpClientFactory clients, TimeProvider clock, CancellationToken cancellationToken) =>
-            {
-                var asked = Services(proxy).Select(s => AskAsync(http, clients, s, cancellationToken)).ToList();
-                var gateway = JsonSerializer.SerializeToNode(await ServiceStatusEndpoints.ReadSelfAsync(http.RequestServices, cancellationToken), Json)!.AsObject();
-                gateway["service"] = "gateway";
-                gateway["up"] = true;
-                var entries = new List<JsonObject> { gateway };
-                entries.AddRange(await Task.WhenAll(asked));
-                return Results.Json(Merge(entries, clock.GetUtcNow()), Json);
-            })
+        app.MapGet(Path, GetStatus)
             .RequireAuthorization(policy => policy.RequireRole(AntqRoles.Admin))
-            .WithTags("Tình trạng hệ thống").WithName("getPlatformStatus");
+            .WithTags("Tình trạng hệ thống").WithName("getPlatformStatus")
+            .WithSummary("Tình trạng của toàn nền tảng (quản trị)")
+            .WithDescription("Cổng hỏi tình trạng riêng của mọi dịch vụ (`GET /api/status/self`, mỗi dịch vụ một phiên bản chạy, với mã truy cập của người gọi) và thêm tình trạng của chính cổng: mỗi dịch vụ một mục (sẵn sàng, phiên bản, hộp thư đi chưa gửi, thư chết, hàng đợi trên máy chủ thông điệp), các mục chỉ một dịch vụ biết được đưa lên đầu (`closings` của Reporting, `failedDeliveries` của Notification), và các tổng số. Dịch vụ không trả lời kịp hoặc trả lời lỗi được ghi là ngừng (`up` = false) kèm lý do; cả trang vẫn trả lời 200. Chỉ quản trị viên.")
+            .Produces<PlatformStatus>(StatusCodes.Status200OK, "application/json")
+            .Problems(401, 403);
         return app;
+    }
+
+    public static async Task<JsonHttpResult<JsonObject>> GetStatus(HttpContext http, IProxyStateLookup proxy, IHttpClientFactory clients, TimeProvider clock)
+    {
+        var cancellationToken = http.RequestAborted;
+        var asked = Services(proxy).Select(s => AskAsync(http, clients, s, cancellationToken)).ToList();
+        var gateway = JsonSerializer.SerializeToNode(await ServiceStatusEndpoints.ReadSelfAsync(http.RequestServices, cancellationToken), Json)!.AsObject();
+        gateway["service"] = "gateway";
+        gateway["up"] = true;
+        var entries = new List<JsonObject> { gateway };
+        entries.AddRange(await Task.WhenAll(asked));
+        return TypedResults.Json(Merge(entries, clock.GetUtcNow()), Json);
     }
 
     /// <summary>The answer: every entry, the sections lifted and concatenated (newest first), and the totals an operator looks at first.</summary>

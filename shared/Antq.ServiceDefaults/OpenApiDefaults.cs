@@ -10,7 +10,8 @@ using Microsoft.OpenApi;
 namespace Antq.ServiceDefaults;
 
 /// <summary>
-/// Each service's OpenAPI document (/openapi/v1.json, gathered by the gateway under /docs): what every document says
+/// Each service's OpenAPI document (/openapi/v1.json, gathered by the gateway under /docs; the gateway's own, for the
+/// routes it answers itself, too): what every document says
 /// the same way. The service's name and what it does, the bearer token and which operations need it, the address
 /// through the gateway (a relative one, so that the document is the same wherever it is served). What each endpoint
 /// does and answers is written next to it (WithName, WithSummary, WithDescription, ProducesProblem); the committed
@@ -27,6 +28,7 @@ public static class OpenApiDefaults
         ["Antq.Reporting.Api"] = ("AntqPlatform · Reporting", "Danh mục chỉ tiêu, báo cáo phong trào toàn dân bảo vệ an ninh Tổ quốc của từng đơn vị (soạn, nộp, trả lại, duyệt), tổng hợp trực tiếp theo cấp, chốt số liệu và xuất văn bản."),
         ["Antq.Classification.Api"] = ("AntqPlatform · Classification", "Bảng điểm và ngưỡng xếp loại phong trào, tự chấm và chấm duyệt, tiêu chí an toàn về an ninh, trật tự, mức đạt chỉ tiêu của kế hoạch."),
         ["Antq.Notification.Api"] = ("AntqPlatform · Notification", "Hộp thư thông báo, nhắc hạn, quá hạn và chuyển cấp; đầu mối nhận thư điện tử và webhook."),
+        ["Antq.Gateway"] = ("AntqPlatform · Gateway", "Cổng duy nhất của nền tảng: chuyển mỗi yêu cầu tới dịch vụ của nó, và tự trả lời những gì cần hỏi mọi dịch vụ: tình trạng của toàn nền tảng, thư chết của mọi dịch vụ (xem, gửi lại)."),
     };
 
     /// <summary>What the parameters the services share mean, where the endpoint does not say it itself.</summary>
@@ -66,6 +68,7 @@ public static class OpenApiDefaults
     static readonly Dictionary<string, string> Tags = new()
     {
         ["Users"] = "Tài khoản người dùng và nhật ký kiểm tra.",
+        ["Tình trạng hệ thống"] = "Tình trạng của dịch vụ, và qua cổng, của toàn nền tảng: sẵn sàng, phiên bản, hộp thư đi, thư chết, hàng đợi. Chỉ quản trị viên.",
         ["Thư chết (dead letters)"] = "Thông điệp không xử lý được của dịch vụ (hàng đợi lỗi, hộp thư đi bị tạm giữ): xem và gửi lại. Chỉ quản trị viên.",
         ["Đơn vị"] = "Đơn vị theo ngày hiệu lực, nhập danh sách, lịch sử sáp nhập.",
         ["Kế hoạch"] = "Kế hoạch năm của các cấp: dự thảo, ban hành, thay thế, triển khai xuống cấp dưới.",

@@ -54,6 +54,16 @@ public sealed class OpenApiDocumentTests(ApiServices services)
         Assert.True(stale.Count == 0, $"The API changed but its committed document did not: {string.Join(", ", stale)}. Regenerate with: {Regenerate}");
     }
 
+    /// <summary>/docs lists the documents under /openapi/{name}.json: the gateway's own is there, the same as its /openapi/v1.json.</summary>
+    [Fact]
+    public async Task The_gateway_serves_its_own_document_where_docs_finds_it()
+    {
+        var gateway = services.All.Single(s => s.Name == "gateway");
+        var listed = await gateway.Client.GetStringAsync("/openapi/gateway.json");
+        Assert.Equal(await gateway.Client.GetStringAsync("/openapi/v1.json"), listed);
+        Assert.Contains("getPlatformStatus", listed, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Every_endpoint_has_an_operation_id()
     {

@@ -106,6 +106,44 @@ public sealed class RulesCatchTests
         Assert.Equal([6, 7, 9, 10], missing.Select(LineOf));
     }
 
+    [Fact]
+    public void A_handler_taking_more_than_four_things_is_caught_as_a_lambda_or_a_method()
+    {
+        var file = Planted(PlantedPath, """
+            static class Planted
+            {
+                public static void Map(IEndpointRouteBuilder app)
+                {
+                    var group = app.MapGroup("/api/planted");
+                    group.MapGet("/a/{code}", (string code, HttpContext http, PlanDbContext db, TimeProvider clock, CancellationToken ct) => 1).WithName("a");
+                    group.MapPost("/b", Save).WithName("b");
+                    app.MapPut("/c", Results<Ok<int>, ProblemHttpResult> (HttpContext http, PlanDbContext db, TimeProvider clock, ILoggerFactory logs, CancellationToken ct) => TypedResults.Ok(1)).WithName("c");
+                    group.MapDelete("/d/{id}", Grouped).WithName("d");
+                    group.MapPatch("/e", (Dictionary<string, int> values, HttpContext http) => values.Count).WithName("e");
+                    group.MapGet("/f", x => x).WithName("f");
+                    // group.MapGet("/g", (int a, int b, int c, int d, int e) => a) in a comment maps nothing.
+                }
+
+                static Task<int> Save(SaveRequest request, HttpContext http, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> options, CancellationToken ct) =>
+                    Task.FromResult(Save(request));
+
+                static int Save(SaveRequest request) => 1;
+
+                static async Task<Results<Ok<int>, ProblemHttpResult>> Grouped([AsParameters] UnitPeriod route, HttpContext http, [AsParameters] PlanServices services,
+                    CancellationToken ct)
+                {
+                    return TypedResults.Ok(await Task.FromResult(1));
+                }
+            }
+            """);
+
+        var found = SourceRulesTests.HandlersWithTooManyParameters([file], out var handlers);
+
+        Assert.Equal(6, handlers);
+        Assert.Equal([6, 7, 8], found.Select(LineOf));
+        Assert.Contains(found, f => f.Contains("Save takes 6", StringComparison.Ordinal));
+    }
+
     /// <summary>The line of a finding, "path:line: …".</summary>
     static int LineOf(string finding) => int.Parse(finding.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -182,6 +182,165 @@ public sealed class SourceRulesTests
         return missing;
     }
 
+    /// <summary>The most a mapped handler may take (CONVENTIONS.md: "[AsParameters] where a handler needs more than four things").</summary>
+    public const int MaxHandlerParameters = 4;
+
+    /// <summary>A handler mapped by verb: the call's opening parenthesis ends the match.</summary>
+    static readonly Regex VerbMapping = new(@"\.\s*Map(Get|Post|Put|Delete|Patch)\s*\(", RegexOptions.Compiled);
+
+    /// <summary>
+    /// Handlers taking more than four things in code that is not this change's to edit, by file: how many there may
+    /// still be. The portal's downloads (another change moves the portal's files). A count can only go down.
+    /// </summary>
+    static readonly Dictionary<string, int> PendingHandlerParameters = new()
+    {
+        ["services/Portal/Antq.Portal/Api/Downloads.cs"] = 2,
+    };
+
+    [Fact]
+    public void A_handler_takes_at_most_four_things()
+    {
+        var found = HandlersWithTooManyParameters(Sources.All, out var handlers);
+        var byFile = found.GroupBy(f => f.Split(':')[0]).ToDictionary(g => g.Key, g => g.ToList());
+        var problems = byFile.Where(f => f.Value.Count > PendingHandlerParameters.GetValueOrDefault(f.Key)).SelectMany(f => f.Value).ToList();
+        foreach (var (file, allowed) in PendingHandlerParameters)
+        {
+            var now = byFile.GetValueOrDefault(file)?.Count ?? 0;
+            if (now < allowed) problems.Add($"{file}: {now} handlers now take more than {MaxHandlerParameters} things: lower PendingHandlerParameters to {now} (or remove the entry).");
+        }
+
+        Assert.True(problems.Count == 0,
+            $"Handlers taking more than {MaxHandlerParameters} things (group route and query values into a record and the injected services into a <Feature>Services record, each taken [AsParameters]):\n" + string.Join("\n", problems));
+        Assert.True(handlers > 50, $"only {handlers} handlers read: the rule reads too little.");
+    }
+
+    /// <summary>
+    /// The handlers passed to MapGet/MapPost/MapPut/MapDelete/MapPatch that take more than four parameters, as
+    /// "file:line: Name takes N: (…)". A handler is a lambda (its own parameter list, after an optional return type) or a
+    /// method named by the mapping, whose declaration is looked for in the same file first, then in the same project. A
+    /// parameter taken [AsParameters] counts as one. A handler that cannot be read is reported too, so that a mapping the
+    /// rule does not understand cannot slip through.
+    /// </summary>
+    public static List<string> HandlersWithTooManyParameters(IEnumerable<SourceFile> files, out int handlers)
+    {
+        var all = files.ToList();
+        var found = new List<string>();
+        handlers = 0;
+        foreach (var file in all)
+        {
+            foreach (Match match in VerbMapping.Matches(file.Code))
+            {
+                var handler = HandlerArgument(file.Code, match.Index + match.Length);
+                if (handler is null) continue;
+                handlers++;
+                var where = $"{file.Path}:{file.LineOf(match.Index)}";
+                var (name, parameters) = HandlerParameters(handler, file, all);
+                if (parameters is null) found.Add($"{where}: handler not read: {handler.Split('\n')[0].Trim()}");
+                else if (parameters.Count > MaxHandlerParameters)
+                    found.Add($"{where}: {name} takes {parameters.Count}: ({string.Join(", ", parameters)})");
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The second argument of a mapping (the handler), from the call's opening parenthesis; null without one.</summary>
+    static string? HandlerArgument(string code, int start)
+    {
+        var arguments = SplitTopLevel(code, start, ')');
+        return arguments.Count >= 2 ? arguments[1].Trim() : null;
+    }
+
+    static readonly Regex LambdaHead = new(@"^(?:(?:async|static)\s+)*(?:(?<type>[\w.]+(?:\s*<[^=]*?>)?\??)\s*)?(?=\()", RegexOptions.Compiled);
+    static readonly Regex SingleParameterLambda = new(@"^(?:(?:async|static)\s+)*\w+\s*=>", RegexOptions.Compiled);
+    static readonly Regex MethodGroup = new(@"^(?:[\w]+\.)*(?<name>\w+)$", RegexOptions.Compiled);
+
+    /// <summary>A handler's name and parameters (each as written), or null parameters when they cannot be read.</summary>
+    static (string Name, List<string>? Parameters) HandlerParameters(string handler, SourceFile file, List<SourceFile> all)
+    {
+        if (SingleParameterLambda.IsMatch(handler)) return ("lambda", ["_"]);
+        if (MethodGroup.Match(handler) is { Success: true } group)
+        {
+            var name = group.Groups["name"].Value;
+            var project = Sources.ProjectOf(file);
+            var declaration = Declaration(file, name)
+                ?? all.Where(f => f != file && Sources.ProjectOf(f) == project).Select(f => Declaration(f, name)).FirstOrDefault(d => d is not null);
+            return (name, declaration);
+        }
+
+        if (LambdaHead.Match(handler) is { Success: true } head)
+        {
+            var open = head.Length;
+            var parameters = SplitTopLevel(handler, open + 1, ')', out var close);
+            if (close > 0 && handler.AsSpan(close + 1).TrimStart().StartsWith("=>"))
+                return ("lambda", [.. parameters.Select(p => p.Trim()).Where(p => p.Length > 0)]);
+        }
+
+        return ("?", null);
+    }
+
+    /// <summary>The parameters of the method <paramref name="name"/> declared in a file (a type before the name, a body after the list).</summary>
+    static List<string>? Declaration(SourceFile file, string name)
+    {
+        foreach (Match match in Regex.Matches(file.Code, $@"(?<before>[\w>\]?])\s+{Regex.Escape(name)}\s*\("))
+        {
+            var word = Regex.Match(file.Code[..match.Index] + match.Groups["before"].Value, @"\w+$").Value;
+            if (word is "return" or "await" or "new" or "nameof" or "throw" or "is" or "as" or "case" or "else" or "in") continue;
+            var parameters = SplitTopLevel(file.Code, match.Index + match.Length, ')', out var close);
+            if (close < 0) continue;
+            var after = file.Code.AsSpan(close + 1).TrimStart();
+            if (after.StartsWith("{") || after.StartsWith("=>") || after.StartsWith("where"))
+                return [.. parameters.Select(p => p.Trim()).Where(p => p.Length > 0)];
+        }
+
+        return null;
+    }
+
+    static List<string> SplitTopLevel(string code, int start, char closing) => SplitTopLevel(code, start, closing, out _);
+
+    /// <summary>
+    /// The comma-separated parts from <paramref name="start"/> to the bracket closing them (its index in
+    /// <paramref name="close"/>, −1 when none): brackets of every kind nest, generic angle brackets too where one follows
+    /// a name at the outer level (a body's comparisons are not read), and strings and characters are skipped.
+    /// </summary>
+    static List<string> SplitTopLevel(string code, int start, char closing, out int close)
+    {
+        var parts = new List<string>();
+        var depth = 0;
+        var angle = 0;
+        var from = start;
+        for (var i = start; i < code.Length; i++)
+        {
+            var c = code[i];
+            if (c is '"' or '\'')
+            {
+                i++;
+                while (i < code.Length && code[i] != c) i += code[i] == '\\' ? 2 : 1;
+                continue;
+            }
+
+            switch (c)
+            {
+                case '(' or '[' or '{': depth++; break;
+                case '<' when depth == 0 && i > 0 && (char.IsLetterOrDigit(code[i - 1]) || code[i - 1] == '_'): angle++; break;
+                case '>' when depth == 0 && angle > 0 && code[i - 1] != '=': angle--; break;
+                case ')' or ']' or '}' when depth == 0:
+                    if (c != closing) break;
+                    parts.Add(code[from..i]);
+                    close = i;
+                    return parts;
+                case ')' or ']' or '}': depth--; break;
+                case ',' when depth == 0 && angle == 0:
+                    parts.Add(code[from..i]);
+                    from = i + 1;
+                    break;
+            }
+        }
+
+        close = -1;
+        return parts;
+    }
+
     /// <summary>The statement holding a position: from it to the first ';' outside brackets (a handler's lambda included).</summary>
     static string Statement(string code, int start)
     {

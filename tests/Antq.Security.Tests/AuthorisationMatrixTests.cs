@@ -44,7 +44,7 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
     static readonly Func<RequestCase, HttpContent?> ReportBody = _ => Json("""{"values":{"TIPS_TOTAL":3},"narrative":{"KET_QUA":"Đã triển khai."}}""");
 
     /// <summary>
-    /// The rule table: every route of every service, "service METHOD pattern". A route the apps answer that is not
+    /// The rule table: every route of every service and the gateway's own, "service METHOD pattern". A route the apps answer that is not
     /// here fails <see cref="Every_route_has_a_rule"/>; a rule for a route that no longer exists fails it too.
     /// </summary>
     public static readonly Dictionary<string, Rule> Rules = new()
@@ -65,6 +65,17 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
         ["notification GET /api/dead-letters"] = new(Access.Admin),
         ["notification POST /api/dead-letters/redrive"] = new(Access.Admin),
         ["notification POST /api/dead-letters/{id}/redrive"] = new(Access.Admin),
+        // The gateway's own routes: the platform's status and its merged dead letters (administrators), its own status,
+        // and the API reference at /docs (public, as the documents it shows).
+        ["gateway GET /api/status"] = new(Access.Admin),
+        ["gateway GET /api/status/self"] = new(Access.Admin),
+        ["gateway GET /api/dead-letters"] = new(Access.Admin),
+        ["gateway POST /api/dead-letters/redrive"] = new(Access.Admin),
+        ["gateway POST /api/dead-letters/{id}/redrive"] = new(Access.Admin),
+        ["gateway GET /docs/{documentName?}"] = new(Access.Public),
+        ["gateway GET /docs/scalar.js"] = new(Access.Public),
+        ["gateway GET /docs/scalar.aspnetcore.js"] = new(Access.Public),
+        ["gateway GET /docs/favicon.svg"] = new(Access.Public),
         ["identity GET /api/status/self"] = new(Access.Admin),
         ["plan GET /api/status/self"] = new(Access.Admin),
         ["reporting GET /api/status/self"] = new(Access.Admin),
@@ -159,7 +170,7 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
     [Fact]
     public void Every_route_has_a_rule()
     {
-        var routes = platform.All.SelectMany(s => s.Routes().Select(r => Key(s, r.Method, r.Pattern))).ToList();
+        var routes = platform.All.Append(platform.GatewayItself).SelectMany(s => s.Routes().Select(r => Key(s, r.Method, r.Pattern))).ToList();
         var missing = routes.Where(r => !Rules.ContainsKey(r)).ToList();
         var stale = Rules.Keys.Where(k => !routes.Contains(k)).ToList();
         Assert.True(missing.Count == 0, "Routes without a rule in the authorisation matrix:\n" + string.Join("\n", missing));
@@ -248,8 +259,10 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
         var failures = new List<string>();
         var requests = 0;
         var routes = 0;
-        foreach (var service in platform.All)
+        foreach (var service in platform.All.Append(platform.GatewayItself))
         {
+            // Who must answer: the service itself, through the gateway; the gateway's own routes, the gateway (no service).
+            var server = service.Name == ServiceUnderTest.GatewayName ? null : service.Name;
             foreach (var (method, pattern) in service.Routes())
             {
                 if (!Rules.TryGetValue(Key(service, method, pattern), out var rule)) continue; // reported by Every_route_has_a_rule
@@ -264,7 +277,7 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
                     requests++;
                     if (status >= 500 || (rule.Access != Access.Public && status != 401) || (rule.Access == Access.Public && status == 401))
                         failures.Add($"{Key(service, method, pattern)} anonymous → {status} {Clip(body)}");
-                    else if (rule.Access == Access.Public && servedBy != service.Name)
+                    else if (rule.Access == Access.Public && servedBy != server)
                         failures.Add($"{Key(service, method, pattern)} anonymous → {status} from the gateway itself: it does not route this public route to {service.Name}. {Clip(body)}");
                 }
 
@@ -281,7 +294,7 @@ public sealed class AuthorisationMatrixTests(SecurityPlatform platform, ITestOut
                         // The gateway answers the dead letters and the status itself: it merges every service's answer (and
                         // sends a redrive on); a service's own status is asked by the gateway, never routed to it.
                         var gatewayAnswers = pattern.StartsWith("/api/dead-letters", StringComparison.Ordinal) || pattern.StartsWith("/api/status", StringComparison.Ordinal);
-                        string? wrong = servedBy != service.Name && !(gatewayAnswers && servedBy is null) ? $"answered by the gateway itself, not by {service.Name}: the gateway does not route it"
+                        string? wrong = servedBy != server && !(gatewayAnswers && servedBy is null) ? $"answered by {servedBy ?? "the gateway itself"}, not by {service.Name}: the gateway does not route it"
                             : status >= 500 ? "server error"
                             : status == 401 ? "401 with a valid token"
                             : allowed && status == 403 ? "refused but allowed by the rule"

@@ -29,6 +29,8 @@ namespace Antq.Security.Tests;
 /// </summary>
 public sealed record ServiceUnderTest(string Name, IServiceProvider Services, Func<HttpClient> CreateClient, TestDatabase Database)
 {
+    /// <summary>The name the matrix gives the gateway's own routes (the status and the merged dead letters, /docs).</summary>
+    public const string GatewayName = "gateway";
     /// <summary>
     /// Every route the running app answers (method + pattern), from its EndpointDataSource; health, OpenAPI and
     /// /metrics left out (/metrics answers loopback only and never through the gateway: tests/Antq.Observability.Tests).
@@ -37,6 +39,8 @@ public sealed record ServiceUnderTest(string Name, IServiceProvider Services, Fu
     {
         var source = Services.GetRequiredService<EndpointDataSource>();
         return [.. source.Endpoints.OfType<RouteEndpoint>()
+            // At the gateway, the routes it forwards: each service's own rows cover what they reach.
+            .Where(e => e.Metadata.GetMetadata<Yarp.ReverseProxy.Model.RouteModel>() is null)
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => (m, "/" + e.RoutePattern.RawText!.Trim('/'))))
             .Where(r => !r.Item2.StartsWith("/health", StringComparison.Ordinal) && !r.Item2.StartsWith("/openapi", StringComparison.Ordinal)
                         && r.Item2 != Antq.ServiceDefaults.MetricsEndpoint.Path)
@@ -134,6 +138,9 @@ public sealed class SecurityPlatform : IAsyncLifetime
 
     public IReadOnlyList<ServiceUnderTest> All => [Identity, Plan, Reporting, Classification, Notification];
 
+    /// <summary>The gateway's own routes (no database: only its routes and clients are read).</summary>
+    public ServiceUnderTest GatewayItself { get; private set; } = null!;
+
     /// <summary>Draft plans made in setup, by issuer code, for the routes that take a plan id.</summary>
     public Dictionary<string, Guid> DraftPlans { get; } = new();
 
@@ -191,6 +198,8 @@ public sealed class SecurityPlatform : IAsyncLifetime
         gateway.StartServer();
         disposables.Add(gateway);
         Gateway = new Uri(AddressOf(gateway.Services));
+        GatewayItself = new ServiceUnderTest(ServiceUnderTest.GatewayName, gateway.Services,
+            () => new HttpClient(connections, disposeHandler: false) { BaseAddress = Gateway }, null!);
     }
 
     static string AddressOf(IServiceProvider services) =>

@@ -15,8 +15,11 @@ namespace Antq.Client.Generator;
 /// </summary>
 public static class ClientGenerator
 {
-    /// <summary>The services whose documents are under docs/openapi/, by file name.</summary>
-    public static readonly IReadOnlyList<string> Services = ["identity", "plan", "reporting", "classification", "notification"];
+    /// <summary>
+    /// The documents under docs/openapi/, by file name: each service's, and the gateway's own (the routes it answers
+    /// itself: the platform's status and its merged dead letters).
+    /// </summary>
+    public static readonly IReadOnlyList<string> Services = ["identity", "plan", "reporting", "classification", "notification", "gateway"];
 
     /// <summary>Where the generated files go, relative to the repository's root.</summary>
     public static readonly string OutputFolder = Path.Combine("tools", "Antq.Client", "Generated");

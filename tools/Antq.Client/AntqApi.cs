@@ -1,4 +1,5 @@
 using Antq.Client.Classification;
+using Antq.Client.Gateway;
 using Antq.Client.Identity;
 using Antq.Client.Notification;
 using Antq.Client.Plan;
@@ -24,6 +25,6 @@ public sealed class AntqApi(HttpClient http)
 
     public NotificationClient Notification { get; } = new(http);
 
-    /// <summary>What the gateway answers itself (the merged dead letters).</summary>
+    /// <summary>What the gateway answers itself: the platform's status and the merged dead letters (docs/openapi/gateway.json).</summary>
     public GatewayClient Gateway { get; } = new(http);
 }

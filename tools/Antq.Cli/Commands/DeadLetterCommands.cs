@@ -1,11 +1,13 @@
 using System.CommandLine;
+using Antq.Client.Gateway;
 
 namespace Antq.Cli.Commands;
 
 /// <summary>
 /// <c>antq dead-letters list|redrive</c> (administrators): the messages that failed for their own reasons in every
 /// service. The gateway answers these routes itself (it merges every service's list and sends a redrive to the
-/// service that holds the message), through <see cref="Antq.Client.GatewayClient"/>.
+/// service that holds the message), through <see cref="Antq.Client.Gateway.GatewayClient"/>, generated from the
+/// gateway's own document.
 /// </summary>
 public static class DeadLetterCommands
 {
@@ -16,7 +18,7 @@ public static class DeadLetterCommands
         var list = new Command("list", "Liệt kê thư chết: là gì, ở đâu, vì sao, từ lúc nào");
         list.SetAction(AntqCli.Action(environment, async (context, ct) =>
         {
-            var answer = await context.Api.Gateway.ListDeadLettersAsync(ct);
+            var answer = await context.Api.Gateway.ListPlatformDeadLettersAsync(ct);
             var letters = answer.Items;
             context.Output.Show(answer, () =>
             {
@@ -38,9 +40,10 @@ public static class DeadLetterCommands
             var everything = context.Parse.GetValue(all);
             if ((one is null) == !everything)
                 throw new CliException("Cần đúng một trong hai: mã thư chết, hoặc --all.", ExitCodes.WrongInput);
+            // One dead letter goes to the service holding it, whose answer has no list of services not reached.
             var result = everything
-                ? await context.Api.Gateway.RedriveAllDeadLettersAsync(ct)
-                : await context.Api.Gateway.RedriveDeadLetterAsync(one!, ct);
+                ? await context.Api.Gateway.RedriveAllPlatformDeadLettersAsync(ct)
+                : new PlatformRedrive { Redriven = (await context.Api.Gateway.RedrivePlatformDeadLetterAsync(one!, ct)).Redriven, Unreachable = [] };
             context.Output.Show(result, () =>
             {
                 context.Output.Line($"Đã gửi lại {result.Redriven} thư.");

@@ -14,13 +14,16 @@ using static Antq.Classification.Api.Units.ApiSupport;
 
 namespace Antq.Classification.Api.Evaluations;
 
+/// <summary>What the classification endpoints take from the container, grouped [AsParameters] as eShop's CatalogServices.</summary>
+public sealed record ClassificationServices(ClassificationDbContext Db, IOptions<DataWindowOptions> Window, IOptions<ClassificationOptions> Options, TimeProvider Clock);
+
+/// <summary>A unit and a year, as the route names them.</summary>
+public sealed record UnitYear([FromRoute(Name = "code")] string Code, [FromRoute(Name = "year")] int Year);
+
 /// <summary>
 /// Scores by criterion code; a JSON null clears one. <c>selfScores</c>: the unit's own (điểm tự chấm);
 /// <c>approvedScores</c> and <c>disqualifiers</c>: the approving level's.
 /// </summary>
-/// <summary>A unit and a year, as the route names them.</summary>
-public sealed record UnitYear([FromRoute(Name = "code")] string Code, [FromRoute(Name = "year")] int Year);
-
 public sealed record EvaluationRequest(Dictionary<string, decimal?>? SelfScores, Dictionary<string, decimal?>? ApprovedScores, Dictionary<string, bool?>? Disqualifiers);
 
 public sealed record SheetRef(Guid? Id, int Version, bool IsDefault, string? Note, CutoffsDto Cutoffs, string? ReviewDeadline);
@@ -104,8 +107,9 @@ public static class ClassificationsApi
         Problem(400, $"{unit.Unit.Name} ({unit.Unit.Code}) không thuộc đối tượng phân loại phong trào và xét tiêu chuẩn \"An toàn về an ninh, trật tự\".");
 
     public static async Task<Results<Ok<ClassificationResponse>, ProblemHttpResult>> GetClassification(
-        [AsParameters] UnitYear route, ClaimsPrincipal user, ClassificationDbContext db, IOptions<DataWindowOptions> window, CancellationToken ct)
+        [AsParameters] UnitYear route, ClaimsPrincipal user, [AsParameters] ClassificationServices services, CancellationToken ct)
     {
+        var (db, window) = (services.Db, services.Window);
         var (code, year) = route;
         var (unit, problem) = await ResolveAsync(db, code, year, window.Value, ct);
         if (problem is not null) return problem;
@@ -129,9 +133,10 @@ public static class ClassificationsApi
         Problem(409, $"Chưa có bảng chấm điểm năm {year} cho {SubjectKinds.Label(kind)}; quản trị viên cần ban hành bảng chấm điểm trước khi chấm.");
 
     public static async Task<Results<Ok<ClassificationResponse>, ProblemHttpResult>> PutEvaluation(
-        [AsParameters] UnitYear route, EvaluationRequest request, ClaimsPrincipal user, ClassificationDbContext db, IOptions<DataWindowOptions> window,
-        TimeProvider clock, CancellationToken ct)
+        [AsParameters] UnitYear route, EvaluationRequest request, HttpContext http, [AsParameters] ClassificationServices services)
     {
+        var (db, window, clock) = (services.Db, services.Window, services.Clock);
+        var (user, ct) = (http.User, http.RequestAborted);
         var (code, year) = route;
         var (unit, problem) = await ResolveAsync(db, code, year, window.Value, ct);
         if (problem is not null) return problem;
@@ -251,8 +256,9 @@ public static class ClassificationsApi
     }
 
     public static async Task<Results<Ok<SummaryResponse>, ProblemHttpResult>> GetSummary(
-        [AsParameters] UnitYear route, ClaimsPrincipal user, ClassificationDbContext db, IOptions<DataWindowOptions> window, CancellationToken ct)
+        [AsParameters] UnitYear route, ClaimsPrincipal user, [AsParameters] ClassificationServices services, CancellationToken ct)
     {
+        var (db, window) = (services.Db, services.Window);
         var (code, year) = route;
         var (unit, problem) = await ResolveAsync(db, code, year, window.Value, ct);
         if (problem is not null) return problem;
@@ -285,9 +291,9 @@ public static class ClassificationsApi
     }
 
     public static async Task<Results<Ok<SafeResultResponse>, ProblemHttpResult>> GetSafe(
-        [AsParameters] UnitYear route, ClaimsPrincipal user, ClassificationDbContext db, IOptions<ClassificationOptions> options, IOptions<DataWindowOptions> window,
-        CancellationToken ct)
+        [AsParameters] UnitYear route, ClaimsPrincipal user, [AsParameters] ClassificationServices services, CancellationToken ct)
     {
+        var (db, window, options, _) = services;
         var (code, year) = route;
         var (unit, problem) = await ResolveAsync(db, code, year, window.Value, ct);
         if (problem is not null) return problem;
@@ -301,9 +307,9 @@ public static class ClassificationsApi
     }
 
     public static async Task<Results<Ok<SafeResultResponse>, Created<SafeResultResponse>, ProblemHttpResult>> RegisterSafe(
-        [AsParameters] UnitYear route, ClaimsPrincipal user, ClassificationDbContext db, IOptions<ClassificationOptions> options, IOptions<DataWindowOptions> window,
-        TimeProvider clock, CancellationToken ct)
+        [AsParameters] UnitYear route, ClaimsPrincipal user, [AsParameters] ClassificationServices services, CancellationToken ct)
     {
+        var (db, window, options, clock) = services;
         var (code, year) = route;
         var (unit, problem) = await ResolveAsync(db, code, year, window.Value, ct);
         if (problem is not null) return problem;
@@ -348,9 +354,10 @@ public static class ClassificationsApi
     }
 
     public static async Task<Results<Ok<SafeResultResponse>, ProblemHttpResult>> DecideSafe(
-        [AsParameters] UnitYear route, RecognitionRequest request, ClaimsPrincipal user, ClassificationDbContext db, IOptions<ClassificationOptions> options,
-        IOptions<DataWindowOptions> window, TimeProvider clock, CancellationToken ct)
+        [AsParameters] UnitYear route, RecognitionRequest request, HttpContext http, [AsParameters] ClassificationServices services)
     {
+        var (db, window, options, clock) = services;
+        var (user, ct) = (http.User, http.RequestAborted);
         var (code, year) = route;
         var (unit, problem) = await ResolveAsync(db, code, year, window.Value, ct);
         if (problem is not null) return problem;

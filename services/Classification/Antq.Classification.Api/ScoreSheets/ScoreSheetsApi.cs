@@ -11,6 +11,9 @@ using static Antq.Classification.Api.Units.ApiSupport;
 
 namespace Antq.Classification.Api.ScoreSheets;
 
+/// <summary>What publishing a score sheet or a standard takes from the container, grouped [AsParameters] as eShop's CatalogServices.</summary>
+public sealed record SheetServices(ClassificationDbContext Db, TimeProvider Clock);
+
 /// <summary>A year and a kind of subject (<see cref="Units.SubjectKinds"/>), as the route names them.</summary>
 public sealed record SheetKey([FromRoute(Name = "year")] int Year, [FromRoute(Name = "kind")] string Kind);
 
@@ -82,8 +85,10 @@ public static class ScoreSheetsApi
     }
 
     public static async Task<Results<Ok<ScoreSheetResponse>, ProblemHttpResult>> PublishScoreSheet(
-        [AsParameters] SheetKey route, PublishScoreSheetRequest request, HttpContext http, ClaimsPrincipal user, ClassificationDbContext db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] SheetKey route, PublishScoreSheetRequest request, HttpContext http, [AsParameters] SheetServices services)
     {
+        var (db, clock) = services;
+        var (user, ct) = (http.User, http.RequestAborted);
         var (year, kind) = route;
         if (CheckAdmin(user) is { } forbidden) return forbidden;
         if (CheckYear(year) is { } bad) return bad;
@@ -136,8 +141,10 @@ public static class ScoreSheetsApi
     }
 
     public static async Task<Results<Ok<SafeStandardResponse>, ProblemHttpResult>> PublishSafeStandard(
-        [AsParameters] SheetKey route, PublishSafeStandardRequest request, HttpContext http, ClaimsPrincipal user, ClassificationDbContext db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] SheetKey route, PublishSafeStandardRequest request, HttpContext http, [AsParameters] SheetServices services)
     {
+        var (db, clock) = services;
+        var (user, ct) = (http.User, http.RequestAborted);
         var (year, kind) = route;
         if (CheckAdmin(user) is { } forbidden) return forbidden;
         if (CheckYear(year) is { } bad) return bad;

@@ -34,8 +34,9 @@ public static class AccountApi
 
     /// <summary>POST /account/login (form: username, password, ReturnUrl, antiforgery token).</summary>
     public static async Task<Results<RedirectHttpResult, ContentHttpResult>> Login(
-        HttpContext context, IAntiforgery antiforgery, IdentityDbContext db, IPasswordHasher<User> hasher, CancellationToken cancellationToken)
+        HttpContext context, IAntiforgery antiforgery, IdentityDbContext db, IPasswordHasher<User> hasher)
     {
+        var cancellationToken = context.RequestAborted;
         if (!context.Request.HasFormContentType)
         {
             return Page(context, antiforgery, StatusCodes.Status400BadRequest, "/", null, SessionExpired);

@@ -13,6 +13,10 @@ using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.Identity.Api.Users;
 
+/// <summary>What the user endpoints take from the container, grouped [AsParameters] as eShop's CatalogServices.</summary>
+public sealed record UserServices(IdentityDbContext Db, IPasswordHasher<User> Hasher, IOpenIddictTokenManager Tokens,
+    IOpenIddictAuthorizationManager Authorizations, TimeProvider Clock);
+
 /// <summary>
 /// Accounts: an administrator creates, lists, changes, disables, unlocks them and sets their passwords; everyone reads
 /// their own profile and changes their own password. Every change is in the audit trail, and a change of what other
@@ -67,8 +71,9 @@ public static class UsersApi
 
     /// <summary>POST /api/users. A field the body does not know is refused (400) by the service defaults.</summary>
     public static async Task<Results<Created<UserProfile>, ValidationProblem, ProblemHttpResult>> CreateUser(
-        CreateUserRequest request, HttpContext http, IdentityDbContext db, IPasswordHasher<User> hasher, TimeProvider clock, CancellationToken cancellationToken)
+        CreateUserRequest request, HttpContext http, [AsParameters] UserServices services, CancellationToken cancellationToken)
     {
+        var (db, hasher, _, _, clock) = services;
         var errors = UserRules.ValidateNewUser(request.Username, request.Password, request.FullName, request.Role, request.OrgUnitCode, request.Email);
         if (errors.Count > 0) return Invalid(errors);
 
@@ -154,9 +159,9 @@ public static class UsersApi
     /// counts as a failed login (and locks the account as logins do); a change ends every other session of the user.
     /// </summary>
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangeOwnPassword(
-        ChangePasswordRequest request, HttpContext http, IdentityDbContext db, IPasswordHasher<User> hasher,
-        IOpenIddictTokenManager tokens, IOpenIddictAuthorizationManager authorizations, TimeProvider clock, CancellationToken cancellationToken)
+        ChangePasswordRequest request, HttpContext http, [AsParameters] UserServices services, CancellationToken cancellationToken)
     {
+        var (db, hasher, tokens, authorizations, clock) = services;
         var user = await CurrentAsync(db, http.User, cancellationToken, tracked: true);
         if (user is null) return NoAccount();
 
@@ -209,9 +214,10 @@ public static class UsersApi
     /// already issued lapse within their short lifetime. An administrator cannot disable or demote the account in use.
     /// </summary>
     public static async Task<Results<Ok<UserProfile>, ValidationProblem, ProblemHttpResult>> UpdateUser(
-        string username, UpdateUserRequest request, HttpContext http, IdentityDbContext db,
-        IOpenIddictTokenManager tokens, IOpenIddictAuthorizationManager authorizations, TimeProvider clock, CancellationToken cancellationToken)
+        string username, UpdateUserRequest request, HttpContext http, [AsParameters] UserServices services)
     {
+        var (db, _, tokens, authorizations, clock) = services;
+        var cancellationToken = http.RequestAborted;
         if (request is { FullName: null, Role: null, OrgUnitCode: null, Email: null, Active: null })
             return Problem(400, "Không có gì để thay đổi: hãy gửi ít nhất một trong các trường fullName, role, orgUnitCode, email, active.");
         var errors = UserRules.ValidateChange(request.FullName, request.Role, request.OrgUnitCode, request.Email);
@@ -263,9 +269,10 @@ public static class UsersApi
 
     /// <summary>POST /api/users/{username}/password (Admin): sets a new password under the password rules and ends the user's sessions.</summary>
     public static async Task<Results<Ok<UserProfile>, ValidationProblem, ProblemHttpResult>> ResetPassword(
-        string username, ResetPasswordRequest request, HttpContext http, IdentityDbContext db, IPasswordHasher<User> hasher,
-        IOpenIddictTokenManager tokens, IOpenIddictAuthorizationManager authorizations, TimeProvider clock, CancellationToken cancellationToken)
+        string username, ResetPasswordRequest request, HttpContext http, [AsParameters] UserServices services)
     {
+        var (db, hasher, tokens, authorizations, clock) = services;
+        var cancellationToken = http.RequestAborted;
         var user = await FindAsync(db, username, cancellationToken, tracked: true);
         if (user is null) return UserNotFound(username);
         if (UserRules.PasswordError(request.Password, user.UserName) is { } weak)
@@ -282,8 +289,9 @@ public static class UsersApi
     /// clears their counts of wrong passwords.
     /// </summary>
     public static async Task<Results<Ok<UserProfile>, ProblemHttpResult>> Unlock(
-        string username, HttpContext http, IdentityDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        string username, HttpContext http, [AsParameters] UserServices services, CancellationToken cancellationToken)
     {
+        var (db, clock) = (services.Db, services.Clock);
         var user = await FindAsync(db, username, cancellationToken, tracked: true);
         if (user is null) return UserNotFound(username);
         var now = clock.GetUtcNow();

@@ -23,6 +23,10 @@ public sealed record ContactPointRequest(IReadOnlyList<string>? Emails, string? 
 public sealed record ContactPointResponse(string OrgUnitCode, IReadOnlyList<string> Emails, string? WebhookUrl, bool HasWebhookSecret,
     string? DigestWindow, string EffectiveDigestWindow, DateTimeOffset UpdatedAt, string UpdatedBy);
 
+/// <summary>What the contact point endpoints take from the container, grouped [AsParameters] as eShop's CatalogServices.</summary>
+public sealed record ContactPointServices(NotificationDbContext Db, TimeProvider Clock, IOptions<NotificationOptions> Options,
+    WebhookAddressPolicy Addresses, WebhookSecrets Secrets);
+
 /// <summary>Contact points (đầu mối nhận thông báo) of units: set by the unit's own officers or an administrator.</summary>
 public static class ContactPointsApi
 {
@@ -45,8 +49,9 @@ public static class ContactPointsApi
     }
 
     public static async Task<Results<Ok<ContactPointResponse>, ProblemHttpResult>> GetContactPoint(string code, ClaimsPrincipal user,
-        NotificationDbContext db, IOptions<NotificationOptions> options, CancellationToken ct)
+        [AsParameters] ContactPointServices services, CancellationToken ct)
     {
+        var (db, options) = (services.Db, services.Options);
         if (Forbidden(user, code) is { } forbidden) return forbidden;
         var contact = await db.Set<ContactPoint>().AsNoTracking().FirstOrDefaultAsync(c => c.OrgUnitCode == code, ct);
         if (contact is null)
@@ -58,9 +63,10 @@ public static class ContactPointsApi
     }
 
     public static async Task<Results<Ok<ContactPointResponse>, ProblemHttpResult>> PutContactPoint(string code,
-        ContactPointRequest request, ClaimsPrincipal user, HttpContext http, NotificationDbContext db, TimeProvider clock,
-        IOptions<NotificationOptions> options, WebhookAddressPolicy addresses, WebhookSecrets secrets, CancellationToken ct)
+        ContactPointRequest request, HttpContext http, [AsParameters] ContactPointServices services)
     {
+        var (db, clock, options, addresses, secrets) = services;
+        var (user, ct) = (http.User, http.RequestAborted);
         if (Forbidden(user, code) is { } forbidden) return forbidden;
         // A unit code is at most 50 plain characters (the column's length): anything else is refused before the database sees it.
         if (code.Length > 50 || !code.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))

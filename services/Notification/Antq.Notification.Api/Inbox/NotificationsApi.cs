@@ -29,6 +29,9 @@ public sealed record DeliveryLogQuery(
     [FromQuery(Name = "noticeId")] Guid? NoticeId,
     [FromQuery(Name = "limit")] int? Limit);
 
+/// <summary>What the inbox's endpoints take from the container, grouped [AsParameters] as eShop's CatalogServices.</summary>
+public sealed record InboxServices(NotificationDbContext Db, TimeProvider Clock);
+
 /// <summary>A unit and a period, as the route names them.</summary>
 public sealed record UnitPeriod([FromRoute(Name = "code")] string Code, [FromRoute(Name = "period")] string Period);
 
@@ -62,9 +65,9 @@ public static class NotificationsApi
     /// The caller's notices, newest first by the moment each was meant for (its due time; for an event, when it
     /// happened): notices that went out together after a stop keep their order, whichever dispatcher sent which.
     /// </summary>
-    public static async Task<Ok<List<InboxNotice>>> GetInbox([AsParameters] InboxQuery query, ClaimsPrincipal user, NotificationDbContext db,
-        TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<List<InboxNotice>>> GetInbox([AsParameters] InboxQuery query, ClaimsPrincipal user, [AsParameters] InboxServices services, CancellationToken ct)
     {
+        var (db, clock) = services;
         var (unread, limit) = query;
         var take = Math.Clamp(limit ?? 100, 1, 500);
         var items = InboxOf(user, db, clock.GetUtcNow());
@@ -78,9 +81,9 @@ public static class NotificationsApi
         return TypedResults.Ok(list);
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> MarkRead(Guid id, ClaimsPrincipal user, NotificationDbContext db,
-        TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<NoContent, ProblemHttpResult>> MarkRead(Guid id, ClaimsPrincipal user, [AsParameters] InboxServices services, CancellationToken ct)
     {
+        var (db, clock) = services;
         var item = await InboxOf(user, db, clock.GetUtcNow()).AsTracking().FirstOrDefaultAsync(i => i.NoticeId == id, ct);
         if (item is null)
         {

@@ -25,6 +25,9 @@ public sealed record NotificationPreferences(bool InApp, bool Email, string? Ema
     string? DigestWindow, string? DefaultQuietHours, string? DefaultRemindAt, string EffectiveDigestWindow, bool UnitHasWebhook,
     DateTimeOffset? UpdatedAt);
 
+/// <summary>What saving the preferences takes from the container, grouped [AsParameters] as eShop's CatalogServices.</summary>
+public sealed record PreferenceServices(NotificationDbContext Db, TimeProvider Clock, IOptions<NotificationOptions> Options);
+
 /// <summary>Each account's own notification preferences (tùy chọn nhận thông báo), read and set by the account itself.</summary>
 public static class PreferencesApi
 {
@@ -50,9 +53,9 @@ public static class PreferencesApi
     }
 
     public static async Task<Results<Ok<NotificationPreferences>, ProblemHttpResult>> PutPreferences(
-        NotificationPreferencesRequest request, ClaimsPrincipal user, NotificationDbContext db, TimeProvider clock,
-        IOptions<NotificationOptions> options, CancellationToken ct)
+        NotificationPreferencesRequest request, ClaimsPrincipal user, [AsParameters] PreferenceServices services, CancellationToken ct)
     {
+        var (db, clock, options) = services;
         if (await AccountAsync(user, db, ct) is not { } account) return NotKnown();
         var errors = Validate(request, account.Email, options.Value.Reminders.ParseQuietHours());
         if (errors.Count > 0)

@@ -11,6 +11,9 @@ using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.Plan.Api.Deadlines;
 
+/// <summary>What the deadline endpoints take from the container, grouped [AsParameters] as eShop's CatalogServices.</summary>
+public sealed record DeadlineServices(PlanDbContext Db, TimeProvider Clock, IOptions<DeadlineOptions> Deadlines, IOptions<DataWindowOptions> Window);
+
 /// <summary>A unit and a period, as the route names them.</summary>
 public sealed record UnitPeriod([FromRoute(Name = "code")] string Code, [FromRoute(Name = "period")] string Period);
 
@@ -33,8 +36,9 @@ public static class DeadlinesApi
 
     /// <summary>A deadline of a unit of the account's subtree, as the tree stands today (<see cref="PlanScope"/>).</summary>
     public static async Task<Results<Ok<DeadlineResponse>, ProblemHttpResult>> GetDeadline(
-        [AsParameters] UnitPeriod unit, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] UnitPeriod unit, ClaimsPrincipal user, [AsParameters] DeadlineServices services, CancellationToken ct)
     {
+        var (db, clock) = (services.Db, services.Clock);
         var (code, period) = unit;
         if (!ReportingPeriod.TryParse(period, out var parsed))
         {
@@ -60,9 +64,9 @@ public static class DeadlinesApi
     /// those that changed. Issuing a plan and changing units recompute what they touch themselves.
     /// </summary>
     public static async Task<Results<Ok<RecomputeResponse>, ProblemHttpResult>> RecomputeDeadlines(
-        int? year, HttpContext http, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> options,
-        IOptions<DataWindowOptions> window, CancellationToken ct)
+        int? year, HttpContext http, [AsParameters] DeadlineServices services, CancellationToken ct)
     {
+        var (db, clock, options, window) = services;
         if (year is not { } y || y < 2000 || y > 2100)
         {
             var detail = "Nhập năm cần tính lại hạn nộp, ví dụ ?year=2026.";

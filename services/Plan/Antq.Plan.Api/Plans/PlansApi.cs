@@ -12,6 +12,9 @@ using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.Plan.Api.Plans;
 
+/// <summary>What the plan endpoints take from the container, grouped [AsParameters] as eShop's CatalogServices.</summary>
+public sealed record PlanServices(PlanDbContext Db, TimeProvider Clock, IOptions<DeadlineOptions> Deadlines, IOptions<DataWindowOptions> Window, ILoggerFactory Logs);
+
 /// <summary>
 /// Plans (Kế hoạch): drafts, issuing, new versions that supersede issued ones, and the cascade of implementing plans.
 /// Issuing a plan recomputes the deadlines below its issuer and publishes them in the same transaction.
@@ -49,8 +52,9 @@ public static class PlansApi
     }
 
     public static async Task<Results<Created<PlanResponse>, ProblemHttpResult>> CreatePlan(
-        CreatePlanRequest request, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        CreatePlanRequest request, ClaimsPrincipal user, [AsParameters] PlanServices services, CancellationToken ct)
     {
+        var (db, clock) = (services.Db, services.Clock);
         MovementPlan? superseded = null;
         if (request.Supersedes is { } supersedesId)
         {
@@ -63,8 +67,10 @@ public static class PlansApi
 
     /// <summary>A new version of an issued plan, as a draft; fields left out of the body are copied from it. Issuing the draft supersedes it.</summary>
     public static async Task<Results<Created<PlanResponse>, ProblemHttpResult>> SupersedePlan(
-        Guid id, CreatePlanRequest? request, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid id, CreatePlanRequest? request, HttpContext http, [AsParameters] PlanServices services)
     {
+        var (db, clock) = (services.Db, services.Clock);
+        var (user, ct) = (http.User, http.RequestAborted);
         var old = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (old is null) return PlanNotFound(id);
         if (request?.IssuerCode is { } issuer && issuer.Trim() != old.IssuerCode)
@@ -155,9 +161,9 @@ public static class PlansApi
     /// issuer, all in one transaction.
     /// </summary>
     public static async Task<Results<Ok<PlanResponse>, ProblemHttpResult>> IssuePlan(
-        Guid id, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> options,
-        IOptions<DataWindowOptions> window, ILoggerFactory logs, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, [AsParameters] PlanServices services, CancellationToken ct)
     {
+        var (db, clock, options, window, logs) = services;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await DeadlineChanges.LockAsync(db, ct);
 
@@ -224,8 +230,9 @@ public static class PlansApi
 
     /// <summary>A plan issued by the account's unit, one below it or one above it (<see cref="PlanScope"/>).</summary>
     public static async Task<Results<Ok<PlanResponse>, ProblemHttpResult>> GetPlan(
-        Guid id, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, [AsParameters] PlanServices services, CancellationToken ct)
     {
+        var (db, clock) = (services.Db, services.Clock);
         var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (plan is null) return PlanNotFound(id);
         if (!await PlanScope.MayReadPlanAsync(db, user, id, VietnamTime.Today(clock), withAncestors: true, ct)) return PlanScope.PlanRefused();
@@ -234,8 +241,9 @@ public static class PlansApi
 
     /// <summary>The plans the account may read (<see cref="PlanScope"/>), filtered; another unit's plans are simply not listed.</summary>
     public static async Task<Results<Ok<PlanListResponse>, ProblemHttpResult>> ListPlans(
-        [AsParameters] PlanListQuery filter, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] PlanListQuery filter, ClaimsPrincipal user, [AsParameters] PlanServices services, CancellationToken ct)
     {
+        var (db, clock) = (services.Db, services.Clock);
         var (issuer, year, status) = filter;
         var query = PlanScope.Plans(db, user, VietnamTime.Today(clock), withAncestors: true);
         if (!string.IsNullOrWhiteSpace(issuer)) query = query.Where(p => p.IssuerCode == issuer.Trim());
@@ -256,8 +264,9 @@ public static class PlansApi
     /// else the plan's date) and whether each issued a plan implementing this one (any version of it) in time.
     /// </summary>
     public static async Task<Results<Ok<CascadeResponse>, ProblemHttpResult>> GetCascade(
-        [AsParameters] PlanAsOf route, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] PlanAsOf route, ClaimsPrincipal user, [AsParameters] PlanServices services, CancellationToken ct)
     {
+        var (db, clock) = (services.Db, services.Clock);
         var (id, asOf) = route;
         var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (plan is null) return PlanNotFound(id);

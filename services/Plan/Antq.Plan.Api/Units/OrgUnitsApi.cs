@@ -11,6 +11,10 @@ using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.Plan.Api.Units;
 
+/// <summary>What the unit endpoints take from the container, grouped [AsParameters] as eShop's CatalogServices.</summary>
+public sealed record UnitServices(PlanDbContext Db, TimeProvider Clock, IOptions<DeadlineOptions> Deadlines, IOptions<DataWindowOptions> Window,
+    IOptions<UnitFileLimits> Limits, ILoggerFactory Logs);
+
 /// <summary>Units (đơn vị) with their effective dates: reads as of a date, imports, lineage through the 2025 reform.</summary>
 public static class OrgUnitsApi
 {
@@ -55,8 +59,9 @@ public static class OrgUnitsApi
 
     /// <summary>A unit with its path up to the root: the account's unit, one below it or one of its ancestors (<see cref="PlanScope"/>).</summary>
     public static async Task<Results<Ok<OrgUnitResponse>, ProblemHttpResult>> GetOrgUnit(
-        [AsParameters] UnitAsOf at, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] UnitAsOf at, ClaimsPrincipal user, [AsParameters] UnitServices services, CancellationToken ct)
     {
+        var (db, clock) = (services.Db, services.Clock);
         var (code, asOf) = at;
         if (!TryDate(asOf, clock, "asOf", out var date, out var problem)) return problem;
         var unit = await FindAsync(db, code, date, ct);
@@ -68,8 +73,9 @@ public static class OrgUnitsApi
 
     /// <summary>The units directly below a unit of the account's subtree.</summary>
     public static async Task<Results<Ok<ChildrenResponse>, ProblemHttpResult>> GetChildren(
-        [AsParameters] UnitAsOf at, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] UnitAsOf at, ClaimsPrincipal user, [AsParameters] UnitServices services, CancellationToken ct)
     {
+        var (db, clock) = (services.Db, services.Clock);
         var (code, asOf) = at;
         if (!TryDate(asOf, clock, "asOf", out var date, out var problem)) return problem;
         var unit = await FindAsync(db, code, date, ct);
@@ -85,8 +91,9 @@ public static class OrgUnitsApi
 
     /// <summary>Units by name (without diacritics) among those the account may read at the date: its subtree and its ancestors.</summary>
     public static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchOrgUnits(
-        [AsParameters] UnitSearchQuery request, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] UnitSearchQuery request, ClaimsPrincipal user, [AsParameters] UnitServices services, CancellationToken ct)
     {
+        var (db, clock) = (services.Db, services.Clock);
         var (search, asOf, kind, limit) = request;
         if (!TryDate(asOf, clock, "asOf", out var date, out var problem)) return problem;
         var text = VietnameseText.Normalize(search ?? "");
@@ -108,8 +115,9 @@ public static class OrgUnitsApi
 
     /// <summary>What a unit of the account's subtree was formed from in a merge, and what it went into.</summary>
     public static async Task<Results<Ok<LineageResponse>, ProblemHttpResult>> GetLineage(
-        [AsParameters] UnitAsOf at, ClaimsPrincipal user, PlanDbContext db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] UnitAsOf at, ClaimsPrincipal user, [AsParameters] UnitServices services, CancellationToken ct)
     {
+        var (db, clock) = (services.Db, services.Clock);
         var (code, asOf) = at;
         if (!TryDate(asOf, clock, "asOf", out var date, out var problem)) return problem;
         var unit = await FindAsync(db, code, date, ct);
@@ -139,9 +147,9 @@ public static class OrgUnitsApi
     /// list, 2025-07-01 for the two-tier list, today for CSV.
     /// </summary>
     public static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> ImportOrgUnits(
-        HttpContext http, string? effectiveFrom, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> deadlineOptions,
-        IOptions<DataWindowOptions> window, IOptions<UnitFileLimits> limits, ILoggerFactory logs, CancellationToken ct)
+        HttpContext http, string? effectiveFrom, [AsParameters] UnitServices services, CancellationToken ct)
     {
+        var (db, clock, deadlineOptions, window, limits, logs) = services;
         var request = http.Request;
         var started = TimeProvider.System.GetTimestamp();
         UnitFile file;
@@ -186,9 +194,9 @@ public static class OrgUnitsApi
     /// <c>validFrom</c> (default today); its deadlines, and those of the units below it, follow in the same transaction.
     /// </summary>
     public static async Task<Results<Created<OrgUnitResponse>, Ok<OrgUnitResponse>, ProblemHttpResult>> CreateOrgUnit(
-        CreateOrgUnitRequest request, HttpContext http, PlanDbContext db, TimeProvider clock, IOptions<DeadlineOptions> deadlineOptions,
-        IOptions<DataWindowOptions> window, CancellationToken ct)
+        CreateOrgUnitRequest request, HttpContext http, [AsParameters] UnitServices services, CancellationToken ct)
     {
+        var (db, clock, deadlineOptions, window, _, _) = services;
         UnitFile file;
         try
         {
@@ -227,8 +235,9 @@ public static class OrgUnitsApi
     /// (valid the day before) that its text names. Importing again replaces the links of the same new units.
     /// </summary>
     public static async Task<Results<Ok<MergeImportResponse>, ProblemHttpResult>> ImportMerges(
-        HttpContext http, string? effectiveFrom, PlanDbContext db, TimeProvider clock, IOptions<UnitFileLimits> limits, CancellationToken ct)
+        HttpContext http, string? effectiveFrom, [AsParameters] UnitServices services, CancellationToken ct)
     {
+        var (db, clock, limits) = (services.Db, services.Clock, services.Limits);
         var request = http.Request;
         if (!TryDate(effectiveFrom, clock, "effectiveFrom", out var date, out var problem, UnitFile.ReformDate)) return problem;
         IReadOnlyList<MergeLine> lines;

@@ -49,8 +49,9 @@ public static class IndicatorsApi
 
     /// <summary>Publishes a new version; it applies to reports saved from now on and never rewrites submitted ones.</summary>
     public static async Task<Results<Ok<CatalogueResponse>, ProblemHttpResult>> PublishCatalogue(
-        HttpContext http, ClaimsPrincipal user, ReportingDbContext db, TimeProvider clock, CancellationToken ct)
+        HttpContext http, ReportingDbContext db, TimeProvider clock, CancellationToken ct)
     {
+        var user = http.User;
         var request = http.Request;
         Catalogue catalogue;
         try

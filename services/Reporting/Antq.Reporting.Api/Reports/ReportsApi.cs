@@ -48,6 +48,12 @@ public sealed record ReportResponse(
     string? ReturnReason,
     IReadOnlyList<ReportHistoryEntry>? History);
 
+/// <summary>
+/// What the report endpoints take from the container, grouped [AsParameters] as eShop's CatalogServices: the handlers
+/// keep to the route, the body, the request's context and this.
+/// </summary>
+public sealed record ReportServices(ReportingDbContext Db, ReportLifecycle Lifecycle, IOptions<DataWindowOptions> Window, TimeProvider Clock);
+
 /// <summary>Reports (báo cáo): draft saves, submission, review and the full history.</summary>
 public static class ReportsApi
 {
@@ -101,8 +107,11 @@ public static class ReportsApi
     }
 
     public static async Task<Results<Ok<ReportResponse>, ProblemHttpResult>> GetReport(
-        string code, string period, HttpContext http, ClaimsPrincipal user, ReportingDbContext db, IOptions<DataWindowOptions> window, CancellationToken ct)
+        [AsParameters] UnitPeriod route, HttpContext http, [AsParameters] ReportServices services)
     {
+        var (code, period) = route;
+        var (db, _, window, _) = services;
+        var (user, ct) = (http.User, http.RequestAborted);
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckRead(user, target!) is { } forbidden) return forbidden;
@@ -115,9 +124,11 @@ public static class ReportsApi
     }
 
     public static async Task<Results<Ok<ReportResponse>, Created<ReportResponse>, ProblemHttpResult>> SaveReport(
-        string code, string period, SaveReportRequest request, HttpContext http, ClaimsPrincipal user, ReportingDbContext db,
-        ReportLifecycle lifecycle, IOptions<DataWindowOptions> window, CancellationToken ct)
+        [AsParameters] UnitPeriod route, SaveReportRequest request, HttpContext http, [AsParameters] ReportServices services)
     {
+        var (code, period) = route;
+        var (db, lifecycle, window, _) = services;
+        var (user, ct) = (http.User, http.RequestAborted);
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckEnter(user, target!) is { } forbidden) return forbidden;
@@ -153,9 +164,11 @@ public static class ReportsApi
     /// naming its cell; nothing is saved when any cell is wrong. The version written in the form stands for If-Match.
     /// </summary>
     public static async Task<Results<Ok<ReportResponse>, Created<ReportResponse>, ProblemHttpResult>> UploadReport(
-        string code, string period, HttpContext http, ClaimsPrincipal user, ReportingDbContext db,
-        ReportLifecycle lifecycle, IOptions<DataWindowOptions> window, CancellationToken ct)
+        [AsParameters] UnitPeriod route, HttpContext http, [AsParameters] ReportServices services)
     {
+        var (code, period) = route;
+        var (db, lifecycle, window, _) = services;
+        var (user, ct) = (http.User, http.RequestAborted);
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckEnter(user, target!) is { } forbidden) return forbidden;
@@ -175,8 +188,10 @@ public static class ReportsApi
 
     /// <summary>The unit's report form as an Excel workbook: every indicator the period asks with its current value, and the narrative sections.</summary>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetTemplate(
-        string code, string period, ClaimsPrincipal user, ReportingDbContext db, IOptions<DataWindowOptions> window, TimeProvider clock, CancellationToken ct)
+        [AsParameters] UnitPeriod route, ClaimsPrincipal user, [AsParameters] ReportServices services, CancellationToken ct)
     {
+        var (code, period) = route;
+        var (db, _, window, clock) = services;
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckRead(user, target!) is { } forbidden) return forbidden;
@@ -203,9 +218,11 @@ public static class ReportsApi
     /// Without one, the report as last saved is submitted.
     /// </summary>
     public static async Task<Results<Ok<ReportResponse>, ProblemHttpResult>> SubmitReport(
-        string code, string period, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] SaveReportRequest? request, HttpContext http,
-        ClaimsPrincipal user, ReportingDbContext db, ReportLifecycle lifecycle, IOptions<DataWindowOptions> window, CancellationToken ct)
+        [AsParameters] UnitPeriod route, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] SaveReportRequest? request, HttpContext http, [AsParameters] ReportServices services)
     {
+        var (code, period) = route;
+        var (db, lifecycle, window, _) = services;
+        var (user, ct) = (http.User, http.RequestAborted);
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckEnter(user, target!) is { } forbidden) return forbidden;
@@ -216,9 +233,11 @@ public static class ReportsApi
     }
 
     public static async Task<Results<Ok<ReportResponse>, ProblemHttpResult>> ReturnReport(
-        string code, string period, ReturnReportRequest request, HttpContext http, ClaimsPrincipal user, ReportingDbContext db,
-        ReportLifecycle lifecycle, IOptions<DataWindowOptions> window, CancellationToken ct)
+        [AsParameters] UnitPeriod route, ReturnReportRequest request, HttpContext http, [AsParameters] ReportServices services)
     {
+        var (code, period) = route;
+        var (db, lifecycle, window, _) = services;
+        var (user, ct) = (http.User, http.RequestAborted);
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckReview(user, target!) is { } forbidden) return forbidden;
@@ -231,9 +250,11 @@ public static class ReportsApi
     }
 
     public static async Task<Results<Ok<ReportResponse>, ProblemHttpResult>> AcceptReport(
-        string code, string period, HttpContext http, ClaimsPrincipal user, ReportingDbContext db,
-        ReportLifecycle lifecycle, IOptions<DataWindowOptions> window, CancellationToken ct)
+        [AsParameters] UnitPeriod route, HttpContext http, [AsParameters] ReportServices services)
     {
+        var (code, period) = route;
+        var (db, lifecycle, window, _) = services;
+        var (user, ct) = (http.User, http.RequestAborted);
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckReview(user, target!) is { } forbidden) return forbidden;
@@ -248,9 +269,11 @@ public static class ReportsApi
     /// report's history and on the closing.
     /// </summary>
     public static async Task<Results<Ok<ReopenResponse>, ProblemHttpResult>> ReopenReport(
-        string code, string period, ReturnReportRequest request, HttpContext http, ClaimsPrincipal user, ReportingDbContext db,
-        ReportLifecycle lifecycle, IOptions<DataWindowOptions> window, CancellationToken ct)
+        [AsParameters] UnitPeriod route, ReturnReportRequest request, HttpContext http, [AsParameters] ReportServices services)
     {
+        var (code, period) = route;
+        var (db, lifecycle, window, _) = services;
+        var (user, ct) = (http.User, http.RequestAborted);
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckReview(user, target!) is { } forbidden) return forbidden;

@@ -6,6 +6,7 @@ using Antq.Messaging;
 using Antq.ServiceDefaults;
 using Antq.UnitTree;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using static Antq.ServiceDefaults.Problems;
@@ -57,6 +58,19 @@ public sealed record SnapshotResponse(Guid Id, OrgUnitRef OrgUnit, string Period
 
 public sealed record RecomputeResponse(string Period, DateOnly HierarchyDate, int Reports, int Cells, long ElapsedMs);
 
+/// <summary>A unit's roll-up for a period, and the date to re-express an old period on (<c>mapTo</c>, YYYY-MM-DD).</summary>
+public sealed record RollupQuery([FromRoute(Name = "code")] string Code, [FromRoute(Name = "period")] string Period, [FromQuery(Name = "mapTo")] string? MapTo);
+
+/// <summary>One indicator of the roll-ups below a unit, as the route names them.</summary>
+public sealed record RollupIndicator([FromRoute(Name = "code")] string Code, [FromRoute(Name = "period")] string Period, [FromRoute(Name = "indicator")] string Indicator);
+
+/// <summary>An export: the unit and period of the route, the <c>format</c> (xlsx, docx) and <c>source</c> (snapshot, live) asked.</summary>
+public sealed record RollupExport([FromRoute(Name = "code")] string Code, [FromRoute(Name = "period")] string Period,
+    [FromQuery(Name = "format")] string? Format, [FromQuery(Name = "source")] string? Source);
+
+/// <summary>What the roll-up endpoints take from the container, grouped [AsParameters] as eShop's CatalogServices.</summary>
+public sealed record RollupServices(ReportingDbContext Db, IOptions<DataWindowOptions> Window, TimeProvider Clock);
+
 /// <summary>The live roll-up (tổng hợp) of a unit and who has reported to it.</summary>
 public static class RollupsApi
 {
@@ -89,8 +103,10 @@ public static class RollupsApi
     public const string PartialNote = "Có đơn vị tiền thân chỉ sáp nhập một phần: số liệu của đơn vị đó không được cộng vào, xem danh sách riêng.";
 
     public static async Task<Results<Ok<RollupResponse>, Ok<MappedRollupResponse>, ProblemHttpResult>> GetRollup(
-        string code, string period, string? mapTo, ClaimsPrincipal user, ReportingDbContext db, IOptions<DataWindowOptions> window, CancellationToken ct)
+        [AsParameters] RollupQuery route, ClaimsPrincipal user, [AsParameters] RollupServices services, CancellationToken ct)
     {
+        var (code, period, mapTo) = route;
+        var (db, window, _) = services;
         if (mapTo is not null) return await GetMappedRollupAsync(code, period, mapTo, user, db, window.Value, ct);
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
@@ -207,8 +223,10 @@ public static class RollupsApi
     }
 
     public static async Task<Results<Ok<ChildrenRollupResponse>, ProblemHttpResult>> GetChildren(
-        string code, string period, ClaimsPrincipal user, ReportingDbContext db, IOptions<DataWindowOptions> window, CancellationToken ct)
+        [AsParameters] UnitPeriod route, ClaimsPrincipal user, [AsParameters] RollupServices services, CancellationToken ct)
     {
+        var (code, period) = route;
+        var (db, window, _) = services;
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckRead(user, target!) is { } forbidden) return forbidden;
@@ -231,8 +249,10 @@ public static class RollupsApi
 
     /// <summary>One indicator at every child, each computed as the child's own roll-up (set-based, as the consolidated export reads them).</summary>
     public static async Task<Results<Ok<ChildrenIndicatorResponse>, ProblemHttpResult>> GetChildrenIndicator(
-        string code, string period, string indicator, ClaimsPrincipal user, ReportingDbContext db, IOptions<DataWindowOptions> window, CancellationToken ct)
+        [AsParameters] RollupIndicator route, ClaimsPrincipal user, [AsParameters] RollupServices services, CancellationToken ct)
     {
+        var (code, period, indicator) = route;
+        var (db, window, _) = services;
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckRead(user, target!) is { } forbidden) return forbidden;
@@ -255,8 +275,10 @@ public static class RollupsApi
     /// with the missing units and the children's narratives gathered for the unit's own report.
     /// </summary>
     public static async Task<Results<Ok<SnapshotResponse>, ProblemHttpResult>> GetSnapshot(
-        string code, string period, ClaimsPrincipal user, ReportingDbContext db, IOptions<DataWindowOptions> window, CancellationToken ct)
+        [AsParameters] UnitPeriod route, ClaimsPrincipal user, [AsParameters] RollupServices services, CancellationToken ct)
     {
+        var (code, period) = route;
+        var (db, window, _) = services;
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckRead(user, target!) is { } forbidden) return forbidden;
@@ -280,9 +302,11 @@ public static class RollupsApi
 
     /// <summary>The consolidated report of the unit: <c>format=xlsx</c> the table of its children and total; <c>format=docx</c> the official document.</summary>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(
-        string code, string period, string? format, string? source, HttpContext http, ClaimsPrincipal user, ReportingDbContext db,
-        IOptions<DataWindowOptions> window, TimeProvider clock, CancellationToken ct)
+        [AsParameters] RollupExport route, HttpContext http, [AsParameters] RollupServices services)
     {
+        var (code, period, format, source) = route;
+        var (db, window, clock) = services;
+        var (user, ct) = (http.User, http.RequestAborted);
         var (target, problem) = await ResolveAsync(db, code, period, window.Value, ct);
         if (problem is not null) return problem;
         if (CheckRead(user, target!) is { } forbidden) return forbidden;
@@ -303,8 +327,9 @@ public static class RollupsApi
 
     /// <summary>Rebuilds every cell of a period from the stored reports (after a repair of the tree or the cells; benchmarks).</summary>
     public static async Task<Results<Ok<RecomputeResponse>, ProblemHttpResult>> Recompute(
-        string period, HttpContext http, ReportingDbContext db, IOptions<DataWindowOptions> window, TimeProvider clock, CancellationToken ct)
+        string period, HttpContext http, [AsParameters] RollupServices services, CancellationToken ct)
     {
+        var (db, window, clock) = services;
         if (!TryPeriod(period, out var parsed, out var problem)) return problem;
         var started = Stopwatch.GetTimestamp();
         var date = parsed.HierarchyDate(window.Value);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Antq.ServiceDefaults;
 using Antq.UnitTree;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using static Antq.ServiceDefaults.Problems;
 
 namespace Antq.Reporting.Api.Units;
@@ -12,6 +13,9 @@ public sealed record PeriodUnit(ReportingPeriod Period, DateOnly HierarchyDate, 
     /// <summary>The unit and its ancestors, root first: the roll-ups a report of this unit counts in.</summary>
     public List<string> Path => [.. Ancestors.Select(a => a.Code), Unit.Code];
 }
+
+/// <summary>A unit and a period, as the route names them.</summary>
+public sealed record UnitPeriod([FromRoute(Name = "code")] string Code, [FromRoute(Name = "period")] string Period);
 
 public sealed record OrgUnitRef(string Code, string Name);
 

@@ -20,6 +20,7 @@ public sealed partial class DemoSeasonJourney
     public async Task Every_demo_account_walks_its_pages_in_the_portal_on_a_laptop_and_a_phone_and_each_shows_the_season()
     {
         await PlayedAsync();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var problems = new List<string>();
         var walked = new List<string>();
         foreach (var account in DemoSeason.Accounts)
@@ -65,7 +66,7 @@ public sealed partial class DemoSeasonJourney
             }
         }
 
-        output.WriteLine($"walked {walked.Count} pages: " + string.Join("; ", walked));
+        output.WriteLine($"walked {walked.Count} pages in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:0} s: " + string.Join("; ", walked));
         output.WriteLine($"screenshots in {Browser.ScreenshotDir}");
         Assert.True(problems.Count == 0, "The demo season in the portal:\n" + string.Join("\n", problems));
     }

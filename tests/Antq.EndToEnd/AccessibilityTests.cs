@@ -17,44 +17,16 @@ namespace Antq.EndToEnd;
 public sealed class AccessibilityTests(Platform platform, Browser browser)
 {
     const string Password = "Mat-khau-A11y-2026";
-    const int PhoneWidth = 390, PhoneHeight = 844;
+    const int PhoneWidth = PortalPages.PhoneWidth, PhoneHeight = PortalPages.PhoneHeight;
     static readonly string[] Blocking = ["serious", "critical"];
     static readonly List<string> Lesser = [];
 
-    async Task<IPage> OpenAsync(int width, int height)
-    {
-        var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = platform.Address,
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-            Locale = "vi-VN",
-            TimezoneId = "Asia/Ho_Chi_Minh",
-            IsMobile = width < 600,
-            HasTouch = width < 600,
-        });
-        context.SetDefaultTimeout(30_000);
-        return await context.NewPageAsync();
-    }
+    Task<IPage> OpenAsync(int width, int height) => PortalPages.OpenAsync(browser.Chromium, platform.Address, width, height);
 
-    async Task<IPage> SignInAsync(string username, string password, int width, int height)
-    {
-        var page = await OpenAsync(width, height);
-        await page.GotoAsync("/dang-nhap");
-        await page.WaitForURLAsync(new Regex("/account/login"));
-        await page.FillAsync("#username", username);
-        await page.FillAsync("#password", password);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(new Regex("^" + Regex.Escape(platform.Address) + "$"));
-        await InteractiveAsync(page);
-        return page;
-    }
+    Task<IPage> SignInAsync(string username, string password, int width, int height) =>
+        PortalPages.SignInAsync(browser.Chromium, platform.Address, username, password, width, height);
 
-    /// <summary>The circuit is live and the page has finished its first reads (no "Đang tải…" left).</summary>
-    static async Task InteractiveAsync(IPage page)
-    {
-        await page.Locator(".app[data-interactive=true]").WaitForAsync();
-        await Assertions.Expect(page.GetByText(new Regex("^Đang (tải|kiểm tra)"))).ToHaveCountAsync(0, new() { Timeout = 15_000 });
-    }
+    static Task InteractiveAsync(IPage page) => PortalPages.ReadyAsync(page);
 
     /// <summary>The serious and critical axe violations of the page, one line per element, empty when there are none.</summary>
     static async Task<List<string>> AxeAsync(IPage page, string where)
@@ -94,11 +66,7 @@ public sealed class AccessibilityTests(Platform platform, Browser browser)
                 await InteractiveAsync(page);
                 var where = $"{role} {path} ({size})";
                 problems.AddRange(await AxeAsync(page, where));
-                if (phone)
-                {
-                    var scroll = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
-                    if (scroll > PhoneWidth) problems.Add($"{where}: the page is {scroll}px wide on a {PhoneWidth}px screen");
-                }
+                if (phone && await PortalPages.SidewaysScrollAsync(page) is { } sideways) problems.Add($"{where}: {sideways}");
 
                 await Browser.ShotAsync(page, $"a11y-{role}-{name}-{size}");
             }
@@ -329,7 +297,7 @@ public sealed class AccessibilityTests(Platform platform, Browser browser)
 
     static async Task AssertFitsAsync(IPage page)
     {
-        var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
-        Assert.True(width <= PhoneWidth, $"{page.Url} is {width}px wide on a {PhoneWidth}px screen");
+        var sideways = await PortalPages.SidewaysScrollAsync(page);
+        Assert.True(sideways is null, $"{page.Url}: {sideways}");
     }
 }

@@ -54,22 +54,14 @@ public sealed class Platform : IAsyncLifetime
         {
             settings["Identity:SigningKeyPem"] = signingKey.ExportPkcs8PrivateKeyPem();
             settings["ANTQ_ADMIN_PASSWORD"] = AdminPassword;
-            settings["Identity:PortalRedirectUris"] = Address + "signin-oidc";
-            settings["Identity:PortalPostLogoutRedirectUris"] = Address;
+            PortalHost.Register(settings, Address);
         });
         var plan = await StartAsync<PlanDbContext>("plan", publicKey);
         var reporting = await StartAsync<ReportingDbContext>("reporting", publicKey);
         var classification = await StartAsync<Antq.Classification.Api.Data.ClassificationDbContext>("classification", publicKey);
         var notification = await StartAsync<Antq.Notification.Api.Data.NotificationDbContext>("notification", publicKey);
 
-        var portalSettings = new Dictionary<string, string?>
-        {
-            ["Portal:Authority"] = Address,
-            ["Auth:Issuer"] = Address,
-            ["Auth:SigningKeyPem"] = publicKey,
-            ["ConnectionStrings:rabbitmq"] = vhost.AmqpUri,
-            ["Bus:ManagementUrl"] = TestEnvironment.RabbitApi,
-        };
+        var portalSettings = PortalHost.Settings(Address, publicKey, vhost);
         // Two portal replicas on the broker, each with its own queue of Reporting's events. The browser reaches the
         // first through the gateway (sign-in sessions are per replica); the second shows every replica hears every event.
         var portals = new List<IServiceProvider>();

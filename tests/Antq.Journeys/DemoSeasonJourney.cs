@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Antq.Demo;
+using Antq.EndToEnd;
 using Antq.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,9 +10,25 @@ using Xunit.Abstractions;
 
 namespace Antq.Journeys;
 
-/// <summary>The platform of the demo season: the clock starts an hour before the season's first moment (10/01/2025).</summary>
+/// <summary>
+/// The platform of the demo season, with the portal: the clock starts an hour before the season's first moment
+/// (10/01/2025). The season is played once, by the first test that asks for it; every test then reads what it left.
+/// </summary>
 public sealed class DemoPlatform() : JourneyPlatform(DemoSeason.Start.AddHours(-1))
 {
+    readonly SemaphoreSlim playing = new(1, 1);
+    Task<DemoResult>? played;
+
+    protected override bool WithPortal => true;
+
+    public DemoOptions Options => new() { Gateway = new Uri(Address), AdminPassword = AdminPassword };
+
+    /// <summary>What the generator said while it played (shown by each test, so a failure has it beside it).</summary>
+    public StringWriter Log { get; } = new();
+
+    /// <summary>The platform's clock as the demo moves it.</summary>
+    public IDemoClock DemoClock => new MovedClock(this);
+
     /// <summary>
     /// As <c>deploy/antq up</c> runs the demo: Notification keeps three years of notices on the demo's clock (its default,
     /// 400 days, would delete the 2025 notices once the clock reaches late 2026), and here its retention runs every few
@@ -23,18 +40,36 @@ public sealed class DemoPlatform() : JourneyPlatform(DemoSeason.Start.AddHours(-
         settings["Notification:Retention:Period"] = DemoSeason.NoticeRetention.ToString("c");
         settings["Notification:Retention:Interval"] = "00:00:05";
     }
-}
 
-/// <summary>
-/// The demo season that <c>deploy/antq up</c> plays (tools/Antq.Demo), played here by the same generator through the
-/// gateway of the in-process platform, with Thanh Hóa's real units; then every figure the "done when" names is
-/// read back through the API, and a second run adds nothing.
-/// </summary>
-public sealed class DemoSeasonJourney(DemoPlatform platform, ITestOutputHelper output) : IClassFixture<DemoPlatform>
-{
-    const string Province = DemoSeason.Province;
+    /// <summary>Thanh Hóa's units (both trees and the units below the communes), then the season; once.</summary>
+    public async Task<DemoResult> PlayedAsync()
+    {
+        await playing.WaitAsync();
+        try { played ??= PlayAsync(); }
+        finally { playing.Release(); }
+        return await played;
+    }
 
-    sealed class Clock(JourneyPlatform platform) : IDemoClock
+    /// <summary>The codes of Thanh Hóa's communes in the two-tier tree.</summary>
+    public IReadOnlyList<string> Communes { get; private set; } = [];
+
+    async Task<DemoResult> PlayAsync()
+    {
+        await ImportProvinceAsync("units-2025-06-three-tier.json", DemoSeason.Province, "2020-01-01");
+        var twoTier = await ImportProvinceAsync("units-2026-07-two-tier.json", DemoSeason.Province, "2025-07-01");
+        Communes = [.. twoTier["Wards"]!.AsArray().Select(w => (string)w!["Code"]!)];
+        var below = await File.ReadAllTextAsync(Path.Combine(TestEnvironment.Root, "deploy", "demo", "units-demo.csv"));
+        await Season.OkAsync(await Admin.PostAsync("api/org-units/import?effectiveFrom=2025-07-01",
+            new StringContent(below, Encoding.UTF8, "text/csv")), "import the units below the communes");
+        var result = await new DemoSeason(Options, DemoClock, Log).RunAsync();
+        PlayedUntil = Clock.GetUtcNow();
+        return result;
+    }
+
+    /// <summary>The platform's clock when the season had been played (it runs on from there).</summary>
+    public DateTimeOffset PlayedUntil { get; private set; }
+
+    sealed class MovedClock(JourneyPlatform platform) : IDemoClock
     {
         public Task<DateTimeOffset> NowAsync() => Task.FromResult(platform.Clock.GetUtcNow());
 
@@ -44,35 +79,26 @@ public sealed class DemoSeasonJourney(DemoPlatform platform, ITestOutputHelper o
             return Task.CompletedTask;
         }
     }
+}
+
+/// <summary>
+/// The demo season that <c>deploy/antq up</c> plays (tools/Antq.Demo), played here by the same generator through the
+/// gateway of the in-process platform, with Thanh Hóa's real units; then every figure the "done when" names is
+/// read back through the API, and a second run adds nothing.
+/// </summary>
+public sealed partial class DemoSeasonJourney(DemoPlatform platform, Browser browser, ITestOutputHelper output)
+    : IClassFixture<DemoPlatform>, IClassFixture<Browser>
+{
+    const string Province = DemoSeason.Province;
 
     [Fact]
     public async Task The_demo_season_leaves_Thanh_Hoa_reported_closed_classified_open_for_2026_and_every_account_told()
     {
-        await platform.ImportProvinceAsync("units-2025-06-three-tier.json", Province, "2020-01-01");
-        var twoTier = await platform.ImportProvinceAsync("units-2026-07-two-tier.json", Province, "2025-07-01");
-        var communes = twoTier["Wards"]!.AsArray().Select(w => (string)w!["Code"]!).ToList();
-        var below = await File.ReadAllTextAsync(Path.Combine(TestEnvironment.Root, "deploy", "demo", "units-demo.csv"));
-        await Season.OkAsync(await platform.Admin.PostAsync("api/org-units/import?effectiveFrom=2025-07-01",
-            new StringContent(below, Encoding.UTF8, "text/csv")), "import the units below the communes");
-
-        var options = new DemoOptions { Gateway = new Uri(platform.Address), AdminPassword = JourneyPlatform.AdminPassword };
-        var log = new StringWriter();
-        DemoResult result;
-        try
-        {
-            result = await new DemoSeason(options, new Clock(platform), log).RunAsync();
-        }
-        catch (DemoException)
-        {
-            output.WriteLine(log.ToString());
-            await DescribeNotificationAsync();
-            throw;
-        }
-
-        output.WriteLine(log.ToString());
-        output.WriteLine($"seeded in {result.Elapsed.TotalSeconds:0.0} s: " + string.Join("; ", result.Periods));
+        var result = await PlayedAsync();
+        var communes = platform.Communes;
+        var options = platform.Options;
         Assert.False(result.AlreadySeeded);
-        Assert.InRange(platform.Clock.GetUtcNow() - DemoSeason.End, TimeSpan.Zero, TimeSpan.FromMinutes(10));
+        Assert.InRange(platform.PlayedUntil - DemoSeason.End, TimeSpan.Zero, TimeSpan.FromMinutes(10));
 
         var pv01 = platform.Client("pv01.thanhhoa", options.DemoPassword);
 
@@ -141,12 +167,32 @@ public sealed class DemoSeasonJourney(DemoPlatform platform, ITestOutputHelper o
 
         // A second run finds the season and adds nothing.
         var users = (await Season.GetAsync(platform.Admin, "api/users")).GetProperty("total").GetInt32();
-        var again = await new DemoSeason(options, new Clock(platform), TextWriter.Null).RunAsync();
+        var again = await new DemoSeason(options, platform.DemoClock, TextWriter.Null).RunAsync();
         Assert.True(again.AlreadySeeded);
         Assert.Equal(users, (await Season.GetAsync(platform.Admin, "api/users")).GetProperty("total").GetInt32());
         Assert.Single((await Season.GetAsync(pv01, $"api/plans?issuer={Province}&year=2026")).GetProperty("plans").EnumerateArray(),
             p => p.GetProperty("number").GetString() == DemoSeason.Plan2026);
         Assert.Equal(result.Periods.Single(p => p.Period == "2026-Y").Submitted, again.Periods.Single(p => p.Period == "2026-Y").Submitted);
+    }
+
+    /// <summary>The season, played by whichever test comes first; its log in this test's output, and what Notification holds when it gave up.</summary>
+    async Task<DemoResult> PlayedAsync()
+    {
+        DemoResult result;
+        try
+        {
+            result = await platform.PlayedAsync();
+        }
+        catch (DemoException)
+        {
+            output.WriteLine(platform.Log.ToString());
+            await DescribeNotificationAsync();
+            throw;
+        }
+
+        output.WriteLine(platform.Log.ToString());
+        output.WriteLine($"seeded in {result.Elapsed.TotalSeconds:0.0} s: " + string.Join("; ", result.Periods));
+        return result;
     }
 
     /// <summary>What Notification holds of the demo accounts and their units when the demo gave up waiting for an inbox.</summary>

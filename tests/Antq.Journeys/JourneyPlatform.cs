@@ -54,6 +54,15 @@ public class JourneyPlatform(DateTimeOffset start) : IAsyncLifetime
     /// <summary>Every service by name ("identity", "plan", …): the name of its own database and its services.</summary>
     public IReadOnlyDictionary<string, (string Database, IServiceProvider Services)> Hosts => hosts;
 
+    /// <summary>
+    /// True for a journey walked in a browser: the portal runs too, on the platform's clock, behind the gateway (whose
+    /// address it signs people in at). Without it the gateway's portal route leads to Identity.
+    /// </summary>
+    protected virtual bool WithPortal => false;
+
+    /// <summary>The portal's services, when the journey runs one (<see cref="WithPortal"/>).</summary>
+    public IServiceProvider? Portal { get; private set; }
+
     /// <summary>A journey's last word on a service's settings (and the gateway's, as "gateway"), after the platform's own (e.g. the product's poll intervals).</summary>
     protected virtual void Configure(string service, Dictionary<string, string?> settings)
     {
@@ -71,6 +80,7 @@ public class JourneyPlatform(DateTimeOffset start) : IAsyncLifetime
         {
             settings["Identity:SigningKeyPem"] = signingKey.ExportPkcs8PrivateKeyPem();
             settings["ANTQ_ADMIN_PASSWORD"] = AdminPassword;
+            if (WithPortal) PortalHost.Register(settings, Address);
         });
         Plan = await StartAsync<PlanDbContext>("plan", publicKey);
         Reporting = await StartAsync<ReportingDbContext>("reporting", publicKey, settings => settings["Closing:PollInterval"] = "00:00:00.500");
@@ -93,7 +103,19 @@ public class JourneyPlatform(DateTimeOffset start) : IAsyncLifetime
             ["Gateway:RateLimits:WritePermits"] = "100000",
         };
         foreach (var (cluster, address) in addresses) gatewaySettings[$"ReverseProxy:Clusters:{cluster}:Destinations:d1:Address"] = address;
-        gatewaySettings["ReverseProxy:Clusters:portal:Destinations:d1:Address"] = addresses["identity"]; // no portal in journeys
+        if (WithPortal)
+        {
+            var portalSettings = PortalHost.Settings(Address, publicKey, vhost);
+            Configure("portal", portalSettings);
+            var portal = new HostFactory<Antq.Portal.Api.AntqApiClient>(portalSettings, Clock);
+            portal.UseKestrel(0);
+            portal.StartServer();
+            disposables.Add(portal);
+            Portal = portal.Services;
+            addresses["portal"] = portal.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
+        }
+
+        gatewaySettings["ReverseProxy:Clusters:portal:Destinations:d1:Address"] = addresses[WithPortal ? "portal" : "identity"];
         Configure("gateway", gatewaySettings);
         var gateway = new HostFactory<Antq.Gateway.ClusterHealthCheck>(gatewaySettings, Clock);
         gateway.UseKestrel(port);

@@ -36,4 +36,18 @@ public sealed class ReportingSeasonTests
         var calendarYear = new DataWindowOptions { Start = new MonthDay(1, 1), SixMonthEnd = new MonthDay(6, 30), AnnualEnd = new MonthDay(12, 31) };
         Assert.Equal(["2026-H1", "2026-Y"], Season(2026, 12, 20, 9, calendarYear).CurrentPeriods());
     }
+
+    [Fact]
+    public async Task A_unit_missing_from_the_current_tree_is_shown_in_the_latest_earlier_period_that_has_it()
+    {
+        var season = Season(2026, 12, 9, 9);
+        var tried = new List<string>();
+        var found = await season.LatestWithUnitAsync("2026-Y", p => { tried.Add(p); return Task.FromResult(p == "2025-H1"); });
+
+        Assert.Equal("2025-H1", found);
+        Assert.Equal(["2026-H1", "2025-Y", "2025-H1"], tried);
+        Assert.Equal("Đơn vị của anh/chị không có trong cây đơn vị của kỳ tổng kết năm 2026; đang hiển thị sơ kết 6 tháng đầu năm 2025, kỳ gần nhất có đơn vị.",
+            ReportingSeason.ShownInstead("2026-Y", "2025-H1"));
+        Assert.Null(await season.LatestWithUnitAsync("2026-Y", _ => Task.FromResult(false)));
+    }
 }

@@ -1,4 +1,5 @@
 using Antq.Calendar;
+using Microsoft.AspNetCore.Diagnostics;
 using Antq.Portal.Api;
 using Antq.Portal.Auth;
 using Antq.Portal.Components;
@@ -32,8 +33,19 @@ public static class PortalExtensions
         return builder;
     }
 
+    /// <summary>Where a bare 404 is shown: the portal's own page, in its layout, the status kept.</summary>
+    public const string NotFoundPath = "/khong-tim-thay";
+
     public static WebApplication MapPortal(this WebApplication app)
     {
+        app.UseStatusCodePagesWithReExecute(NotFoundPath, createScopeForStatusCodePages: true);
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            // Only an address that leads nowhere gets that page; any other bare status (a refused form) stays as it is.
+            if (context.Response.StatusCode != StatusCodes.Status404NotFound && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+                pages.Enabled = false;
+        });
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapPortalAuthentication();

@@ -11,15 +11,23 @@ public static class Downloads
 {
     static readonly HashSet<string> Formats = new(StringComparer.Ordinal) { "xlsx", "docx" };
 
+    /// <summary>What a download needs besides its route: the request, the user's session and the API client.</summary>
+    public sealed record DownloadServices(HttpContext Context, UserSession Session, AntqApiClient Api)
+    {
+        public CancellationToken Aborted => Context.RequestAborted;
+
+        /// <summary>The user's tokens from the session cookie, for the API client.</summary>
+        public async Task CaptureTokensAsync() => Session.Capture(TokenSet.From((await Context.AuthenticateAsync()).Properties));
+    }
+
     public static WebApplication MapDownloads(this WebApplication app)
     {
-        app.MapGet("/tai-xuong/tong-hop/{code}/{period}", async (string code, string period, string? format, HttpContext context,
-            UserSession session, AntqApiClient api, CancellationToken ct) =>
+        app.MapGet("/tai-xuong/tong-hop/{code}/{period}", async (string code, string period, string? format, [AsParameters] DownloadServices services) =>
         {
             if (format is null || !Formats.Contains(format)) return Results.BadRequest();
-            var result = await context.AuthenticateAsync();
-            session.Capture(TokenSet.From(result.Properties));
-            using var response = await api.DownloadAsync(AntqApiClient.ExportPath(code, period, format), ct);
+            await services.CaptureTokensAsync();
+            var ct = services.Aborted;
+            using var response = await services.Api.DownloadAsync(AntqApiClient.ExportPath(code, period, format), ct);
             if (response is null) return Results.Challenge();
             if (!response.IsSuccessStatusCode)
             {
@@ -35,12 +43,11 @@ public static class Downloads
         }).RequireAuthorization();
 
         // The unit's report form as an Excel workbook, to fill offline and upload back on the report page.
-        app.MapGet("/tai-xuong/mau-bao-cao/{code}/{period}", async (string code, string period, HttpContext context,
-            UserSession session, AntqApiClient api, CancellationToken ct) =>
+        app.MapGet("/tai-xuong/mau-bao-cao/{code}/{period}", async (string code, string period, [AsParameters] DownloadServices services) =>
         {
-            var result = await context.AuthenticateAsync();
-            session.Capture(TokenSet.From(result.Properties));
-            using var response = await api.DownloadAsync($"api/reports/{Uri.EscapeDataString(code)}/{Uri.EscapeDataString(period)}/template.xlsx", ct);
+            await services.CaptureTokensAsync();
+            var ct = services.Aborted;
+            using var response = await services.Api.DownloadAsync($"api/reports/{Uri.EscapeDataString(code)}/{Uri.EscapeDataString(period)}/template.xlsx", ct);
             if (response is null) return Results.Challenge();
             if (!response.IsSuccessStatusCode)
             {

@@ -29,7 +29,8 @@ public static class GatewayExtensions
         });
 
         var proxy = builder.Services.AddReverseProxy()
-            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .WithConnectTimeout(builder.Configuration);
         // Behind a headless Kubernetes Service (the portal's), a destination's host name stands for each of its pods:
         // resolved to them all, the gateway balances across them and can keep a person's circuit on one (sticky
         // sessions). Off by default: elsewhere every destination is one address (Gateway:ResolveDestinations).
@@ -124,6 +125,7 @@ public static class GatewayExtensions
             // the portal's sticky sessions (SessionAffinity) and the clusters' LoadBalancingPolicy were ignored, each
             // request went to a destination chosen at random, and a Blazor circuit's connection could reach the replica
             // that did not hold it (404).
+            proxy.UseRetryOnAnotherReplica();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

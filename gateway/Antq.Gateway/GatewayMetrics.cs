@@ -10,7 +10,8 @@ namespace Antq.Gateway;
 /// whether it was forwarded to a service) and <c>antq.gateway.refusals</c> (requests refused, by reason: <c>auth</c>
 /// — no valid token, 401; <c>scope</c> — a valid token without the right to it, 403; <c>limit</c> — a rate limit,
 /// 429; <c>size</c> — a body or an address too large, 413 and 414; and by who refused: the gateway itself, or the
-/// service behind it, such as a unit outside the caller's scope). Taken around the whole pipeline, by a startup filter,
+/// service behind it, such as a unit outside the caller's scope), and <c>antq.gateway.retries</c> (reads sent again to
+/// another replica because the first could not be reached, by cluster). Taken around the whole pipeline, by a startup filter,
 /// so that refusals made before any endpoint (the limiter, the size checks, authentication) are counted too.
 /// </summary>
 public static class GatewayMetrics
@@ -24,6 +25,12 @@ public static class GatewayMetrics
 
     static readonly Counter<long> Refusals = Meter.CreateCounter<long>("antq.gateway.refusals", "{request}",
         "Requests refused by reason (auth, scope, limit, size) and by who refused (gateway or service).");
+
+    static readonly Counter<long> Retries = Meter.CreateCounter<long>("antq.gateway.retries", "{request}",
+        "Reads sent again to another replica because the first could not be reached (ReplicaRetry), by cluster.");
+
+    /// <summary>A read sent again to another replica of <paramref name="cluster"/> (<see cref="ReplicaRetry"/>).</summary>
+    public static void RequestRetried(string cluster) => Retries.Add(1, new KeyValuePair<string, object?>("antq.gateway.cluster", cluster));
 
     /// <summary>The reason a status code refuses for; null for any other answer.</summary>
     public static string? ReasonOf(int status) => status switch

@@ -39,6 +39,7 @@ public sealed class DemoPlatform() : JourneyPlatform(DemoSeason.Start.AddHours(-
         if (service != "notification") return;
         settings["Notification:Retention:Period"] = DemoSeason.NoticeRetention.ToString("c");
         settings["Notification:Retention:Interval"] = "00:00:05";
+        settings["Notification:Dispatcher:LateAfter"] = DemoSeason.NoticeLateAfter.ToString("c");
     }
 
     /// <summary>Thanh Hóa's units (both trees and the units below the communes), then the season; once.</summary>
@@ -153,6 +154,9 @@ public sealed partial class DemoSeasonJourney(DemoPlatform platform, Browser bro
         {
             var inbox = await Season.GetAsync(platform.Client(account.Username, options.DemoPassword), "api/notifications");
             Assert.True(inbox.GetArrayLength() > 0, $"the inbox of {account.Username} is empty");
+            // The season's clock jumps; a notice due inside a jump is not marked as sent late (DemoSeason.NoticeLateAfter).
+            var markedLate = inbox.EnumerateArray().Select(n => n.GetProperty("title").GetString()!).Where(t => t.StartsWith("[Gửi muộn]", StringComparison.Ordinal)).ToList();
+            Assert.True(markedLate.Count == 0, $"{account.Username}: {markedLate.Count} notices marked late, e.g. {markedLate.FirstOrDefault()}");
         }
 
         Assert.Contains("reminder", await KindsAsync("xa.muonglat", options.DemoPassword));

@@ -57,6 +57,15 @@ public sealed class DemoSeason(DemoOptions options, IDemoClock clock, TextWriter
     /// </summary>
     public static readonly TimeSpan NoticeRetention = TimeSpan.FromDays(1095);
 
+    /// <summary>
+    /// How late a notice may go before it is marked "[Gửi muộn]", on the demo's clock. The season moves the clock in
+    /// jumps of hours to months, and a notice that falls due inside a jump (a reminder at 07:30 while the clock goes from
+    /// one morning to a later one) is sent where the clock lands: late for the platform, not for someone reading the demo,
+    /// whose inboxes would otherwise carry the mark on nearly every notice. <c>deploy/antq up</c> sets
+    /// <c>Notification:Dispatcher:LateAfter</c> to this for the demo (the platform's default is 5 minutes).
+    /// </summary>
+    public static readonly TimeSpan NoticeLateAfter = TimeSpan.FromDays(400);
+
     /// <summary>The first moment of the season and the moment it is left at (2026-Y open, a week before the communes' deadline).</summary>
     public static readonly DateTimeOffset Start = At(2025, 1, 10, 9);
     public static readonly DateTimeOffset End = At(2026, 12, 9, 9);

@@ -59,7 +59,7 @@ public sealed class ReportLifecycle(ReportingDbContext db, ReportStore store, Ti
     /// <summary>
     /// Submits the report. With a form, its values and narrative are saved first, in the same transaction: both or
     /// neither. Without one, the report as last saved is submitted. It then counts in the roll-up of its unit and every
-    /// ancestor, in the same transaction as its status. Four round trips to PostgreSQL in all (see <see cref="ReportStore"/>).
+    /// ancestor, in the same transaction as its status. Three round trips to PostgreSQL in all (see <see cref="ReportStore"/>).
     /// </summary>
     public async Task<(Report Report, Catalogue Catalogue)> SubmitAsync(ReportStep step, ReportForm? form, CancellationToken ct)
     {

@@ -14,14 +14,14 @@ public sealed record ReportState(Report? Report, string? CatalogueInForce, (stri
 
 /// <summary>
 /// The hot path of a report's life — draft saves and submissions, every commune of a province on a deadline day —
-/// in hand-written SQL and without change tracking, so that a submission costs Reporting four round trips to
+/// in hand-written SQL and without change tracking, so that a submission costs Reporting three round trips to
 /// PostgreSQL: the unit's path (its own query, before the scope check), <see cref="ReadAsync"/>, and
-/// <see cref="WriteAsync"/>'s one batch and its commit. The write is one statement whose every part (values, change
-/// sets, events, roll-up cells) depends on the report's row being written at the version the caller read, so a
-/// concurrent change leaves nothing behind. The roll-up cells are written as <see cref="RollupCells.ApplyAsync"/>
-/// writes them (same lock order, same shard rule).
+/// <see cref="WriteAsync"/>'s one batch, committed by the server as the batch ends. The write is one statement whose
+/// every part (values, change sets, events, roll-up cells) depends on the report's row being written at the version the
+/// caller read, so a concurrent change leaves nothing behind. The roll-up cells are written as
+/// <see cref="RollupCells.ApplyAsync"/> writes them (same lock order, same shard rule).
 /// </summary>
-public sealed class ReportStore(ReportingDbContext db)
+public sealed class ReportStore(ReportingDbContext db, OutboxSignal outboxSignal)
 {
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -88,8 +88,19 @@ public sealed class ReportStore(ReportingDbContext db)
     /// Writes a report after a save or a submission, in one transaction: its row (inserted when <paramref name="created"/>,
     /// else updated only if it is still at <paramref name="readVersion"/>), the values the step changed, its new change
     /// sets, the outbox messages the step added to the context, and — for a step that moves the report into the counted
-    /// set — its values into the roll-up of every unit of <paramref name="rollupPath"/>; then <paramref name="alsoInTransaction"/>. Answers false, having written
-    /// nothing, when someone else created or changed the report meanwhile.
+    /// set — its values into the roll-up of every unit of <paramref name="rollupPath"/>; then, if the period has closed at
+    /// <paramref name="parent"/>, <paramref name="alsoInTransaction"/>. Answers false, having written nothing, when
+    /// someone else created or changed the report meanwhile.
+    /// <para>
+    /// Usually the batch is its own transaction, committed by the server as the batch ends (PostgreSQL runs a batch up to
+    /// its one Sync as one implicit transaction): the roll-up rows of the ancestors, which every submission of a province
+    /// writes, are held for the statement and its commit, not also for the round trip back to this process and a
+    /// separate COMMIT — under load, a submission waited for the one before it for that long (issue 22's wait-event
+    /// profile: 13 % of PostgreSQL's busy sessions waiting on another's row lock). The write is then made only while the
+    /// period is open at <paramref name="parent"/> (read in the same statement, under the closing lock); when it has
+    /// closed and <paramref name="alsoInTransaction"/> has work, nothing is written and the step goes again in an explicit
+    /// transaction with it (a late report and the consolidated draft it changes, committed together).
+    /// </para>
     /// </summary>
     public async Task<bool> WriteAsync(Report report, bool created, int readVersion, IReadOnlyCollection<string> changedValues,
         IReadOnlyList<string>? rollupPath, string? parent, Func<DateTimeOffset?, CancellationToken, Task>? alsoInTransaction, CancellationToken ct)
@@ -97,12 +108,51 @@ public sealed class ReportStore(ReportingDbContext db)
         var outbox = db.ChangeTracker.Entries<OutboxMessage>().Where(e => e.State == EntityState.Added).ToList();
         var messages = outbox.Select(e => e.Entity).ToList();
         foreach (var entry in outbox) entry.State = EntityState.Detached; // written below, in the same statement
-
         await OpenAsync(ct);
+
+        if (alsoInTransaction is null || parent is not null)
+        {
+            var (written, parentClosedAt) = await ExecuteWriteAsync(null, report, created, readVersion, changedValues, rollupPath, parent,
+                openAt: alsoInTransaction is null ? null : parent, messages, ct);
+            if (written == 1)
+            {
+                // No context transaction committed: the dispatcher is woken here, as a commit would have woken it.
+                if (messages.Count > 0) outboxSignal.Notify();
+                report.Changes.Clear(); // stored; the history is read back from the table
+                return true;
+            }
+
+            if (parentClosedAt is null || alsoInTransaction is null) return false;
+        }
+
         // The context's transaction: its commit wakes the outbox dispatcher (OutboxSignal), as any other step's does.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var (writtenInTransaction, closedAt) = await ExecuteWriteAsync((NpgsqlTransaction)transaction.GetDbTransaction(), report, created, readVersion,
+            changedValues, rollupPath, parent, openAt: null, messages, ct);
+        if (writtenInTransaction != 1)
+        {
+            await transaction.RollbackAsync(ct);
+            return false;
+        }
+
+        // What else the step changes with it (the consolidated draft of a level that closed already): one commit for all.
+        if (alsoInTransaction is not null) await alsoInTransaction(closedAt, ct);
+        await transaction.CommitAsync(ct);
+        report.Changes.Clear();
+        return true;
+    }
+
+    /// <summary>
+    /// The write's one batch (in <paramref name="transaction"/>, or as its own transaction): rows written (1, or 0 when the
+    /// report changed meanwhile or the period has closed at <paramref name="openAt"/>), and when the period closed at
+    /// <paramref name="parent"/>, read under the closing lock.
+    /// </summary>
+    async Task<(long Written, DateTimeOffset? ParentClosedAt)> ExecuteWriteAsync(NpgsqlTransaction? transaction, Report report, bool created,
+        int readVersion, IReadOnlyCollection<string> changedValues, IReadOnlyList<string>? rollupPath, string? parent, string? openAt,
+        List<OutboxMessage> messages, CancellationToken ct)
+    {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using var batch = new NpgsqlBatch(connection, (NpgsqlTransaction)transaction.GetDbTransaction());
+        await using var batch = new NpgsqlBatch(connection, transaction);
         var counts = rollupPath is { Count: > 0 } && report.CountsInRollup;
         if (counts)
         {
@@ -111,9 +161,8 @@ public sealed class ReportStore(ReportingDbContext db)
         }
 
         // A closing at the level above waits for this step, or this step for the closing: never both at once (see
-        // ClosingLock). What the closing decided is read again after the lock, below.
+        // ClosingLock). What the closing decided is read again after the lock, below (and by the write, for openAt).
         if (parent is not null) batch.BatchCommands.Add(Command(ClosingLock.SharedSql, ClosingLock.Key(parent, report.Period)));
-
         var values = report.Values.Where(v => changedValues.Contains(v.Indicator)).OrderBy(v => v.Indicator, StringComparer.Ordinal).ToList();
         var current = report.CurrentValues().OrderBy(v => v.Key, StringComparer.Ordinal).ToList();
         string[] units = counts ? [.. rollupPath!.Distinct()] : [];
@@ -159,6 +208,7 @@ public sealed class ReportStore(ReportingDbContext db)
         p.Add(new() { Value = current.Select(v => v.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Numeric }); // $38
         p.Add(new() { Value = current.Select(_ => 1).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer }); // $39
         p.Add(new() { Value = (short)Random.Shared.Next(RollupCells.Shards), NpgsqlDbType = NpgsqlDbType.Smallint });       // $40
+        p.Add(new() { Value = (object?)openAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });                          // $41
         batch.BatchCommands.Add(write);
         if (parent is not null) batch.BatchCommands.Add(Command("SELECT closed_at AS parent_closed_at FROM period_closings WHERE org_unit_code = $1 AND period = $2", parent, report.Period));
 
@@ -175,24 +225,15 @@ public sealed class ReportStore(ReportingDbContext db)
             while (await reader.NextResultAsync(ct));
         }
 
-        if (written != 1)
-        {
-            await transaction.RollbackAsync(ct);
-            return false;
-        }
-
-        // What else the step changes with it (the consolidated draft of a level that closed already): one commit for all.
-        if (alsoInTransaction is not null) await alsoInTransaction(parentClosedAt, ct);
-        await transaction.CommitAsync(ct);
-        report.Changes.Clear(); // stored; the history is read back from the table
-        return true;
+        return (written, parentClosedAt);
     }
 
     const string InsertReport = """
         WITH r AS (
             INSERT INTO reports (id, org_unit_code, period, catalogue_version, status, version, narrative, created_at, created_by, updated_at, updated_by,
                                  submitted_at, submitted_by, due_at, on_time, decided_at, decided_by, return_reason, rollup_path, reports_to_code, consolidated)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21
+            WHERE NOT EXISTS (SELECT 1 FROM period_closings WHERE org_unit_code = $41 AND period = $3)
             ON CONFLICT (org_unit_code, period) DO NOTHING
             RETURNING id)
         """;
@@ -202,7 +243,7 @@ public sealed class ReportStore(ReportingDbContext db)
             UPDATE reports SET catalogue_version = $4, status = $5, version = $6, narrative = $7, updated_at = $10, updated_by = $11,
                                submitted_at = $12, submitted_by = $13, due_at = $14, on_time = $15, decided_at = $16, decided_by = $17,
                                return_reason = $18, rollup_path = $19, reports_to_code = $20, consolidated = $21
-            WHERE id = $1 AND version = $22
+            WHERE id = $1 AND version = $22 AND NOT EXISTS (SELECT 1 FROM period_closings WHERE org_unit_code = $41 AND period = $3)
             RETURNING id)
         """;
 

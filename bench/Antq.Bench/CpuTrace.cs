@@ -15,13 +15,14 @@ static class CpuTrace
         (Environment.GetEnvironmentVariable("ANTQ_BENCH_TRACE") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>Runs <paramref name="step"/> with a trace of each requested service attached; answers the reports.</summary>
-    public static async Task<Dictionary<string, string>> DuringAsync(PlatformProcesses platform, TimeSpan duration, Func<Task> step, Action<string> log)
+    public static async Task<Dictionary<string, string>> DuringAsync(PlatformProcesses platform, TimeSpan duration, Func<Task> step, Action<string> log,
+        string? only = null)
     {
         var root = Environment.GetEnvironmentVariable("ANTQ_ROOT") ?? Directory.GetCurrentDirectory();
         var folder = Path.Combine(root, "bench", "results", "traces");
         Directory.CreateDirectory(folder);
         var collectors = new List<(string Service, string File, Process Process)>();
-        foreach (var service in Requested)
+        foreach (var service in Requested.Where(s => only is null ? s != "gateway" : s == only))
         {
             var file = Path.Combine(folder, $"{service}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.nettrace");
             var collector = Tool(root, "collect", "-p", platform.ProcessIdOf(service).ToString(), "--profile", "dotnet-sampled-thread-time",

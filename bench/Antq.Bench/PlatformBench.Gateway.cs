@@ -57,6 +57,12 @@ sealed partial class PlatformBench
                 }
             }
 
+            // Asked for (ANTQ_BENCH_TRACE=gateway): one more turn through the gateway with a sampling trace of it attached,
+            // to say where its own CPU per request goes; the figures above are not taken from this turn.
+            var traces = CpuTrace.Requested.Contains("gateway")
+                ? await CpuTrace.DuringAsync(platform, TimeSpan.FromSeconds(half + 4), () => Wrk.RunAsync(through, token, 16, 2, half), log, only: "gateway")
+                : null;
+
             var cpuPerRequest = new Dictionary<string, Dictionary<string, double>>
             {
                 ["direct"] = cpu[direct].PerOperation(), ["gateway"] = cpu[through].PerOperation(), ["bare proxy"] = cpu[bareProxy].PerOperation(),
@@ -114,6 +120,7 @@ sealed partial class PlatformBench
                 bare_proxy_added_p50_ms_one_at_a_time = Math.Round(proxyAddedP50, 3),
                 bare_proxy_added_p99_ms_one_at_a_time = Math.Round(Added(proxyRounds, r => r.P99Ms), 3),
                 cpu_ms_per_request = cpuPerRequest,
+                cpu_traces = traces,
             });
         }
         finally

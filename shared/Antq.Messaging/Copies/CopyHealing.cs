@@ -1,4 +1,5 @@
 using Antq.Contracts.Copies;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -41,14 +42,18 @@ public static class CopyHealingServiceCollectionExtensions
 /// which the copy's consumers apply by version, so that a row the copy already has changes nothing.
 /// </summary>
 sealed class CopyReconciler<TContext>(IServiceScopeFactory scopes, IEnumerable<CopyRegistration<TContext>> copies, IOptions<CopyHealingOptions> options,
-    IHostEnvironment environment, TimeProvider clock, ILogger<CopyReconciler<TContext>> logger) : BackgroundService
+    IHostEnvironment environment, TimeProvider clock, IServiceProvider services, ILogger<CopyReconciler<TContext>> logger) : BackgroundService
     where TContext : DbContext
 {
+    /// <summary>How long the first round waits for the bus's endpoints before it asks anyway.</summary>
+    static readonly TimeSpan BusPatience = TimeSpan.FromMinutes(2);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         if (!settings.Enabled) return;
         var requestedBy = environment.ApplicationName;
+        await WaitForEndpointsAsync(requestedBy, stoppingToken);
         for (var failures = 0; !stoppingToken.IsCancellationRequested;)
         {
             try
@@ -70,6 +75,26 @@ sealed class CopyReconciler<TContext>(IServiceScopeFactory scopes, IEnumerable<C
                 catch (OperationCanceledException) { return; }
             }
         }
+    }
+
+    /// <summary>
+    /// The answer to a round is the source's ordinary events, on this service's own queues. MassTransit starts the bus
+    /// after the host has started, and declares and binds those queues as it does: a round sent before then is answered
+    /// to exchanges with no queue yet, and the answer is lost until the next round (an hour later by default; seen as a
+    /// copy left empty after a restart whose queues were gone). So the first round waits until the bus reports its
+    /// endpoints ready, or for <see cref="BusPatience"/> (the broker may be away: the round then rides the outbox).
+    /// </summary>
+    async Task WaitForEndpointsAsync(string requestedBy, CancellationToken stoppingToken)
+    {
+        if (services.GetService<IBusControl>() is not { } bus) return;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!stoppingToken.IsCancellationRequested && waited.Elapsed < BusPatience)
+        {
+            if (await bus.WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(5)) == BusHealthStatus.Healthy) return;
+        }
+
+        if (!stoppingToken.IsCancellationRequested)
+            logger.LogWarning("The bus of {Service} was not ready after {Seconds} s; its copies are compared with their sources anyway", requestedBy, (int)BusPatience.TotalSeconds);
     }
 
     async Task ReconcileAsync(string requestedBy, int buckets, CancellationToken ct)

@@ -110,20 +110,17 @@ public sealed class ReportStore(ReportingDbContext db, OutboxSignal outboxSignal
         foreach (var entry in outbox) entry.State = EntityState.Detached; // written below, in the same statement
         await OpenAsync(ct);
 
-        if (alsoInTransaction is null || parent is not null)
+        var (written, parentClosedAt) = await ExecuteWriteAsync(null, report, created, readVersion, changedValues, rollupPath, parent,
+            openAt: alsoInTransaction is null ? null : parent, messages, ct);
+        if (written == 1)
         {
-            var (written, parentClosedAt) = await ExecuteWriteAsync(null, report, created, readVersion, changedValues, rollupPath, parent,
-                openAt: alsoInTransaction is null ? null : parent, messages, ct);
-            if (written == 1)
-            {
-                // No context transaction committed: the dispatcher is woken here, as a commit would have woken it.
-                if (messages.Count > 0) outboxSignal.Notify();
-                report.Changes.Clear(); // stored; the history is read back from the table
-                return true;
-            }
-
-            if (parentClosedAt is null || alsoInTransaction is null) return false;
+            // No context transaction committed: the dispatcher is woken here, as a commit would have woken it.
+            if (messages.Count > 0) outboxSignal.Notify();
+            report.Changes.Clear(); // stored; the history is read back from the table
+            return true;
         }
+
+        if (parentClosedAt is null || alsoInTransaction is null) return false;
 
         // The context's transaction: its commit wakes the outbox dispatcher (OutboxSignal), as any other step's does.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -136,7 +133,7 @@ public sealed class ReportStore(ReportingDbContext db, OutboxSignal outboxSignal
         }
 
         // What else the step changes with it (the consolidated draft of a level that closed already): one commit for all.
-        if (alsoInTransaction is not null) await alsoInTransaction(closedAt, ct);
+        await alsoInTransaction(closedAt, ct);
         await transaction.CommitAsync(ct);
         report.Changes.Clear();
         return true;
